@@ -1,0 +1,1 @@
+"""Pilotage Missions Locales."""

@@ -1,0 +1,141 @@
+"""Users, their role and their organisation: what they see follows the organisation's territory."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from pilotage.reference.models import (
+    Funder,
+    FunderType,
+    MissionLocale,
+    NationalBody,
+    RegionalAssociation,
+    StateService,
+    StateServiceLevel,
+)
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", "Administration centrale (DGEFP)"
+    REGIONAL_STATE = "regional_state", "Service régional de l'État (DREETS)"
+    DEPARTMENTAL_STATE = "departmental_state", "Service départemental de l'État (DDETS)"
+    REGIONAL_COUNCIL = "regional_council", "Conseil régional"
+    DEPARTMENTAL_COUNCIL = "departmental_council", "Conseil départemental"
+    MUNICIPALITY = "municipality", "Commune ou EPCI"
+    ML_DIRECTOR = "ml_director", "Mission Locale — direction"
+    ML_STAFF = "ml_staff", "Mission Locale — équipe"
+    ARML = "arml", "Association régionale (ARML)"
+    NATIONAL_OBSERVER = "national_observer", "Observateur national (UNML)"
+
+
+STATE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE})
+MISSION_LOCALE_ROLES = frozenset({Role.ML_DIRECTOR, Role.ML_STAFF})
+
+#: which organisation field each role needs, and which kind of organisation it must be
+ROLE_ORGANISATION = {
+    Role.NATIONAL_ADMIN: ("state_service", {"level": StateServiceLevel.NATIONAL}),
+    Role.REGIONAL_STATE: ("state_service", {"level": StateServiceLevel.REGIONAL}),
+    Role.DEPARTMENTAL_STATE: ("state_service", {"level": StateServiceLevel.DEPARTMENTAL}),
+    Role.REGIONAL_COUNCIL: ("funder", {"type": FunderType.REGION}),
+    Role.DEPARTMENTAL_COUNCIL: ("funder", {"type": FunderType.DEPARTEMENT}),
+    Role.MUNICIPALITY: ("funder", {"type": FunderType.COMMUNE_EPCI}),
+    Role.ML_DIRECTOR: ("mission_locale", {}),
+    Role.ML_STAFF: ("mission_locale", {}),
+    Role.ARML: ("regional_association", {}),
+    Role.NATIONAL_OBSERVER: ("national_body", {}),
+}
+ORGANISATION_FIELDS = ("state_service", "funder", "mission_locale", "regional_association", "national_body")
+
+
+class User(AbstractUser):
+    """A person; e-mail is the login. Technical superusers may have no role."""
+
+    email = models.EmailField("adresse électronique", unique=True)
+    role = models.CharField("rôle", max_length=30, choices=Role.choices, blank=True)
+    state_service = models.ForeignKey(
+        StateService, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name="service de l'État",
+    )
+    funder = models.ForeignKey(
+        Funder, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name="collectivité",
+    )
+    mission_locale = models.ForeignKey(
+        MissionLocale, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name="Mission Locale",
+    )
+    regional_association = models.ForeignKey(
+        RegionalAssociation, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name="ARML",
+    )
+    national_body = models.ForeignKey(
+        NationalBody, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name="organisme national",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "utilisateur"
+        constraints = [
+            models.CheckConstraint(
+                name="user_has_at_most_one_organisation",
+                condition=(
+                    Q(state_service__isnull=True, funder__isnull=True, mission_locale__isnull=True,
+                      regional_association__isnull=True)
+                    | Q(funder__isnull=True, mission_locale__isnull=True, regional_association__isnull=True,
+                        national_body__isnull=True)
+                    | Q(state_service__isnull=True, mission_locale__isnull=True,
+                        regional_association__isnull=True, national_body__isnull=True)
+                    | Q(state_service__isnull=True, funder__isnull=True, regional_association__isnull=True,
+                        national_body__isnull=True)
+                    | Q(state_service__isnull=True, funder__isnull=True, mission_locale__isnull=True,
+                        national_body__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def organisation(self):
+        for name in ORGANISATION_FIELDS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
+    @cached_property
+    def scope(self):
+        from pilotage.accounts.scopes import scope_for
+
+        return scope_for(self)
+
+    def clean(self):
+        super().clean()
+        if not self.role:
+            if self.organisation is not None:
+                raise ValidationError({"role": "Un utilisateur rattaché à une organisation doit avoir un rôle."})
+            return
+        field, expected = ROLE_ORGANISATION[Role(self.role)]
+        errors = {
+            other: "Ce rôle n'est pas rattaché à ce type d'organisation."
+            for other in ORGANISATION_FIELDS
+            if other != field and getattr(self, f"{other}_id")
+        }
+        organisation = getattr(self, field)
+        if organisation is None:
+            errors[field] = f"Le rôle « {self.get_role_display()} » exige une organisation de ce type."
+        elif any(getattr(organisation, key) != value for key, value in expected.items()):
+            errors[field] = f"Cette organisation ne correspond pas au rôle « {self.get_role_display()} »."
+        if errors:
+            raise ValidationError(errors)

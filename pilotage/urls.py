@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pilotage.core.urls")),
+    path("", include("pilotage.reference.urls")),
+    path("compte/", include("pilotage.accounts.urls")),
+    path("api/", include("pilotage.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,37 @@
+import pytest
+
+from pilotage.accounts.models import Role
+from tests.factories import MissionLocaleFactory, user_for_role
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    """`make_user(Role.X, department_code="13")`: a user of that role in that territory."""
+
+    def make(role: Role, **kwargs):
+        return user_for_role(role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def ml_13(db):
+    """A Mission Locale of the Bouches-du-Rhône (13, Provence-Alpes-Côte d'Azur)."""
+    return MissionLocaleFactory(code="TEST13S00", name="Mission Locale de test 13", department_id="13")
+
+
+@pytest.fixture
+def ml_69(db):
+    """A Mission Locale of the Rhône (69, Auvergne-Rhône-Alpes): another region."""
+    return MissionLocaleFactory(code="TEST69S00", name="Mission Locale de test 69", department_id="69")
+
+
+@pytest.fixture
+def ml_83(db):
+    """A Mission Locale of the Var (83): same region as 13, another department."""
+    return MissionLocaleFactory(code="TEST83S00", name="Mission Locale de test 83", department_id="83")
