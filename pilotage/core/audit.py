@@ -1,0 +1,68 @@
+"""Reading the audit trail kept by django-simple-history: who, when, before, after."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class HistoryEntry:
+    date: datetime
+    user: object
+    action: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display_m2m(model_field, rows) -> str:
+    """simple-history gives m2m values as through-table rows ({source: id, target: id}): name the targets."""
+    target = model_field.related_model
+    source_key = model_field.model._meta.model_name
+    ids = [value for row in rows or [] for key, value in row.items() if key != source_key]
+    return ", ".join(str(obj) for obj in target._default_manager.filter(pk__in=ids)) or "aucun"
+
+
+def _display(record, field_name):
+    model_field = record.instance._meta.get_field(field_name)
+    value = getattr(record, field_name, None)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation and value is not None:
+        return str(getattr(record, model_field.name))
+    return value
+
+
+def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
+    """The newest `limit` changes of `obj`, each with the fields that changed and their before/after."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                model_field = obj._meta.get_field(change.field)
+                if model_field.many_to_many:
+                    old, new = _display_m2m(model_field, change.old), _display_m2m(model_field, change.new)
+                else:
+                    old, new = _display(previous, change.field), _display(record, change.field)
+                changes.append(Change(str(model_field.verbose_name), old, new))
+        entries.append(
+            HistoryEntry(
+                date=record.history_date,
+                user=record.history_user,
+                action=ACTIONS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries

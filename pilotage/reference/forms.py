@@ -1,0 +1,37 @@
+from django import forms
+
+from pilotage.core.forms import DsfrForm, DsfrModelForm
+from pilotage.reference.models import Department, MissionLocale, Region
+
+MISSION_LOCALE_FIELDS = [
+    "name", "usual_name", "siret", "legal_form", "department", "departments_covered",
+    "address", "postcode", "city", "email", "phone", "president", "director", "is_active",
+]
+
+
+class MissionLocaleForm(DsfrModelForm):
+    class Meta:
+        model = MissionLocale
+        fields = MISSION_LOCALE_FIELDS
+
+    def __init__(self, *args, editable_fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editable_fields is not None:
+            for name in list(self.fields):
+                if name not in editable_fields:
+                    del self.fields[name]
+
+
+class MissionLocaleFilterForm(DsfrForm):
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, code structure, SIRET ou commune")
+    region = forms.ModelChoiceField(label="Région", queryset=Region.objects.none(), required=False,
+                                    empty_label="Toutes", to_field_name="code")
+    departement = forms.ModelChoiceField(label="Département", queryset=Department.objects.none(),
+                                         required=False, empty_label="Tous", to_field_name="code")
+    actif = forms.ChoiceField(label="Statut", required=False,
+                              choices=[("", "Toutes"), ("1", "En activité"), ("0", "Fermées ou temporaires")])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.visible_to(user)
+        self.fields["departement"].queryset = Department.objects.visible_to(user)
