@@ -9,6 +9,10 @@ class LoginForm(DsfrFormMixin, auth_forms.AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.input_type = "email"
+
 
 class PasswordResetForm(DsfrFormMixin, auth_forms.PasswordResetForm):
     pass

@@ -1,0 +1,48 @@
+# Pilotage Missions Locales — see README.md.
+PORT ?= 8000
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
+
+.PHONY: install run test test-postgres lint bench demo requirements clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+run: install
+	$(BIN)/pilotage migrate --no-input
+	$(BIN)/pilotage load_demo
+	$(BIN)/pilotage runserver 127.0.0.1:$(PORT)
+
+demo: install
+	$(BIN)/pilotage migrate --no-input
+	$(BIN)/pilotage load_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/pilotage makemigrations --check --dry-run --no-input
+
+# The whole suite on the embedded SQLite database, real browser journeys included.
+test: lint
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL (the production database); CI runs both.
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --create-db
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+requirements:
+	$(PYTHON) -m venv /tmp/pilotage-req && /tmp/pilotage-req/bin/pip install -q -r requirements.in
+	/tmp/pilotage-req/bin/pip freeze > requirements.txt
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,45 @@
+import re
+
+import pytest
+
+from pilotage.accounts.models import Role
+from tests.factories import PASSWORD, MissionLocaleFactory, user_for_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, email):
+    page.goto(f"{live_server.url}/")
+    assert "/compte/connexion/" in page.url  # login is required everywhere
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_departmental_council_browses_its_department_only(page, live_server):
+    own = MissionLocaleFactory(code="13201S00", name="13-ML MARSEILLE", usual_name="Mission Locale de Marseille",
+                               department_id="13", president="Dominique Exemple")
+    other = MissionLocaleFactory(code="83137S00", name="83-ML TOULON", usual_name="Mission Locale de Toulon",
+                                 department_id="83")
+    user = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
+
+    login(page, live_server, user.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Territoires").click()
+    page.get_by_role("link", name=re.compile("Bouches-du-Rhône")).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bouches-du-Rhône (13)"
+    assert page.get_by_role("link", name="Mission Locale de Toulon").count() == 0
+    page.get_by_role("link", name="Mission Locale de Marseille").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Mission Locale de Marseille"
+    assert page.get_by_text("Dominique Exemple").is_visible()
+    assert page.get_by_role("link", name="Modifier").count() == 0  # a council reads, it does not edit
+
+    response = page.goto(f"{live_server.url}/missions-locales/{other.code}/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    assert "Toulon" not in page.content()
+    response = page.goto(f"{live_server.url}/territoires/departements/83/")
+    assert response.status == 404
+    export = page.request.get(f"{live_server.url}/missions-locales/export.csv?departement=13")
+    assert export.ok and own.code in export.text() and other.code not in export.text()
+    assert page.request.get(f"{live_server.url}/missions-locales/export.csv?departement=83").status == 404
