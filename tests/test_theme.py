@@ -1,0 +1,29 @@
+from django.urls import reverse
+
+from pilotage.accounts.models import Role
+
+
+def test_dsfr_theme_by_default(client, db):
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "dsfr.min.css" in page and "République<br>française" in page
+    assert 'lang="fr"' in page and 'href="#contenu"' in page
+
+
+def test_neutral_theme_loads_nothing_of_the_dsfr(client, db, settings):
+    settings.PILOTAGE_THEME = "neutral"
+    settings.PILOTAGE_OPERATOR_NAME = "Union nationale des Missions Locales"
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "neutral.css" in page
+    assert "dsfr" not in page.lower() and "République" not in page and "Marianne" not in page
+    assert "Union nationale des Missions Locales" in page
+
+
+def test_pages_have_one_h1_and_labelled_tables(client, make_user, ml_13):
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    for url in [reverse("core:home"), reverse("reference:territory"), reverse("reference:region_detail", args=["93"]),
+                reverse("reference:department_detail", args=["13"]), reverse("reference:mission_locale_list"),
+                reverse("reference:mission_locale_detail", args=[ml_13.code]), reverse("reference:organisation_list")]:
+        page = client.get(url).content.decode()
+        assert page.count("<h1") == 1, url
+        assert page.count("<table") == page.count("<caption"), url
+        assert page.count("<th ") == page.count('scope="col"') + page.count('scope="row"'), url
