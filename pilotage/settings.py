@@ -175,7 +175,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "pilotage-missions-locales@ex
 PILOTAGE_THEME = env.str("PILOTAGE_THEME", "dsfr")
 if PILOTAGE_THEME not in {"dsfr", "neutral"}:
     raise ImproperlyConfigured("PILOTAGE_THEME vaut « dsfr » ou « neutral ».")
-PILOTAGE_OPERATOR_NAME = env.str("PILOTAGE_OPERATOR_NAME", "Ministère du Travail — DGEFP")
+PILOTAGE_OPERATOR_NAME = env.str("PILOTAGE_OPERATOR_NAME", "ministère du Travail (DGEFP)")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

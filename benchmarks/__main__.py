@@ -1,0 +1,45 @@
+"""Run every benchmark on a throw-away database and print the figures.
+
+The database is a temporary SQLite file unless BENCH_DATABASE_URL names another one (e.g. PostgreSQL).
+"""
+
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def measure(label: str, rows: int | None = None):
+    tracemalloc.start()
+    started = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rate = f", {rows / elapsed:,.0f} lignes/s".replace(",", " ") if rows else ""
+    print(f"{label:<62} {elapsed * 1000:>9.1f} ms  pic mémoire Python {peak / 2**20:6.1f} Mio{rate}")
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="pilotage-bench-"))
+    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotage.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks import reference
+
+    print(f"Base : {os.environ['DATABASE_URL']}")
+    call_command("migrate", verbosity=0)
+    reference.run(measure, workdir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
