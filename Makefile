@@ -27,6 +27,7 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pilotage makemigrations --check --dry-run --no-input
 
 # The whole suite on the embedded SQLite database, real browser journeys included.

@@ -26,7 +26,9 @@ def measure(label: str, rows: int | None = None):
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="pilotage-bench-"))
-    os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"))
+    os.environ.setdefault(
+        "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilotage.settings")
     import django
 

@@ -117,8 +117,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-def user_for_role(role: Role, *, department_code: str = "13", mission_locale: MissionLocale | None = None,
-                  **kwargs) -> User:
+def user_for_role(
+    role: Role, *, department_code: str = "13", mission_locale: MissionLocale | None = None, **kwargs
+) -> User:
     """A user of `role` whose organisation sits in `department_code` (and its region).
 
     Mission Locale roles use `mission_locale` (or a new one in that department); a municipality gets a new

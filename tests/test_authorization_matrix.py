@@ -27,7 +27,9 @@ ALL = "all"
 def network(db):
     objects = {
         "ml13": MissionLocaleFactory(code="ML13S00", name="Mission Locale Treize", department_id="13"),
-        "ml83": MissionLocaleFactory(code="ML83S00", name="Mission Locale Quatre-vingt-trois", department_id="83"),
+        "ml83": MissionLocaleFactory(
+            code="ML83S00", name="Mission Locale Quatre-vingt-trois", department_id="83"
+        ),
         "ml69": MissionLocaleFactory(code="ML69S00", name="Mission Locale Soixante-neuf", department_id="69"),
         "region93": region("93"),
         "region84": region("84"),
@@ -48,7 +50,9 @@ def network(db):
         "cd83": FunderFactory(departmental_council=True, department=department("83")),
         "cd69": FunderFactory(departmental_council=True, department=department("69")),
         "france_travail": FunderFactory(name="France Travail"),
-        "epci69": FunderFactory(municipality=True, department=department("69"), name="Métropole Soixante-neuf"),
+        "epci69": FunderFactory(
+            municipality=True, department=department("69"), name="Métropole Soixante-neuf"
+        ),
     }
     epci13 = FunderFactory(municipality=True, department=department("13"), name="Métropole Treize")
     epci13.missions_locales.add(objects["ml13"])
@@ -56,10 +60,35 @@ def network(db):
     return objects
 
 
-REGION_93 = {"ml13", "ml83", "region93", "dep13", "dep83", "arml93", "dgefp", "dreets93", "ddets13", "ddets83",
-             "cr93", "cd13", "cd83", "france_travail", "epci13"}
-DEPARTMENT_13 = {"ml13", "dep13", "arml93", "dgefp", "dreets93", "ddets13", "cr93", "cd13", "france_travail",
-                 "epci13"}
+REGION_93 = {
+    "ml13",
+    "ml83",
+    "region93",
+    "dep13",
+    "dep83",
+    "arml93",
+    "dgefp",
+    "dreets93",
+    "ddets13",
+    "ddets83",
+    "cr93",
+    "cd13",
+    "cd83",
+    "france_travail",
+    "epci13",
+}
+DEPARTMENT_13 = {
+    "ml13",
+    "dep13",
+    "arml93",
+    "dgefp",
+    "dreets93",
+    "ddets13",
+    "cr93",
+    "cd13",
+    "france_travail",
+    "epci13",
+}
 OWN_ML = {"ml13", "arml93", "dgefp", "dreets93", "cr93", "france_travail"}
 
 EXPECTED = {
@@ -132,8 +161,9 @@ def test_lists_and_exports_never_leak(client, network, role):
 
 
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("param,code", [("departement", "83"), ("departement", "69"), ("region", "84"),
-                                        ("departement", "13")])
+@pytest.mark.parametrize(
+    "param,code", [("departement", "83"), ("departement", "69"), ("region", "84"), ("departement", "13")]
+)
 def test_export_of_another_territory_is_404(client, network, role, param, code):
     client.force_login(user_of(role, network))
     for fmt in ("csv", "xlsx"):
@@ -171,8 +201,19 @@ def test_director_changes_contacts_and_the_change_is_audited(client, network):
     url = reverse("reference:mission_locale_edit", args=[ml.code])
     form_fields = client.get(url).context["form"].fields
     assert "siret" not in form_fields and "president" in form_fields
-    response = client.post(url, {"usual_name": ml.usual_name, "president": "Dominique Exemple", "city": ml.city,
-                                 "address": "", "postcode": "", "email": "", "phone": "", "director": ""})
+    response = client.post(
+        url,
+        {
+            "usual_name": ml.usual_name,
+            "president": "Dominique Exemple",
+            "city": ml.city,
+            "address": "",
+            "postcode": "",
+            "email": "",
+            "phone": "",
+            "director": "",
+        },
+    )
     assert response.status_code == 302
     ml.refresh_from_db()
     assert ml.president == "Dominique Exemple"
@@ -185,8 +226,10 @@ def test_director_changes_contacts_and_the_change_is_audited(client, network):
 def test_director_cannot_smuggle_identity_fields(client, network):
     client.force_login(user_of(Role.ML_DIRECTOR, network))
     ml = network["ml13"]
-    client.post(reverse("reference:mission_locale_edit", args=[ml.code]),
-                {"president": "X", "siret": "99900000300015", "department": "69"})
+    client.post(
+        reverse("reference:mission_locale_edit", args=[ml.code]),
+        {"president": "X", "siret": "99900000300015", "department": "69"},
+    )
     ml.refresh_from_db()
     assert ml.department_id == "13" and ml.siret != "99900000300015"
 

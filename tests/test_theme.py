@@ -20,9 +20,15 @@ def test_neutral_theme_loads_nothing_of_the_dsfr(client, db, settings):
 
 def test_pages_have_one_h1_and_labelled_tables(client, make_user, ml_13):
     client.force_login(make_user(Role.NATIONAL_ADMIN))
-    for url in [reverse("core:home"), reverse("reference:territory"), reverse("reference:region_detail", args=["93"]),
-                reverse("reference:department_detail", args=["13"]), reverse("reference:mission_locale_list"),
-                reverse("reference:mission_locale_detail", args=[ml_13.code]), reverse("reference:organisation_list")]:
+    for url in [
+        reverse("core:home"),
+        reverse("reference:territory"),
+        reverse("reference:region_detail", args=["93"]),
+        reverse("reference:department_detail", args=["13"]),
+        reverse("reference:mission_locale_list"),
+        reverse("reference:mission_locale_detail", args=[ml_13.code]),
+        reverse("reference:organisation_list"),
+    ]:
         page = client.get(url).content.decode()
         assert page.count("<h1") == 1, url
         assert page.count("<table") == page.count("<caption"), url

@@ -16,8 +16,16 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         ("Identité", {"fields": ["first_name", "last_name"]}),
         (
             "Rôle et organisation",
-            {"fields": ["role", "state_service", "funder", "mission_locale", "regional_association",
-                        "national_body"]},
+            {
+                "fields": [
+                    "role",
+                    "state_service",
+                    "funder",
+                    "mission_locale",
+                    "regional_association",
+                    "national_body",
+                ]
+            },
         ),
         ("Accès", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),

@@ -57,23 +57,43 @@ class User(AbstractUser):
     email = models.EmailField("adresse électronique", unique=True)
     role = models.CharField("rôle", max_length=30, choices=Role.choices, blank=True)
     state_service = models.ForeignKey(
-        StateService, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        StateService,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="service de l'État",
     )
     funder = models.ForeignKey(
-        Funder, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Funder,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="collectivité",
     )
     mission_locale = models.ForeignKey(
-        MissionLocale, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        MissionLocale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="Mission Locale",
     )
     regional_association = models.ForeignKey(
-        RegionalAssociation, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        RegionalAssociation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="ARML",
     )
     national_body = models.ForeignKey(
-        NationalBody, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        NationalBody,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name="organisme national",
     )
 
@@ -90,16 +110,36 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_has_at_most_one_organisation",
                 condition=(
-                    Q(state_service__isnull=True, funder__isnull=True, mission_locale__isnull=True,
-                      regional_association__isnull=True)
-                    | Q(funder__isnull=True, mission_locale__isnull=True, regional_association__isnull=True,
-                        national_body__isnull=True)
-                    | Q(state_service__isnull=True, mission_locale__isnull=True,
-                        regional_association__isnull=True, national_body__isnull=True)
-                    | Q(state_service__isnull=True, funder__isnull=True, regional_association__isnull=True,
-                        national_body__isnull=True)
-                    | Q(state_service__isnull=True, funder__isnull=True, mission_locale__isnull=True,
-                        national_body__isnull=True)
+                    Q(
+                        state_service__isnull=True,
+                        funder__isnull=True,
+                        mission_locale__isnull=True,
+                        regional_association__isnull=True,
+                    )
+                    | Q(
+                        funder__isnull=True,
+                        mission_locale__isnull=True,
+                        regional_association__isnull=True,
+                        national_body__isnull=True,
+                    )
+                    | Q(
+                        state_service__isnull=True,
+                        mission_locale__isnull=True,
+                        regional_association__isnull=True,
+                        national_body__isnull=True,
+                    )
+                    | Q(
+                        state_service__isnull=True,
+                        funder__isnull=True,
+                        regional_association__isnull=True,
+                        national_body__isnull=True,
+                    )
+                    | Q(
+                        state_service__isnull=True,
+                        funder__isnull=True,
+                        mission_locale__isnull=True,
+                        national_body__isnull=True,
+                    )
                 ),
             )
         ]
@@ -124,7 +164,9 @@ class User(AbstractUser):
         super().clean()
         if not self.role:
             if self.organisation is not None:
-                raise ValidationError({"role": "Un utilisateur rattaché à une organisation doit avoir un rôle."})
+                raise ValidationError(
+                    {"role": "Un utilisateur rattaché à une organisation doit avoir un rôle."}
+                )
             return
         field, expected = ROLE_ORGANISATION[Role(self.role)]
         errors = {

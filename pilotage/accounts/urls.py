@@ -8,7 +8,9 @@ urlpatterns = [
     path(
         "connexion/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=forms.LoginForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=forms.LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -17,7 +19,8 @@ urlpatterns = [
     path(
         "mot-de-passe/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/form_page.html", form_class=forms.PasswordChangeForm,
+            template_name="accounts/form_page.html",
+            form_class=forms.PasswordChangeForm,
             success_url=reverse_lazy("accounts:password_change_done"),
             extra_context={"title": "Changer de mot de passe", "submit": "Changer le mot de passe"},
         ),
@@ -34,7 +37,8 @@ urlpatterns = [
     path(
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
-            template_name="accounts/form_page.html", form_class=forms.PasswordResetForm,
+            template_name="accounts/form_page.html",
+            form_class=forms.PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
@@ -53,7 +57,8 @@ urlpatterns = [
             template_name="accounts/message_page.html",
             extra_context={
                 "title": "Courriel envoyé",
-                "message": "Si un compte existe pour cette adresse, un courriel vient de lui être envoyé avec "
+                "message": "Si un compte existe pour cette adresse, un courriel vient de lui être envoyé "
+                "avec "
                 "un lien valable quelques jours.",
             },
         ),
@@ -62,7 +67,8 @@ urlpatterns = [
     path(
         "reinitialiser/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/form_page.html", form_class=forms.SetPasswordForm,
+            template_name="accounts/form_page.html",
+            form_class=forms.SetPasswordForm,
             success_url=reverse_lazy("accounts:password_reset_complete"),
             extra_context={"title": "Choisir un nouveau mot de passe", "submit": "Enregistrer"},
         ),

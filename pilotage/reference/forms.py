@@ -4,8 +4,20 @@ from pilotage.core.forms import DsfrForm, DsfrModelForm
 from pilotage.reference.models import Department, MissionLocale, Region
 
 MISSION_LOCALE_FIELDS = [
-    "name", "usual_name", "siret", "legal_form", "department", "departments_covered",
-    "address", "postcode", "city", "email", "phone", "president", "director", "is_active",
+    "name",
+    "usual_name",
+    "siret",
+    "legal_form",
+    "department",
+    "departments_covered",
+    "address",
+    "postcode",
+    "city",
+    "email",
+    "phone",
+    "president",
+    "director",
+    "is_active",
 ]
 
 
@@ -24,12 +36,25 @@ class MissionLocaleForm(DsfrModelForm):
 
 class MissionLocaleFilterForm(DsfrForm):
     q = forms.CharField(label="Rechercher", required=False, help_text="Nom, code structure, SIRET ou commune")
-    region = forms.ModelChoiceField(label="Région", queryset=Region.objects.none(), required=False,
-                                    empty_label="Toutes", to_field_name="code")
-    departement = forms.ModelChoiceField(label="Département", queryset=Department.objects.none(),
-                                         required=False, empty_label="Tous", to_field_name="code")
-    actif = forms.ChoiceField(label="Statut", required=False,
-                              choices=[("", "Toutes"), ("1", "En activité"), ("0", "Fermées ou temporaires")])
+    region = forms.ModelChoiceField(
+        label="Région",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="Toutes",
+        to_field_name="code",
+    )
+    departement = forms.ModelChoiceField(
+        label="Département",
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label="Tous",
+        to_field_name="code",
+    )
+    actif = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Toutes"), ("1", "En activité"), ("0", "Fermées ou temporaires")],
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

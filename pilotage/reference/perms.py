@@ -6,7 +6,14 @@ Predicates receive `obj=None` when Django asks about a whole model (admin, menus
 import rules
 
 from pilotage.accounts.models import Role
-from pilotage.reference.models import Department, Funder, MissionLocale, Region, RegionalAssociation, StateService
+from pilotage.reference.models import (
+    Department,
+    Funder,
+    MissionLocale,
+    Region,
+    RegionalAssociation,
+    StateService,
+)
 
 
 @rules.predicate
@@ -49,8 +56,16 @@ def edits_mission_locale(user, ml=None) -> bool:
     return user.role == Role.ML_DIRECTOR and user.mission_locale_id == ml.pk
 
 
-MISSION_LOCALE_DIRECTOR_FIELDS = ("usual_name", "address", "postcode", "city", "email", "phone", "president",
-                                  "director")
+MISSION_LOCALE_DIRECTOR_FIELDS = (
+    "usual_name",
+    "address",
+    "postcode",
+    "city",
+    "email",
+    "phone",
+    "president",
+    "director",
+)
 
 rules.add_perm("reference.manage_reference_data", is_national_admin)
 rules.add_perm("reference.view_region", sees_region)

@@ -31,7 +31,9 @@ def territory(request):
     )
     active = MissionLocale.objects.visible_to(user).active()
     ml_by_region = dict(
-        active.values_list("department__region").annotate(n=Count("pk")).values_list("department__region", "n")
+        active.values_list("department__region")
+        .annotate(n=Count("pk"))
+        .values_list("department__region", "n")
     )
     rows = [(region, region.departments_count, ml_by_region.get(region.code, 0)) for region in regions]
     return render(
@@ -63,9 +65,13 @@ def region_detail(request, code):
             "department_rows": departments,
             "missions_locales": mls,
             "active_count": mls.active().count(),
-            "regional_association": RegionalAssociation.objects.visible_to(request.user).filter(region=region).first(),
+            "regional_association": RegionalAssociation.objects.visible_to(request.user)
+            .filter(region=region)
+            .first(),
             "state_service": StateService.objects.visible_to(request.user).filter(region=region).first(),
-            "council": Funder.objects.visible_to(request.user).filter(type=FunderType.REGION, region=region).first(),
+            "council": Funder.objects.visible_to(request.user)
+            .filter(type=FunderType.REGION, region=region)
+            .first(),
             "breadcrumbs": [(TERRITORIES[0], reverse(TERRITORIES[1])), (region.name, None)],
         },
     )
@@ -80,7 +86,9 @@ def department_detail(request, code):
     region_visible = Region.objects.visible_to(user).filter(code=department.region_id).exists()
     crumbs = [(TERRITORIES[0], reverse(TERRITORIES[1]))]
     if region_visible:
-        crumbs.append((department.region.name, reverse("reference:region_detail", args=[department.region_id])))
+        crumbs.append(
+            (department.region.name, reverse("reference:region_detail", args=[department.region_id]))
+        )
     crumbs.append((department.name, None))
     return render(
         request,
@@ -122,7 +130,10 @@ def _filtered_missions_locales(request):
         if data["q"]:
             q = data["q"].strip()
             mls = mls.filter(
-                Q(name__icontains=q) | Q(usual_name__icontains=q) | Q(code__iexact=q) | Q(siret=q.replace(" ", ""))
+                Q(name__icontains=q)
+                | Q(usual_name__icontains=q)
+                | Q(code__iexact=q)
+                | Q(siret=q.replace(" ", ""))
                 | Q(city__icontains=q)
             )
         if data["region"]:
@@ -153,8 +164,22 @@ def mission_locale_list(request):
 
 
 EXPORT_HEADER = [
-    "code_ml", "nom", "nom_usage", "siret", "forme_juridique", "departement", "departements_couverts",
-    "region", "adresse", "code_postal", "commune", "president", "directeur", "courriel", "telephone", "actif",
+    "code_ml",
+    "nom",
+    "nom_usage",
+    "siret",
+    "forme_juridique",
+    "departement",
+    "departements_couverts",
+    "region",
+    "adresse",
+    "code_postal",
+    "commune",
+    "president",
+    "directeur",
+    "courriel",
+    "telephone",
+    "actif",
 ]
 
 
@@ -163,9 +188,22 @@ def mission_locale_export(request, fmt):
     mls = mls.prefetch_related("departments_covered")
     rows = (
         [
-            ml.code, ml.name, ml.usual_name, ml.siret or "", ml.legal_form, ml.department_id,
-            ",".join(d.code for d in ml.departments_covered.all()), ml.department.region_id, ml.address,
-            ml.postcode, ml.city, ml.president, ml.director, ml.email, ml.phone, 1 if ml.is_active else 0,
+            ml.code,
+            ml.name,
+            ml.usual_name,
+            ml.siret or "",
+            ml.legal_form,
+            ml.department_id,
+            ",".join(d.code for d in ml.departments_covered.all()),
+            ml.department.region_id,
+            ml.address,
+            ml.postcode,
+            ml.city,
+            ml.president,
+            ml.director,
+            ml.email,
+            ml.phone,
+            1 if ml.is_active else 0,
         ]
         for ml in mls
     )
@@ -212,7 +250,9 @@ def mission_locale_edit(request, code):
         (ml.display_name, reverse("reference:mission_locale_detail", args=[ml.code])),
         ("Modifier", None),
     ]
-    return render(request, "reference/mission_locale_edit.html", {"ml": ml, "form": form, "breadcrumbs": crumbs})
+    return render(
+        request, "reference/mission_locale_edit.html", {"ml": ml, "form": form, "breadcrumbs": crumbs}
+    )
 
 
 ORGANISATION_KINDS = {
@@ -254,7 +294,10 @@ def organisation_detail(request, kind, pk):
             "fields": _display_fields(organisation),
             "related_missions_locales": related_mls,
             "history_entries": history_entries(organisation),
-            "breadcrumbs": [("Organisations", reverse("reference:organisation_list")), (str(organisation), None)],
+            "breadcrumbs": [
+                ("Organisations", reverse("reference:organisation_list")),
+                (str(organisation), None),
+            ],
         },
     )
 

@@ -1,4 +1,7 @@
-"""Real-browser journeys: Debian's chromium driven by Playwright's Python package (never `playwright install`)."""
+"""Real-browser journeys: Debian's chromium driven by Playwright's Python package.
+
+Never `playwright install`: the browser is the Debian package at /usr/bin/chromium.
+"""
 
 import os
 import shutil
@@ -19,8 +22,13 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

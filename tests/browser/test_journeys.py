@@ -18,10 +18,16 @@ def login(page, live_server, email):
 
 
 def test_departmental_council_browses_its_department_only(page, live_server):
-    own = MissionLocaleFactory(code="13201S00", name="13-ML MARSEILLE", usual_name="Mission Locale de Marseille",
-                               department_id="13", president="Dominique Exemple")
-    other = MissionLocaleFactory(code="83137S00", name="83-ML TOULON", usual_name="Mission Locale de Toulon",
-                                 department_id="83")
+    own = MissionLocaleFactory(
+        code="13201S00",
+        name="13-ML MARSEILLE",
+        usual_name="Mission Locale de Marseille",
+        department_id="13",
+        president="Dominique Exemple",
+    )
+    other = MissionLocaleFactory(
+        code="83137S00", name="83-ML TOULON", usual_name="Mission Locale de Toulon", department_id="83"
+    )
     user = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
 
     login(page, live_server, user.email)

@@ -54,7 +54,10 @@ class ContactFieldsMixin(models.Model):
 
 class MissionLocale(ContactFieldsMixin):
     code = models.CharField(
-        "code structure", max_length=20, unique=True, help_text="Code de la structure dans i-milo (ex. 13201S00)."
+        "code structure",
+        max_length=20,
+        unique=True,
+        help_text="Code de la structure dans i-milo (ex. 13201S00).",
     )
     name = models.CharField("raison sociale", max_length=200)
     usual_name = models.CharField("nom d'usage", max_length=200, blank=True)
@@ -141,7 +144,10 @@ class RegionalAssociation(ContactFieldsMixin):
     def clean(self):
         if self.siret and MissionLocale.objects.filter(siret=self.siret).exists():
             raise ValidationError(
-                {"siret": "Ce SIRET est celui d'une Mission Locale : l'ARML ne peut pas être une Mission Locale."}
+                {
+                    "siret": "Ce SIRET est celui d'une Mission Locale : "
+                    "l'ARML ne peut pas être une Mission Locale."
+                }
             )
 
 
@@ -170,11 +176,19 @@ class StateService(models.Model):
     level = models.CharField("niveau", max_length=20, choices=StateServiceLevel.choices)
     name = models.CharField("nom", max_length=200)
     region = models.OneToOneField(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="state_service",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="state_service",
         verbose_name="région",
     )
     department = models.OneToOneField(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="state_service",
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="state_service",
         verbose_name="département",
     )
     email = models.EmailField("courriel", blank=True)
@@ -237,15 +251,25 @@ class Funder(models.Model):
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="funders", verbose_name="région"
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="funders",
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funders",
         verbose_name="département",
     )
     state_service = models.OneToOneField(
-        StateService, null=True, blank=True, on_delete=models.PROTECT, related_name="funder",
+        StateService,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funder",
         verbose_name="service de l'État",
     )
     missions_locales = models.ManyToManyField(
-        MissionLocale, blank=True, related_name="partner_funders",
+        MissionLocale,
+        blank=True,
+        related_name="partner_funders",
         verbose_name="Missions Locales de son territoire",
         help_text="Pour une commune ou un EPCI : les Missions Locales qui couvrent son territoire.",
     )
