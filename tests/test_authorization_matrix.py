@@ -27,9 +27,7 @@ ALL = "all"
 def network(db):
     objects = {
         "ml13": MissionLocaleFactory(code="ML13S00", name="Mission Locale Treize", department_id="13"),
-        "ml83": MissionLocaleFactory(
-            code="ML83S00", name="Mission Locale Quatre-vingt-trois", department_id="83"
-        ),
+        "ml83": MissionLocaleFactory(code="ML83S00", name="Mission Locale Quatre-vingt-trois", department_id="83"),
         "ml69": MissionLocaleFactory(code="ML69S00", name="Mission Locale Soixante-neuf", department_id="69"),
         "region93": region("93"),
         "region84": region("84"),
@@ -50,9 +48,7 @@ def network(db):
         "cd83": FunderFactory(departmental_council=True, department=department("83")),
         "cd69": FunderFactory(departmental_council=True, department=department("69")),
         "france_travail": FunderFactory(name="France Travail"),
-        "epci69": FunderFactory(
-            municipality=True, department=department("69"), name="Métropole Soixante-neuf"
-        ),
+        "epci69": FunderFactory(municipality=True, department=department("69"), name="Métropole Soixante-neuf"),
     }
     epci13 = FunderFactory(municipality=True, department=department("13"), name="Métropole Treize")
     epci13.missions_locales.add(objects["ml13"])

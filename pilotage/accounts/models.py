@@ -164,9 +164,7 @@ class User(AbstractUser):
         super().clean()
         if not self.role:
             if self.organisation is not None:
-                raise ValidationError(
-                    {"role": "Un utilisateur rattaché à une organisation doit avoir un rôle."}
-                )
+                raise ValidationError({"role": "Un utilisateur rattaché à une organisation doit avoir un rôle."})
             return
         field, expected = ROLE_ORGANISATION[Role(self.role)]
         errors = {

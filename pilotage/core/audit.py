@@ -42,9 +42,7 @@ def _display(record, field_name):
 
 def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
     """The newest `limit` changes of `obj`, each with the fields that changed and their before/after."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

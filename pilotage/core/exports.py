@@ -10,9 +10,7 @@ from openpyxl import Workbook
 FORMATS = {"csv", "xlsx"}
 
 
-def tabular_response(
-    *, rows: Iterable[Sequence], header: Sequence[str], filename: str, fmt: str
-) -> HttpResponse:
+def tabular_response(*, rows: Iterable[Sequence], header: Sequence[str], filename: str, fmt: str) -> HttpResponse:
     """CSV is `;`-separated UTF-8 with a BOM, as French spreadsheet software expects; XLSX one sheet."""
     if fmt == "csv":
         buffer = io.StringIO()

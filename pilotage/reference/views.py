@@ -31,9 +31,7 @@ def territory(request):
     )
     active = MissionLocale.objects.visible_to(user).active()
     ml_by_region = dict(
-        active.values_list("department__region")
-        .annotate(n=Count("pk"))
-        .values_list("department__region", "n")
+        active.values_list("department__region").annotate(n=Count("pk")).values_list("department__region", "n")
     )
     rows = [(region, region.departments_count, ml_by_region.get(region.code, 0)) for region in regions]
     return render(
@@ -53,9 +51,7 @@ def territory(request):
 def region_detail(request, code):
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     mls = MissionLocale.objects.visible_to(request.user).for_region(code).select_related("department")
-    ml_counts = dict(
-        mls.active().values_list("department").annotate(n=Count("pk")).values_list("department", "n")
-    )
+    ml_counts = dict(mls.active().values_list("department").annotate(n=Count("pk")).values_list("department", "n"))
     departments = [(d, ml_counts.get(d.code, 0)) for d in region.departments.all()]
     return render(
         request,
@@ -65,30 +61,22 @@ def region_detail(request, code):
             "department_rows": departments,
             "missions_locales": mls,
             "active_count": mls.active().count(),
-            "regional_association": RegionalAssociation.objects.visible_to(request.user)
-            .filter(region=region)
-            .first(),
+            "regional_association": RegionalAssociation.objects.visible_to(request.user).filter(region=region).first(),
             "state_service": StateService.objects.visible_to(request.user).filter(region=region).first(),
-            "council": Funder.objects.visible_to(request.user)
-            .filter(type=FunderType.REGION, region=region)
-            .first(),
+            "council": Funder.objects.visible_to(request.user).filter(type=FunderType.REGION, region=region).first(),
             "breadcrumbs": [(TERRITORIES[0], reverse(TERRITORIES[1])), (region.name, None)],
         },
     )
 
 
 def department_detail(request, code):
-    department = get_object_or_404(
-        Department.objects.visible_to(request.user).select_related("region"), code=code
-    )
+    department = get_object_or_404(Department.objects.visible_to(request.user).select_related("region"), code=code)
     user = request.user
     mls = MissionLocale.objects.visible_to(user).for_department(code).select_related("department")
     region_visible = Region.objects.visible_to(user).filter(code=department.region_id).exists()
     crumbs = [(TERRITORIES[0], reverse(TERRITORIES[1]))]
     if region_visible:
-        crumbs.append(
-            (department.region.name, reverse("reference:region_detail", args=[department.region_id]))
-        )
+        crumbs.append((department.region.name, reverse("reference:region_detail", args=[department.region_id])))
     crumbs.append((department.name, None))
     return render(
         request,
@@ -250,9 +238,7 @@ def mission_locale_edit(request, code):
         (ml.display_name, reverse("reference:mission_locale_detail", args=[ml.code])),
         ("Modifier", None),
     ]
-    return render(
-        request, "reference/mission_locale_edit.html", {"ml": ml, "form": form, "breadcrumbs": crumbs}
-    )
+    return render(request, "reference/mission_locale_edit.html", {"ml": ml, "form": form, "breadcrumbs": crumbs})
 
 
 ORGANISATION_KINDS = {

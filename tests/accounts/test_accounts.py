@@ -44,9 +44,7 @@ def test_password_reset_by_email(client, make_user):
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     new_password = "un-nouveau-mot-de-passe-solide"
-    done = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
-    )
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new_password)
@@ -101,10 +99,7 @@ def test_user_without_role_sees_nothing(client):
     assert user.scope.is_empty
     client.force_login(user)
     MissionLocaleFactory(code="ML13S00", name="Mission Locale Invisible")
-    assert (
-        "Mission Locale Invisible"
-        not in client.get(reverse("reference:mission_locale_list")).content.decode()
-    )
+    assert "Mission Locale Invisible" not in client.get(reverse("reference:mission_locale_list")).content.decode()
 
 
 def test_role_changes_are_audited(db):

@@ -61,9 +61,7 @@ class MissionLocale(ContactFieldsMixin):
     )
     name = models.CharField("raison sociale", max_length=200)
     usual_name = models.CharField("nom d'usage", max_length=200, blank=True)
-    siret = models.CharField(
-        "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret]
-    )
+    siret = models.CharField("SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret])
     legal_form = models.CharField("forme juridique", max_length=20, choices=LegalForm.choices, blank=True)
     department = models.ForeignKey(
         Department,
@@ -118,9 +116,7 @@ class RegionalAssociation(ContactFieldsMixin):
 
     name = models.CharField("nom", max_length=200)
     acronym = models.CharField("sigle", max_length=30, blank=True)
-    siret = models.CharField(
-        "SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret]
-    )
+    siret = models.CharField("SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret])
     legal_form = models.CharField(
         "forme juridique", max_length=20, choices=LegalForm.choices, default=LegalForm.ASSOCIATION
     )
@@ -144,10 +140,7 @@ class RegionalAssociation(ContactFieldsMixin):
     def clean(self):
         if self.siret and MissionLocale.objects.filter(siret=self.siret).exists():
             raise ValidationError(
-                {
-                    "siret": "Ce SIRET est celui d'une Mission Locale : "
-                    "l'ARML ne peut pas être une Mission Locale."
-                }
+                {"siret": "Ce SIRET est celui d'une Mission Locale : l'ARML ne peut pas être une Mission Locale."}
             )
 
 
@@ -209,9 +202,7 @@ class StateService(models.Model):
                     | Q(level="departmental", region__isnull=True, department__isnull=False)
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["level"], condition=Q(level="national"), name="one_national_state_service"
-            ),
+            models.UniqueConstraint(fields=["level"], condition=Q(level="national"), name="one_national_state_service"),
         ]
 
     def __str__(self):

@@ -40,9 +40,7 @@ class DepartmentQuerySet(models.QuerySet):
 class Department(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100)
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région"
-    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name="région")
 
     objects = DepartmentQuerySet.as_manager()
     history = HistoricalRecords()

@@ -1,0 +1,27 @@
+"""What the import commands share: printing a report and failing with a non-zero status."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from pilotage.core.tabular import ImportReport
+
+
+def acting_user(email: str | None):
+    if not email:
+        return None
+    try:
+        return get_user_model().objects.get(email=email)
+    except get_user_model().DoesNotExist as exc:
+        raise CommandError(f"Aucun utilisateur n'a l'adresse {email}.") from exc
+
+
+def print_report(command, report: ImportReport, *, fail_on_errors: bool = True) -> None:
+    """Every issue on its own line, then the summary; a CommandError (exit status 1) when the file is refused."""
+    for issue in report.issues:
+        style = command.style.WARNING if issue.severity == "warning" else command.style.ERROR
+        command.stdout.write(style(str(issue)))
+    if fail_on_errors and not report.ok and not report.saved:
+        raise CommandError(report.summary)
+    command.stdout.write(command.style.SUCCESS(report.summary))
+    if not report.wet_run:
+        command.stdout.write("Simulation : rien n'a été enregistré, relancez avec --wet-run pour enregistrer.")
