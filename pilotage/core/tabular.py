@@ -49,6 +49,8 @@ class ImportReport:
     excluded: int = 0
     wet_run: bool = False
     saved: bool = False
+    #: rows in error are set aside (and counted in `excluded`) instead of refusing the file
+    exclude_rejected: bool = False
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -67,7 +69,7 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        if not self.ok and not self.saved:
+        if not self.ok and not self.exclude_rejected:
             return (
                 f"{self.filename} : import refusé, {len(self.errors)} erreur{'s' if len(self.errors) > 1 else ''}"
                 " ; rien n'a été enregistré."

@@ -6,7 +6,7 @@ from pilotage.core.identifiers import fake_siret
 from pilotage.reference.models import MissionLocale
 
 GOOD = f"code_ml;nom;siret;departement\n13201S00;13-ML MARSEILLE;{fake_siret(1)};13\n".encode()
-BAD = "code_ml;nom;siret;departement\n13201S00;13-ML MARSEILLE;123;978\n".encode()
+BAD = b"code_ml;nom;siret;departement\n13201S00;13-ML MARSEILLE;123;978\n"
 
 
 def upload(client, content, name="ml.csv"):

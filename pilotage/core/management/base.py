@@ -15,12 +15,12 @@ def acting_user(email: str | None):
         raise CommandError(f"Aucun utilisateur n'a l'adresse {email}.") from exc
 
 
-def print_report(command, report: ImportReport, *, fail_on_errors: bool = True) -> None:
+def print_report(command, report: ImportReport) -> None:
     """Every issue on its own line, then the summary; a CommandError (exit status 1) when the file is refused."""
     for issue in report.issues:
         style = command.style.WARNING if issue.severity == "warning" else command.style.ERROR
         command.stdout.write(style(str(issue)))
-    if fail_on_errors and not report.ok and not report.saved:
+    if not report.ok and not report.exclude_rejected:
         raise CommandError(report.summary)
     command.stdout.write(command.style.SUCCESS(report.summary))
     if not report.wet_run:

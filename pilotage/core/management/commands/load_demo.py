@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pilotage.demo.demo import demo_load, demo_password
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (réseau réel complété de valeurs fictives) et les comptes."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            result = demo_load()
+        report = result["report"]
+        self.stdout.write("Référentiel i-milo :")
+        for issue in report.issues:
+            self.stdout.write(f"  - {issue}")
+        self.stdout.write(f"  {report.summary}")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo_password()})"))
+        width = max(len(a.email) for a in result["accounts"])
+        for account in result["accounts"]:
+            self.stdout.write(f"  {account.email:<{width}}  {account.role.label} : {account.organisation}")

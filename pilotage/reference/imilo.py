@@ -1,0 +1,170 @@
+"""Import of the i-milo referential of structures (JSON), the real list of the Missions Locales.
+
+Source and flaws: ../shared/data/README.md and reference/data/ORIGIN.md. Each entry is checked against the
+Code officiel géographique; the flawed ones are reported (file, line, field, value, reason), never hidden:
+- rejected: no department or region, a department that is not one of the 101 (Saint-Martin, 978, is a
+  collectivité d'outre-mer), a duplicate or malformed structure code, an empty name;
+- warned but imported: a temporary structure created for a merger (imported inactive), a region code that is
+  not the region of the department, department/region names that do not match the COG once the
+  « Structure départementale » / « Structure régionale » prefixes are removed.
+By default one rejected entry refuses the whole file; `exclude_rejected` saves the valid entries and lists the
+excluded ones. Only the fields the referential carries are written (code, names, department, activity).
+"""
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from django.db import transaction
+
+from pilotage.core.tabular import ImportReport
+from pilotage.reference.models import Department, MissionLocale, Region
+
+BUNDLED_FILE = Path(__file__).resolve().parent / "data" / "referentiel_structures_milo.json"
+CODE_PATTERN = re.compile(r"^(?:[0-9]{2}|2A|2B)[0-9]{3}S[0-9]{2}$")
+TEMPORARY_PATTERN = re.compile(r"temporaire|fusion", re.IGNORECASE)
+PREFIXES = ("Structure départementale ", "Structure régionale ")
+
+
+def _entries_with_lines(text: str) -> list[tuple[int, object]]:
+    """Each element of the top-level JSON array with the line where it starts."""
+    decoder = json.JSONDecoder()
+    position = text.index("[") + 1
+    entries = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return entries
+        value, end = decoder.raw_decode(text, position)
+        entries.append((text.count("\n", 0, position) + 1, value))
+        position = end
+
+
+def _normalise(name: str | None) -> str:
+    name = name or ""
+    for prefix in PREFIXES:
+        name = name.removeprefix(prefix)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", ascii_name.lower())
+
+
+def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, exclude_rejected: bool = False):
+    """Check the i-milo file and, with `wet_run`, save it (all or nothing unless `exclude_rejected`)."""
+    path = Path(path)
+    report = ImportReport(filename=path.name, wet_run=wet_run, exclude_rejected=exclude_rejected)
+    try:
+        entries = _entries_with_lines(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        report.add(None, None, None, f"fichier JSON illisible ({exc}).")
+        return report
+    departments = {d.code: d for d in Department.objects.all()}
+    regions = {r.code: r for r in Region.objects.all()}
+    seen: dict[str, int] = {}
+    valid = []
+    for line, entry in entries:
+        if not isinstance(entry, dict):
+            report.add(line, None, None, "chaque élément doit être un objet JSON.")
+            continue
+        errors_before = len(report.errors)
+        code = (entry.get("id") or "").strip()
+        name = (entry.get("nom_officiel") or "").strip()
+        dep_code = (entry.get("code_departement") or "").strip()
+        region_code = (entry.get("code_region") or "").strip()
+        if not CODE_PATTERN.match(code):
+            report.add(line, "id", code, "code structure mal formé (attendu comme 13201S00).")
+        elif code in seen:
+            report.add(line, "id", code, f"code structure en double (déjà ligne {seen[code]}).")
+        else:
+            seen[code] = line
+        if not name:
+            report.add(line, "nom_officiel", name, "nom officiel vide.")
+        if not dep_code:
+            report.add(line, "code_departement", None, "structure sans département : impossible de la situer.")
+        elif dep_code not in departments:
+            report.add(
+                line,
+                "code_departement",
+                dep_code,
+                "ce n'est pas l'un des 101 départements du Code officiel géographique "
+                "(collectivité d'outre-mer ou code inconnu).",
+            )
+        if not region_code:
+            report.add(line, "code_region", None, "structure sans région.")
+        if len(report.errors) > errors_before:
+            continue
+        department = departments[dep_code]
+        if region_code != department.region_id:
+            report.add(
+                line,
+                "code_region",
+                region_code,
+                f"la région du département {dep_code} est {regions[department.region_id].name}"
+                f" ({department.region_id}) ; la région du COG est retenue.",
+                severity="warning",
+            )
+        if _normalise(entry.get("nom_departement")) != _normalise(department.name):
+            report.add(
+                line,
+                "nom_departement",
+                entry.get("nom_departement"),
+                f"ne correspond pas au nom du COG « {department.name} » ; le COG est retenu.",
+                severity="warning",
+            )
+        if region_code == department.region_id and _normalise(entry.get("nom_region")) != _normalise(
+            regions[region_code].name
+        ):
+            report.add(
+                line,
+                "nom_region",
+                entry.get("nom_region"),
+                f"ne correspond pas au nom du COG « {regions[region_code].name} » ; le COG est retenu.",
+                severity="warning",
+            )
+        temporary = bool(TEMPORARY_PATTERN.search(name))
+        if temporary:
+            report.add(
+                line,
+                "nom_officiel",
+                name,
+                "structure temporaire créée pour une fusion : importée comme inactive.",
+                severity="warning",
+            )
+        valid.append(
+            {
+                "code": code,
+                "name": name,
+                "usual_name": (entry.get("nom_usuel") or "").strip(),
+                "department": department,
+                "is_active": not temporary,
+            }
+        )
+    rejected = len(entries) - len(valid)
+    if report.errors and not exclude_rejected:
+        return report
+    report.excluded = rejected
+    existing = {ml.code: ml for ml in MissionLocale.objects.filter(code__in=[v["code"] for v in valid])}
+    to_save = []
+    for values in valid:
+        ml = existing.get(values["code"])
+        if ml is None:
+            report.created += 1
+            to_save.append(MissionLocale(**values))
+            continue
+        changed = {k: v for k, v in values.items() if getattr(ml, k) != v}
+        if changed:
+            report.updated += 1
+            for key, value in changed.items():
+                setattr(ml, key, value)
+            to_save.append(ml)
+        else:
+            report.unchanged += 1
+    if wet_run:
+        with transaction.atomic():
+            for ml in to_save:
+                ml._history_user = acting_user
+                ml._change_reason = "Import référentiel i-milo"
+                ml.save()
+        report.saved = True
+    return report
