@@ -2,6 +2,7 @@ import pytest
 
 from pilotage.accounts.models import Role
 from tests.factories import MissionLocaleFactory, user_for_role
+from tests.network import network  # noqa: F401  (a fixture shared by the authorization matrices)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ class SecurityHeadersMiddleware:
     CSP = (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
         "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-        "form-action 'self'"
+        "form-action 'self'; worker-src 'self' blob:"
     )
 
     def __init__(self, get_response):
