@@ -192,7 +192,7 @@ def _parse_arml(parser: RowParser, refs: dict) -> Parsed:
     region = parser.region("region", refs["regions"], required=True)
     values = {
         "name": parser.text("nom", required=True, max_length=200),
-        "acronym": parser.text("sigle", max_length=30),
+        "acronym": parser.text("sigle", max_length=100),
         "siret": parser.identifier("siret", refs["validate_siret"]),
         "legal_form": parser.choice("forme_juridique", LegalForm) or LegalForm.ASSOCIATION,
         **_contacts(parser),

@@ -115,7 +115,7 @@ class RegionalAssociation(ContactFieldsMixin):
     """The ARML: one per region, the operator of the regional animation; never itself a Mission Locale."""
 
     name = models.CharField("nom", max_length=200)
-    acronym = models.CharField("sigle", max_length=30, blank=True)
+    acronym = models.CharField("sigle", max_length=100, blank=True)
     siret = models.CharField("SIRET", max_length=14, unique=True, null=True, blank=True, validators=[validate_siret])
     legal_form = models.CharField(
         "forme juridique", max_length=20, choices=LegalForm.choices, default=LegalForm.ASSOCIATION
