@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pilotage.core.tabular import Column, ImportReport, Row, read_file_bytes, read_rows
 from pilotage.core.validators import compact_identifier
@@ -352,10 +354,6 @@ def _describe_key(key: dict) -> str:
     return ", ".join(f"{value}" for value in key.values())
 
 
-def _m2m_ids(instance, name) -> set:
-    return set(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else set()
-
-
 def reference_import(
     *, kind: str, path_or_file, filename: str, acting_user=None, wet_run: bool = False
 ) -> ImportReport:
@@ -390,7 +388,34 @@ def reference_import(
                 first_seen[marker] = row.line
         if not duplicate:
             parsed_rows.append(parsed)
-    plans = []
+    _plan_and_save(spec, parsed_rows, report, acting_user=acting_user, wet_run=wet_run)
+    return report
+
+
+def _raw(instance, name: str):
+    """A field's stored value (the key for a relation), readable even before the relation is set."""
+    return getattr(instance, instance._meta.get_field(name).attname)
+
+
+def _identity(spec: "ImportKind", obj) -> tuple:
+    """What finds an object again from a file row: its code, its region, or its type and code (or name)."""
+    if spec.model is MissionLocale:
+        return (obj.code,)
+    if spec.model is RegionalAssociation:
+        return (obj.region_id,)
+    return (obj.type, obj.code) if obj.code else (obj.type, "", obj.name)
+
+
+def _plan_and_save(spec, parsed_rows, report, *, acting_user, wet_run) -> None:
+    """Check every parsed row against the database (in a few queries), then save all of them or none."""
+    m2m_names = list(spec.m2m_columns)
+    existing = {_identity(spec, obj): obj for obj in spec.model.objects.prefetch_related(*m2m_names)}
+    siret_owner = {}
+    if any(f.name == "siret" for f in spec.model._meta.fields):
+        siret_owner = {obj.siret: obj for obj in existing.values() if obj.siret}
+    foreign_keys = [f.name for f in spec.model._meta.fields if f.is_relation]
+    auto_now = [f.name for f in spec.model._meta.fields if getattr(f, "auto_now", False)]
+    to_create, to_update, m2m_changes, changed_fields = [], [], [], set()
     for parsed in parsed_rows:
         # A column absent from the file leaves the field as it is: an import never blanks what it is not given.
         parsed.values = {
@@ -399,44 +424,74 @@ def reference_import(
             if name not in OPTIONAL_PLAIN_FIELDS or spec.column_of_field[name] in parsed.row.values
         }
         parsed.m2m = {name: value for name, value in parsed.m2m.items() if spec.m2m_columns[name] in parsed.row.values}
-        instance = spec.model.objects.filter(**parsed.key).first()
+        candidate = spec.model(**parsed.key)
+        instance = existing.get(_identity(spec, candidate))
         is_new = instance is None
         if is_new:
-            instance = spec.model(**parsed.key)
-        before = {name: getattr(instance, name) for name in parsed.values} if not is_new else {}
+            instance = candidate
+        before = {name: _raw(instance, name) for name in parsed.values}
         for name, value in parsed.values.items():
             setattr(instance, name, value)
+        errors_before = len(report.errors)
+        siret = getattr(instance, "siret", None)
+        owner = siret_owner.get(siret) if siret else None
+        if owner is not None and owner is not instance:
+            report.add(
+                parsed.row.line, "siret", parsed.row["siret"], f"ce SIRET existe déjà : c'est celui de « {owner} »."
+            )
         try:
-            instance.full_clean(validate_constraints=True)
+            # Relations, uniqueness and constraints were checked above against preloaded data.
+            instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 column = spec.column_of_field.get(field_name)
                 value = parsed.row[column] if column else None
                 for message in messages:
                     report.add(parsed.row.line, column, value, _lower_first(message))
+        if len(report.errors) > errors_before:
             continue
-        m2m_changed = {
-            name: targets for name, targets in parsed.m2m.items() if {t.pk for t in targets} != _m2m_ids(instance, name)
+        current_m2m = {
+            name: {t.pk for t in getattr(instance, name).all()} if not is_new else set() for name in parsed.m2m
         }
-        changed = is_new or any(before[name] != getattr(instance, name) for name in parsed.values)
-        plans.append((instance, is_new, changed, m2m_changed))
-    if not report.ok:
-        return report
-    for _instance, is_new, changed, m2m_changed in plans:
+        m2m_changed = {
+            name: targets for name, targets in parsed.m2m.items() if {t.pk for t in targets} != current_m2m[name]
+        }
+        changed = [name for name in parsed.values if before[name] != _raw(instance, name)]
         if is_new:
             report.created += 1
+            to_create.append(instance)
         elif changed or m2m_changed:
             report.updated += 1
+            if changed:
+                to_update.append(instance)
+                changed_fields.update(changed)
         else:
             report.unchanged += 1
-    if wet_run:
-        with transaction.atomic():
-            for instance, _is_new, changed, m2m_changed in plans:
-                instance._history_user = acting_user
-                instance._change_reason = f"Import {filename}"
-                if changed:
-                    instance.save()
-                for name, targets in m2m_changed.items():
-                    getattr(instance, name).set(targets)
-        report.saved = True
-    return report
+        if m2m_changed:
+            m2m_changes.append((instance, m2m_changed))
+    if not report.ok or not wet_run:
+        return
+    reason = f"Import {report.filename}"
+    with transaction.atomic():
+        bulk_create_with_history(
+            to_create, spec.model, batch_size=500, default_user=acting_user, default_change_reason=reason
+        )
+        if to_update:
+            now = timezone.now()
+            for instance in to_update:
+                for name in auto_now:
+                    setattr(instance, name, now)
+            bulk_update_with_history(
+                to_update,
+                spec.model,
+                fields=sorted(changed_fields | set(auto_now)),
+                batch_size=500,
+                default_user=acting_user,
+                default_change_reason=reason,
+            )
+        for instance, changes in m2m_changes:
+            instance._history_user = acting_user
+            instance._change_reason = reason
+            for name, targets in changes.items():
+                getattr(instance, name).set(targets)
+    report.saved = True

@@ -41,7 +41,8 @@ def territory(request):
             "is_national": user.scope.everything,
             "region_rows": rows,
             "departments": Department.objects.visible_to(user).select_related("region"),
-            "own_missions_locales": active if not user.scope.department_codes else None,
+            # Users who see single Missions Locales (their own, a municipality's) get them listed here.
+            "own_missions_locales": active if not (user.scope.everything or user.scope.department_codes) else None,
             "missions_locales_count": active.count(),
             "breadcrumbs": [("Territoires", None)],
         },
