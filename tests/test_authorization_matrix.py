@@ -142,3 +142,18 @@ def test_anonymous_is_sent_to_login(client, network):
 def test_national_state_service_is_unique(db):
     StateServiceFactory()
     assert StateService.objects.filter(level=StateServiceLevel.NATIONAL).count() == 1
+
+
+def test_admin_changes_are_audited_with_the_user(client, network):
+    user = user_for_role(Role.NATIONAL_ADMIN)
+    client.force_login(user)
+    ml = network["ml13"]
+    url = reverse("admin:reference_missionlocale_change", args=[ml.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"department": "13", "departments_covered": [], "president": "Sacha Témoin", "is_active": "on"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    record = ml.history.first()
+    assert record.president == "Sacha Témoin" and record.history_user == user
+    assert client.get(reverse("admin:reference_missionlocale_history", args=[ml.pk])).status_code == 200
