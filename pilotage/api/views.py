@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
@@ -96,10 +95,7 @@ class MissionLocaleViewSet(mixins.UpdateModelMixin, VisibleViewSet):
         if params.get("actif") in {"0", "1"}:
             queryset = queryset.filter(is_active=params["actif"] == "1")
         if params.get("q"):
-            q = params["q"].strip()
-            queryset = queryset.filter(
-                Q(name__icontains=q) | Q(usual_name__icontains=q) | Q(code__iexact=q) | Q(siret=q.replace(" ", ""))
-            )
+            queryset = queryset.search(params["q"])
         return queryset
 
     def perform_update(self, serializer):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,14 +117,7 @@ def _filtered_missions_locales(request):
             return form, mls.none()
         data = form.cleaned_data
         if data["q"]:
-            q = data["q"].strip()
-            mls = mls.filter(
-                Q(name__icontains=q)
-                | Q(usual_name__icontains=q)
-                | Q(code__iexact=q)
-                | Q(siret=q.replace(" ", ""))
-                | Q(city__icontains=q)
-            )
+            mls = mls.search(data["q"])
         if data["region"]:
             mls = mls.for_region(data["region"].code)
         if data["departement"]:

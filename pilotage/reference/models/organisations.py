@@ -40,6 +40,17 @@ class MissionLocaleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def search(self, text: str):
+        """Name, usual name, town (contains), structure code or SIRET (exact, spaces ignored)."""
+        text = text.strip()
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(usual_name__icontains=text)
+            | Q(city__icontains=text)
+            | Q(code__iexact=text)
+            | Q(siret=text.replace(" ", ""))
+        )
+
 
 class ContactFieldsMixin(models.Model):
     address = models.CharField("adresse du siège", max_length=255, blank=True)
