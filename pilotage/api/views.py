@@ -63,7 +63,7 @@ class DepartmentViewSet(VisibleViewSet):
             _param("departement", "Code INSEE du département (siège ou département couvert)"),
             _param("region", "Code INSEE de la région"),
             _param("actif", "1 : en activité, 0 : fermées ou temporaires", enum=["0", "1"]),
-            _param("q", "Recherche sur le nom, le nom d'usage, le code structure ou le SIRET"),
+            _param("q", "Recherche sur le nom, le nom d’usage, la commune, le code structure ou le SIRET"),
         ],
     ),
     retrieve=extend_schema(summary="Une Mission Locale"),
