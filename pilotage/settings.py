@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pilotage.core",
     "pilotage.reference",
     "pilotage.accounts",
+    "pilotage.funding",
     "pilotage.api",
 ]
 

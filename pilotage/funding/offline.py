@@ -1,0 +1,55 @@
+"""The funding analysis from files only (no database): structures.csv + funding lines → JSON report."""
+
+from pathlib import Path
+
+from pilotage.core.tabular import Column, ImportReport, read_rows
+from pilotage.core.validators import compact_identifier
+from pilotage.funding.analysis import Amount, as_json, departmental_analysis
+from pilotage.funding.lines import cog_codes, parse_funding_lines
+
+STRUCTURE_COLUMNS = (Column("code_ml"), Column("nom"), Column("siret", required=False), Column("departement"))
+
+
+def read_structures(path: Path, report: ImportReport) -> dict[str, str]:
+    """code_ml → department code, from the warehouse's structures.csv (cpo-indicators.md)."""
+    _, department_codes = cog_codes()
+    structures, sirets = {}, {}
+    for row in read_rows(path.read_bytes(), path.name, STRUCTURE_COLUMNS, report):
+        code, department = row["code_ml"].strip(), row["departement"].strip().upper()
+        if not code:
+            report.add(row.line, "code_ml", code, "valeur obligatoire manquante.")
+        elif code in structures:
+            report.add(row.line, "code_ml", code, "Mission Locale en double.")
+        elif department not in department_codes:
+            report.add(row.line, "departement", row["departement"], "code INSEE de département inconnu.")
+        else:
+            structures[code] = department
+            siret = compact_identifier(row["siret"])
+            if siret:
+                sirets[siret] = code
+    structures.update({siret: structures[code] for siret, code in sirets.items()})
+    return structures
+
+
+def funding_report_from_files(
+    *, structures_path: Path, lines_path: Path, funder_type: str, first_year: int, last_year: int
+) -> tuple[dict | None, list]:
+    """(JSON report, issues): the report is None when any input is invalid."""
+    structures_report = ImportReport(structures_path.name)
+    structures = read_structures(structures_path, structures_report)
+    lines_report = ImportReport(lines_path.name)
+    lines = parse_funding_lines(
+        lines_path.read_bytes(), lines_path.name, lines_report, resolve_mission_locale=structures.get
+    )
+    issues = structures_report.issues + lines_report.issues
+    if issues:
+        return None, issues
+    amounts = [Amount(line.mission_locale, line.year, line.funder_type, line.category, line.amount) for line in lines]
+    report = departmental_analysis(
+        amounts=amounts,
+        departments=set(structures.values()),
+        funder_type=funder_type,
+        first_year=first_year,
+        last_year=last_year,
+    )
+    return as_json(report), []
