@@ -159,3 +159,29 @@ def user_for_role(
                 acronym="UNML", defaults={"name": "Union nationale des Missions Locales"}
             )[0]
     return UserFactory(role=role, **kwargs)
+
+
+def state_funder() -> Funder:
+    return Funder.objects.filter(type=FunderType.ETAT).first() or FunderFactory(type=FunderType.ETAT, name="État")
+
+
+def cpo_for(mission_locale, *, start="2024-01-01", planned="1000000.00", signed=True):
+    """A 4-year CPO of the State with `mission_locale`, planned yearly subsidy `planned`."""
+    from datetime import date
+    from decimal import Decimal
+
+    from pilotage.funding.models import Convention, ConventionKind, ConventionStatus
+    from pilotage.funding.models.conventions import CPO_YEARS, add_years
+
+    start_date = date.fromisoformat(start)
+    return Convention.objects.create(
+        kind=ConventionKind.CPO,
+        title=f"CPO {start_date.year}-{start_date.year + CPO_YEARS - 1} — {mission_locale}",
+        funder=state_funder(),
+        mission_locale=mission_locale,
+        start_date=start_date,
+        end_date=add_years(start_date, CPO_YEARS) - (date(2000, 1, 2) - date(2000, 1, 1)),
+        status=ConventionStatus.SIGNED if signed else ConventionStatus.DRAFT,
+        signed_on=start_date if signed else None,
+        planned_annual_amount=Decimal(planned),
+    )

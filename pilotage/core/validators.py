@@ -39,3 +39,27 @@ def validate_siren(value: str) -> str:
 def compact_identifier(value: str) -> str:
     """Remove the spaces, dots and dashes users put in SIRET/SIREN."""
     return stdnum_siret.compact(value or "")
+
+
+IBAN_REASONS = {
+    "InvalidChecksumDigits": "ses chiffres de contrôle (3e et 4e caractères) sont faux",
+    "InvalidBBANChecksum": "la clé RIB ne correspond pas au numéro de compte",
+    "InvalidLength": "sa longueur ne correspond pas à son pays (27 caractères pour la France)",
+    "InvalidCountryCode": "le code pays (deux premières lettres) est inconnu",
+    "InvalidStructure": "sa structure ne correspond pas à son pays",
+    "InvalidBankCode": "le code banque est invalide",
+    "InvalidBranchCode": "le code guichet est invalide",
+    "InvalidAccountCode": "le numéro de compte est invalide",
+}
+
+
+def validate_iban(value: str) -> str:
+    """An IBAN with its check digits and, for French accounts, the clé RIB (schwifty, validate_bban=True)."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        return IBAN(value, validate_bban=True).compact
+    except SchwiftyException as exc:
+        reason = IBAN_REASONS.get(type(exc).__name__, "il est mal formé")
+        raise ValidationError(f"L'IBAN « {value} » est invalide : {reason}.", code="invalid_iban") from exc

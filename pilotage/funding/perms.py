@@ -1,0 +1,77 @@
+"""Who may see and change conventions and funding lines (scopes: accounts.scopes; visibility: QuerySets)."""
+
+import rules
+
+from pilotage.accounts.models import Role
+from pilotage.reference.models import FunderType, MissionLocale
+from pilotage.reference.perms import is_national_admin
+
+STATE_TERRITORIAL_ROLES = {Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}
+FUNDER_ROLES = {Role.REGIONAL_COUNCIL, Role.DEPARTMENTAL_COUNCIL, Role.MUNICIPALITY}
+
+
+def _sees_ml(user, ml) -> bool:
+    return ml is not None and MissionLocale.objects.visible_to(user).filter(pk=ml.pk).exists()
+
+
+@rules.predicate
+def edits_convention(user, convention=None) -> bool:
+    """The DGEFP any convention; DREETS and DDETS the State's conventions (CPO…) of their territory;
+    a council or municipality the conventions it signs as main funder. Missions Locales read only."""
+    if convention is None or not user.is_active:
+        return False
+    if is_national_admin(user):
+        return True
+    if user.role in STATE_TERRITORIAL_ROLES:
+        if convention.funder.type != FunderType.ETAT:
+            return False
+        if convention.mission_locale_id:
+            return _sees_ml(user, convention.mission_locale)
+        return convention.regional_association.region_id in user.scope.region_codes | user.scope.related_region_codes
+    return user.role in FUNDER_ROLES and convention.funder_id == user.funder_id
+
+
+@rules.predicate
+def creates_conventions(user) -> bool:
+    return user.is_active and (is_national_admin(user) or user.role in STATE_TERRITORIAL_ROLES | FUNDER_ROLES)
+
+
+@rules.predicate
+def overrides_guardrail(user, convention=None) -> bool:
+    """Going beyond ±10 % over a CPO is a decision of the DGEFP or of the DREETS of the region, with a
+    written justification (seed 004, annex 2 §2b: never mechanical)."""
+    if not user.is_active:
+        return False
+    if is_national_admin(user):
+        return True
+    return user.role == Role.REGIONAL_STATE and (convention is None or edits_convention(user, convention))
+
+
+@rules.predicate
+def imports_funding_lines(user) -> bool:
+    """The DGEFP (any line), DREETS/DDETS (State lines of their territory), councils and municipalities
+    (their own lines): the import checks each line against these rights."""
+    return user.is_active and (is_national_admin(user) or user.role in STATE_TERRITORIAL_ROLES | FUNDER_ROLES)
+
+
+def may_write_line(user, *, mission_locale, funder_type: str, funder) -> str | None:
+    """None if `user` may record this line, else the French reason."""
+    if is_national_admin(user):
+        return None
+    if user.role in STATE_TERRITORIAL_ROLES:
+        if funder_type != FunderType.ETAT:
+            return "les services de l'État n'importent que les lignes de l'État."
+        if not _sees_ml(user, mission_locale):
+            return "cette Mission Locale n'est pas dans votre territoire."
+        return None
+    if user.role in FUNDER_ROLES:
+        if funder is None or funder.pk != user.funder_id:
+            return "vous ne pouvez importer que les lignes de votre collectivité."
+        return None
+    return "votre rôle ne permet pas d'importer des lignes de financement."
+
+
+rules.add_perm("funding.add_convention", creates_conventions)
+rules.add_perm("funding.change_convention", edits_convention)
+rules.add_perm("funding.override_guardrail", overrides_guardrail)
+rules.add_perm("funding.import_fundingline", imports_funding_lines)
