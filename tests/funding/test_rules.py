@@ -163,7 +163,8 @@ def test_chorus_number_and_iban_are_checked(cpo, dreets):
 def test_an_avenant_is_for_a_cpo_year(cpo, ml_13):
     with pytest.raises(ValidationError, match="pas couverte"):
         amendment(cpo, 2031).full_clean()
-    other = Convention.objects.create(kind=ConventionKind.ANNUAL, title="FAJ", funder=FunderFactory(
-        departmental_council=True), mission_locale=ml_13, start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))  # fmt: skip
+    council = FunderFactory(departmental_council=True)
+    other = Convention.objects.create(kind=ConventionKind.ANNUAL, title="FAJ", funder=council, mission_locale=ml_13,
+                                      start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))  # fmt: skip
     with pytest.raises(ValidationError, match="porte sur une CPO"):
         Amendment(convention=other, year=2024, number=1).full_clean()
