@@ -34,11 +34,13 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from benchmarks import reference
+    from benchmarks import funding, reference
 
     print(f"Base : {os.environ['DATABASE_URL']}")
     call_command("migrate", verbosity=0)
     reference.run(measure, workdir)
+    print()
+    funding.run(measure, workdir)
     return 0
 
 

@@ -1,12 +1,37 @@
-"""API field names are the users' French words, the same as the CSV import/export columns."""
+"""JSON representations of the reference data.
 
+Field names are the users' French words, the same as the CSV import/export columns (`code_ml`, `nom`,
+`nom_usage`, `siret`, `forme_juridique`, `departement`, `departements_couverts`, `adresse`…): a file exported
+from a spreadsheet and a JSON document read the same way. Territories are given by their INSEE code.
+"""
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pilotage.reference.models import Department, Funder, MissionLocale, Region, RegionalAssociation, StateService
+from pilotage.accounts.models import ORGANISATION_FIELDS
+from pilotage.core.validators import compact_identifier
+from pilotage.reference.models import (
+    Department,
+    Funder,
+    FunderType,
+    LegalForm,
+    MissionLocale,
+    Region,
+    RegionalAssociation,
+    StateService,
+    StateServiceLevel,
+)
+
+
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
+    """A region of the Code officiel géographique."""
+
+    code = serializers.CharField(read_only=True, help_text="Code INSEE de la région (ex. 93).")
+    nom = serializers.CharField(source="name", read_only=True)
 
     class Meta:
         model = Region
@@ -14,110 +39,261 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
-    region = serializers.CharField(source="region_id")
+    """A department of the Code officiel géographique."""
+
+    code = serializers.CharField(read_only=True, help_text="Code INSEE du département (ex. 13, 2A, 974).")
+    nom = serializers.CharField(source="name", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True, help_text="Code INSEE de la région.")
 
     class Meta:
         model = Department
         fields = ["code", "nom", "region"]
 
 
-CONTACT_FIELDS = {
-    "adresse": "address",
-    "code_postal": "postcode",
-    "commune": "city",
-    "courriel": "email",
-    "telephone": "phone",
-    "president": "president",
-    "directeur": "director",
-}
+def _contact(model, source: str, help_text: str, *, read_only: bool, field_class=serializers.CharField, **kwargs):
+    """A contact or governance field shared by the Missions Locales and the ARML (the import columns)."""
+    options = {"read_only": True} if read_only else {"required": False, "allow_blank": True}
+    if "max_length" not in kwargs and field_class is not serializers.RegexField:
+        kwargs["max_length"] = _max_length(model, source)
+    return field_class(source=source, help_text=help_text, **options, **kwargs)
+
+
+def _postcode(model, *, read_only: bool):
+    return _contact(
+        model,
+        "postcode",
+        "Code postal du siège (5 chiffres).",
+        read_only=read_only,
+        field_class=serializers.RegexField,
+        regex=r"^\d{5}$",
+        error_messages={"invalid": "Le code postal comporte 5 chiffres."},
+    )
+
+
+CONTACT_FIELD_NAMES = ["adresse", "code_postal", "commune", "courriel", "telephone", "president", "directeur"]
 
 
 class MissionLocaleSerializer(serializers.ModelSerializer):
-    code_ml = serializers.CharField(source="code", read_only=True)
-    nom = serializers.CharField(source="name")
-    nom_usage = serializers.CharField(source="usual_name", allow_blank=True, required=False)
+    """A Mission Locale. Only the fields the user may change can be sent in a PATCH (see the operation)."""
+
+    code_ml = serializers.CharField(
+        source="code", read_only=True, help_text="Code de la structure dans i-milo (ex. 13201S00), identifiant."
+    )
+    nom = serializers.CharField(
+        source="name", max_length=_max_length(MissionLocale, "name"), help_text="Raison sociale."
+    )
+    nom_usage = serializers.CharField(
+        source="usual_name",
+        max_length=_max_length(MissionLocale, "usual_name"),
+        allow_blank=True,
+        required=False,
+        help_text="Nom d'usage, s'il diffère de la raison sociale.",
+    )
+    siret = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text="SIRET du siège (14 chiffres ; espaces acceptés en entrée).",
+    )
     forme_juridique = serializers.ChoiceField(
-        source="legal_form", choices=MissionLocale._meta.get_field("legal_form").choices, allow_blank=True
+        source="legal_form", choices=LegalForm.choices, allow_blank=True, required=False
     )
-    departement = serializers.SlugRelatedField(source="department", slug_field="code", queryset=Department.objects)
+    departement = serializers.SlugRelatedField(
+        source="department",
+        slug_field="code",
+        queryset=Department.objects.all(),
+        help_text="Code INSEE du département du siège.",
+    )
     departements_couverts = serializers.SlugRelatedField(
-        source="departments_covered", slug_field="code", many=True, queryset=Department.objects, required=False
+        source="departments_covered",
+        slug_field="code",
+        many=True,
+        queryset=Department.objects.all(),
+        required=False,
+        help_text="Codes INSEE des autres départements couverts (sans celui du siège).",
     )
-    region = serializers.CharField(source="department.region_id", read_only=True)
-    actif = serializers.BooleanField(source="is_active", required=False)
-    adresse = serializers.CharField(source="address", allow_blank=True, required=False)
-    code_postal = serializers.CharField(source="postcode", allow_blank=True, required=False)
-    commune = serializers.CharField(source="city", allow_blank=True, required=False)
-    courriel = serializers.EmailField(source="email", allow_blank=True, required=False)
-    telephone = serializers.CharField(source="phone", allow_blank=True, required=False)
-    directeur = serializers.CharField(source="director", allow_blank=True, required=False)
+    region = serializers.CharField(
+        source="department.region_id", read_only=True, help_text="Code INSEE de la région du siège."
+    )
+    actif = serializers.BooleanField(
+        source="is_active", required=False, help_text="Faux pour une structure fermée, fusionnée ou temporaire."
+    )
+    adresse = _contact(MissionLocale, "address", "Adresse du siège.", read_only=False)
+    code_postal = _postcode(MissionLocale, read_only=False)
+    commune = _contact(MissionLocale, "city", "Commune du siège.", read_only=False)
+    courriel = _contact(
+        MissionLocale, "email", "Adresse électronique.", read_only=False, field_class=serializers.EmailField
+    )
+    telephone = _contact(MissionLocale, "phone", "Téléphone.", read_only=False)
+    president = _contact(MissionLocale, "president", "Président ou présidente.", read_only=False)
+    directeur = _contact(MissionLocale, "director", "Directeur ou directrice.", read_only=False)
 
     class Meta:
         model = MissionLocale
         fields = [
             "code_ml", "nom", "nom_usage", "siret", "forme_juridique", "departement", "departements_couverts",
-            "region", "actif", "adresse", "code_postal", "commune", "courriel", "telephone", "president",
-            "directeur",
+            "region", "actif", *CONTACT_FIELD_NAMES,
         ]  # fmt: skip
 
-    #: API field → model field, to check what a user may change
+    def validate_siret(self, value):
+        """Spaces, dots and dashes removed; empty means unknown (several Missions Locales may lack one)."""
+        if not value:
+            return None
+        value = compact_identifier(value)
+        field = MissionLocale._meta.get_field("siret")
+        for validator in field.validators:
+            validator(value)  # Django's ValidationError is turned into a 400 by DRF
+        others = MissionLocale.objects.filter(siret=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("Une autre Mission Locale a déjà ce SIRET.")
+        return value
+
+    def validate(self, attrs):
+        # Like the import: the seat's department is not repeated among the departments covered.
+        seat = attrs.get("department") or (self.instance.department if self.instance else None)
+        if "departments_covered" in attrs:
+            attrs["departments_covered"] = [d for d in attrs["departments_covered"] if d != seat]
+        return attrs
+
+    #: API field → model field, to tell which fields a user may change
     MODEL_FIELDS = {
         "nom": "name", "nom_usage": "usual_name", "siret": "siret", "forme_juridique": "legal_form",
         "departement": "department", "departements_couverts": "departments_covered", "actif": "is_active",
-        **CONTACT_FIELDS,
+        "adresse": "address", "code_postal": "postcode", "commune": "city", "courriel": "email",
+        "telephone": "phone", "president": "president", "directeur": "director",
     }  # fmt: skip
+    API_FIELDS = {model: api for api, model in MODEL_FIELDS.items()}
 
 
 class RegionalAssociationSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
-    sigle = serializers.CharField(source="acronym")
-    region = serializers.CharField(source="region_id")
-    forme_juridique = serializers.CharField(source="legal_form")
+    """The regional association of the Missions Locales (ARML) of a region."""
+
+    nom = serializers.CharField(source="name", read_only=True)
+    sigle = serializers.CharField(source="acronym", read_only=True)
+    siret = serializers.CharField(read_only=True, allow_null=True)
+    forme_juridique = serializers.ChoiceField(source="legal_form", choices=LegalForm.choices, read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True, help_text="Code INSEE de la région.")
+    adresse = _contact(RegionalAssociation, "address", "Adresse du siège.", read_only=True)
+    code_postal = _postcode(RegionalAssociation, read_only=True)
+    commune = _contact(RegionalAssociation, "city", "Commune du siège.", read_only=True)
+    courriel = _contact(
+        RegionalAssociation, "email", "Adresse électronique.", read_only=True, field_class=serializers.EmailField
+    )
+    telephone = _contact(RegionalAssociation, "phone", "Téléphone.", read_only=True)
+    president = _contact(RegionalAssociation, "president", "Président ou présidente.", read_only=True)
+    directeur = _contact(RegionalAssociation, "director", "Directeur ou directrice.", read_only=True)
 
     class Meta:
         model = RegionalAssociation
-        fields = ["id", "nom", "sigle", "siret", "forme_juridique", "region"]
+        fields = ["id", "nom", "sigle", "siret", "forme_juridique", "region", *CONTACT_FIELD_NAMES]
 
 
 class StateServiceSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
-    niveau = serializers.CharField(source="level")
-    region = serializers.CharField(source="region_id", allow_null=True)
-    departement = serializers.CharField(source="department_id", allow_null=True)
+    """A State service: the DGEFP (national), a DREETS (regional) or a DDETS (departmental)."""
+
+    nom = serializers.CharField(source="name", read_only=True)
+    niveau = serializers.ChoiceField(source="level", choices=StateServiceLevel.choices, read_only=True)
+    region = serializers.CharField(
+        source="region_id", read_only=True, allow_null=True, help_text="Code INSEE de la région (DREETS)."
+    )
+    departement = serializers.CharField(
+        source="department_id", read_only=True, allow_null=True, help_text="Code INSEE du département (DDETS)."
+    )
+    courriel = serializers.EmailField(source="email", read_only=True)
 
     class Meta:
         model = StateService
-        fields = ["id", "nom", "niveau", "region", "departement"]
+        fields = ["id", "nom", "niveau", "region", "departement", "courriel"]
 
 
 class FunderSerializer(serializers.ModelSerializer):
-    nom = serializers.CharField(source="name")
-    region = serializers.CharField(source="region_id", allow_null=True)
-    departement = serializers.CharField(source="department_id", allow_null=True)
+    """A funder of the Missions Locales; `code` is the `financeur_code` of the funding lines."""
+
+    type = serializers.ChoiceField(choices=FunderType.choices, read_only=True)
+    nom = serializers.CharField(source="name", read_only=True)
+    code = serializers.CharField(
+        read_only=True,
+        help_text="Code INSEE de la région ou du département, SIREN de la commune ou de l'EPCI, vide pour un "
+        "financeur national.",
+    )
+    siren = serializers.CharField(read_only=True)
+    region = serializers.CharField(
+        source="region_id", read_only=True, allow_null=True, help_text="Code INSEE de la région."
+    )
+    departement = serializers.CharField(
+        source="department_id", read_only=True, allow_null=True, help_text="Code INSEE du département."
+    )
 
     class Meta:
         model = Funder
         fields = ["id", "type", "nom", "code", "siren", "region", "departement"]
 
 
+class OrganisationSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=[
+            ("state_service", "Service de l'État"),
+            ("funder", "Financeur (collectivité)"),
+            ("mission_locale", "Mission Locale"),
+            ("regional_association", "ARML"),
+            ("national_body", "Organisme national"),
+        ],
+        help_text="Type d'organisation ; la ressource correspondante de l'API se lit avec `id` (ou `code_ml`).",
+    )
+    id = serializers.IntegerField()
+    nom = serializers.CharField()
+    code_ml = serializers.CharField(required=False, help_text="Code structure, pour une Mission Locale.")
+
+
+class ScopeSerializer(serializers.Serializer):
+    national = serializers.BooleanField(help_text="Vrai : tout le territoire national est visible.")
+    regions = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes INSEE des régions visibles en entier (vide si national)."
+    )
+    departements = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes INSEE des départements visibles (vide si national)."
+    )
+    missions_locales = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Codes des Missions Locales visibles une à une (sa propre Mission Locale, celles d'une "
+        "commune ou d'un EPCI), en plus de celles des départements visibles.",
+    )
+
+
 class MeSerializer(serializers.Serializer):
+    """The authenticated user: role, organisation and the part of the territory they see."""
+
     courriel = serializers.EmailField(source="email")
-    role = serializers.CharField()
+    prenom = serializers.CharField(source="first_name")
+    nom = serializers.CharField(source="last_name")
+    role = serializers.CharField(help_text="Code du rôle (vide pour un administrateur technique).")
     role_libelle = serializers.CharField(source="get_role_display")
     organisation = serializers.SerializerMethodField()
     perimetre = serializers.SerializerMethodField()
 
-    def get_organisation(self, user) -> str | None:
-        return str(user.organisation) if user.organisation else None
+    @extend_schema_field(OrganisationSerializer(allow_null=True))
+    def get_organisation(self, user):
+        for kind in ORGANISATION_FIELDS:
+            if getattr(user, f"{kind}_id"):
+                organisation = getattr(user, kind)
+                data = {"type": kind, "id": organisation.pk, "nom": str(organisation)}
+                if kind == "mission_locale":
+                    data["code_ml"] = organisation.code
+                return OrganisationSerializer(data).data
+        return None
 
-    def get_perimetre(self, user) -> dict:
+    @extend_schema_field(ScopeSerializer)
+    def get_perimetre(self, user):
         scope = user.scope
-        return {
-            "national": scope.everything,
-            "regions": sorted(scope.region_codes),
-            "departements": sorted(scope.department_codes),
-            "missions_locales": sorted(
-                MissionLocale.objects.filter(pk__in=scope.mission_locale_ids).values_list("code", flat=True)
-            ),
-        }
+        codes = MissionLocale.objects.filter(pk__in=scope.mission_locale_ids).values_list("code", flat=True)
+        return ScopeSerializer(
+            {
+                "national": scope.everything,
+                "regions": sorted(scope.region_codes),
+                "departements": sorted(scope.department_codes),
+                "missions_locales": sorted(codes),
+            }
+        ).data
