@@ -1,0 +1,51 @@
+"""What the OpenAPI document says about the API as a whole: the description (conventions) and the tags."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+DESCRIPTION = f"""
+Référentiel du réseau des Missions Locales : territoires (régions, départements), Missions Locales, associations
+régionales (ARML), services de l'État et financeurs.
+
+**Authentification.** Un système s'authentifie par jeton, avec l'en-tête `Authorization: Token <jeton>`. Chacun
+crée ou remplace son jeton sur la page « Jeton d'accès à l'API » de son compte (`/api/jeton/`) ; un
+administrateur peut aussi lancer `pilotage create_api_token <courriel>`. Le jeton donne exactement les droits du
+compte : gardez-le secret. Dans le navigateur, la session du site suffit (API navigable).
+
+**Périmètre.** Chaque réponse suit le périmètre du compte, fixé par son rôle et son organisation : un objet hors
+du périmètre répond 404, comme un objet qui n'existe pas, et le `count` d'une liste ne compte que les objets
+visibles. `GET /api/v1/moi/` donne le rôle, l'organisation et le périmètre du compte.
+
+**Noms des champs.** Les champs portent les mots des utilisateurs, en français, en minuscules sans accents avec
+des tirets bas : ce sont les noms des colonnes des fichiers d'import et d'export (`code_ml`, `nom`, `nom_usage`,
+`siret`, `forme_juridique`, `departement`, `departements_couverts`, `adresse`, `code_postal`, `commune`,
+`courriel`, `telephone`, `president`, `directeur`, `actif`…). Les territoires sont désignés par leur code INSEE
+(`93`, `13`, `2A`, `974`), les Missions Locales par leur code structure i-milo (`code_ml`), les autres
+organisations par leur identifiant `id`. Les valeurs codées (`type`, `niveau`, `forme_juridique`) sont listées
+avec leur libellé dans chaque schéma.
+
+**Pagination.** Les listes sont paginées par {settings.REST_FRAMEWORK["PAGE_SIZE"]} : `count`, `next`,
+`previous`, `results`, et le paramètre `page`.
+
+**Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent ou invalide ;
+403 : objet visible mais modification non autorisée (le message nomme les champs refusés) ; 404 : objet
+inexistant ou hors du périmètre.
+""".strip()
+
+TAGS = [
+    {"name": "Territoires", "description": "Régions et départements du Code officiel géographique."},
+    {"name": "Missions Locales", "description": "Les Missions Locales : consultation et mise à jour de la fiche."},
+    {"name": "Organisations", "description": "ARML, services de l'État (DGEFP, DREETS, DDETS) et financeurs."},
+    {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
+]
+
+#: Passed to the schema view (and to `spectacular --custom-settings pilotage.api.schema.SCHEMA_SETTINGS`).
+SCHEMA_SETTINGS = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
+
+ERROR = inline_serializer(name="Erreur", fields={"detail": serializers.CharField()})
+UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide.")
+NOT_FOUND = OpenApiResponse(ERROR, description="Objet inexistant ou hors du périmètre du compte.")
+FORBIDDEN = OpenApiResponse(ERROR, description="Modification non autorisée ; le message nomme les champs refusés.")
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Données ou paramètres invalides : un message par champ.")
