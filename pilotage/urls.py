@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("pilotage.core.urls")),
     path("", include("pilotage.reference.urls")),
     path("compte/", include("pilotage.accounts.urls")),
+    path("financements/", include("pilotage.funding.urls")),
     path("api/", include("pilotage.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -44,7 +44,7 @@ TAGS = [
 #: Passed to the schema view (and to `spectacular --custom-settings pilotage.api.schema.SCHEMA_SETTINGS`).
 SCHEMA_SETTINGS = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
 
-ERROR = inline_serializer(name="Erreur", fields={"detail": serializers.CharField()})
+ERROR = inline_serializer(name="Error", fields={"detail": serializers.CharField()})
 UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide.")
 NOT_FOUND = OpenApiResponse(ERROR, description="Objet inexistant ou hors du périmètre du compte.")
 FORBIDDEN = OpenApiResponse(ERROR, description="Modification non autorisée ; le message nomme les champs refusés.")

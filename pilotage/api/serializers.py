@@ -1,4 +1,4 @@
-"""JSON representations of the reference data.
+"""JSON representations of the reference data (class docstrings and help texts are the API documentation).
 
 Field names are the users' French words, the same as the CSV import/export columns (`code_ml`, `nom`,
 `nom_usage`, `siret`, `forme_juridique`, `departement`, `departements_couverts`, `adresse`…): a file exported
@@ -8,7 +8,7 @@ from a spreadsheet and a JSON document read the same way. Territories are given 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pilotage.accounts.models import ORGANISATION_FIELDS
+from pilotage.accounts.models import ORGANISATION_FIELDS, Role
 from pilotage.core.validators import compact_identifier
 from pilotage.reference.models import (
     Department,
@@ -21,6 +21,7 @@ from pilotage.reference.models import (
     StateService,
     StateServiceLevel,
 )
+from pilotage.reference.perms import MISSION_LOCALE_DIRECTOR_FIELDS
 
 
 def _max_length(model, field: str) -> int:
@@ -28,7 +29,7 @@ def _max_length(model, field: str) -> int:
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    """A region of the Code officiel géographique."""
+    """Une région du Code officiel géographique."""
 
     code = serializers.CharField(read_only=True, help_text="Code INSEE de la région (ex. 93).")
     nom = serializers.CharField(source="name", read_only=True)
@@ -39,7 +40,7 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    """A department of the Code officiel géographique."""
+    """Un département du Code officiel géographique."""
 
     code = serializers.CharField(read_only=True, help_text="Code INSEE du département (ex. 13, 2A, 974).")
     nom = serializers.CharField(source="name", read_only=True)
@@ -50,31 +51,38 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["code", "nom", "region"]
 
 
-def _contact(model, source: str, help_text: str, *, read_only: bool, field_class=serializers.CharField, **kwargs):
-    """A contact or governance field shared by the Missions Locales and the ARML (the import columns)."""
-    options = {"read_only": True} if read_only else {"required": False, "allow_blank": True}
-    if "max_length" not in kwargs and field_class is not serializers.RegexField:
-        kwargs["max_length"] = _max_length(model, source)
-    return field_class(source=source, help_text=help_text, **options, **kwargs)
+#: the contact and governance fields shared by the Missions Locales and the ARML: API name → model field, help
+CONTACT_FIELDS = {
+    "adresse": ("address", "Adresse du siège."),
+    "code_postal": ("postcode", "Code postal du siège (5 chiffres)."),
+    "commune": ("city", "Commune du siège."),
+    "courriel": ("email", "Adresse électronique."),
+    "telephone": ("phone", "Téléphone."),
+    "president": ("president", "Président ou présidente."),
+    "directeur": ("director", "Directeur ou directrice."),
+}
 
 
-def _postcode(model, *, read_only: bool):
-    return _contact(
-        model,
-        "postcode",
-        "Code postal du siège (5 chiffres).",
-        read_only=read_only,
-        field_class=serializers.RegexField,
-        regex=r"^\d{5}$",
-        error_messages={"invalid": "Le code postal comporte 5 chiffres."},
-    )
+def _contact(model, name: str, *, read_only: bool) -> serializers.Field:
+    source, help_text = CONTACT_FIELDS[name]
+    kwargs = {"read_only": True} if read_only else {"required": False, "allow_blank": True}
+    if source != name:
+        kwargs["source"] = source
+    kwargs.update(help_text=help_text, max_length=_max_length(model, source))
+    if name == "courriel":
+        return serializers.EmailField(**kwargs)
+    if name == "code_postal":
+        return serializers.RegexField(
+            r"^\d{5}$", error_messages={"invalid": "Le code postal comporte 5 chiffres."}, **kwargs
+        )
+    return serializers.CharField(**kwargs)
 
 
-CONTACT_FIELD_NAMES = ["adresse", "code_postal", "commune", "courriel", "telephone", "president", "directeur"]
+CONTACT_FIELD_NAMES = list(CONTACT_FIELDS)
 
 
 class MissionLocaleSerializer(serializers.ModelSerializer):
-    """A Mission Locale. Only the fields the user may change can be sent in a PATCH (see the operation)."""
+    """Une Mission Locale, désignée par son code structure i-milo (`code_ml`)."""
 
     code_ml = serializers.CharField(
         source="code", read_only=True, help_text="Code de la structure dans i-milo (ex. 13201S00), identifiant."
@@ -119,15 +127,13 @@ class MissionLocaleSerializer(serializers.ModelSerializer):
     actif = serializers.BooleanField(
         source="is_active", required=False, help_text="Faux pour une structure fermée, fusionnée ou temporaire."
     )
-    adresse = _contact(MissionLocale, "address", "Adresse du siège.", read_only=False)
-    code_postal = _postcode(MissionLocale, read_only=False)
-    commune = _contact(MissionLocale, "city", "Commune du siège.", read_only=False)
-    courriel = _contact(
-        MissionLocale, "email", "Adresse électronique.", read_only=False, field_class=serializers.EmailField
-    )
-    telephone = _contact(MissionLocale, "phone", "Téléphone.", read_only=False)
-    president = _contact(MissionLocale, "president", "Président ou présidente.", read_only=False)
-    directeur = _contact(MissionLocale, "director", "Directeur ou directrice.", read_only=False)
+    adresse = _contact(MissionLocale, "adresse", read_only=False)
+    code_postal = _contact(MissionLocale, "code_postal", read_only=False)
+    commune = _contact(MissionLocale, "commune", read_only=False)
+    courriel = _contact(MissionLocale, "courriel", read_only=False)
+    telephone = _contact(MissionLocale, "telephone", read_only=False)
+    president = _contact(MissionLocale, "president", read_only=False)
+    directeur = _contact(MissionLocale, "directeur", read_only=False)
 
     class Meta:
         model = MissionLocale
@@ -156,35 +162,36 @@ class MissionLocaleSerializer(serializers.ModelSerializer):
         seat = attrs.get("department") or (self.instance.department if self.instance else None)
         if "departments_covered" in attrs:
             attrs["departments_covered"] = [d for d in attrs["departments_covered"] if d != seat]
+        elif "department" in attrs and self.instance is not None:
+            covered = list(self.instance.departments_covered.all())
+            if seat in covered:
+                attrs["departments_covered"] = [d for d in covered if d != seat]
         return attrs
 
     #: API field → model field, to tell which fields a user may change
     MODEL_FIELDS = {
         "nom": "name", "nom_usage": "usual_name", "siret": "siret", "forme_juridique": "legal_form",
         "departement": "department", "departements_couverts": "departments_covered", "actif": "is_active",
-        "adresse": "address", "code_postal": "postcode", "commune": "city", "courriel": "email",
-        "telephone": "phone", "president": "president", "directeur": "director",
+        **{name: source for name, (source, _) in CONTACT_FIELDS.items()},
     }  # fmt: skip
     API_FIELDS = {model: api for api, model in MODEL_FIELDS.items()}
 
 
 class RegionalAssociationSerializer(serializers.ModelSerializer):
-    """The regional association of the Missions Locales (ARML) of a region."""
+    """L'association régionale des Missions Locales (ARML) d'une région."""
 
     nom = serializers.CharField(source="name", read_only=True)
     sigle = serializers.CharField(source="acronym", read_only=True)
     siret = serializers.CharField(read_only=True, allow_null=True)
     forme_juridique = serializers.ChoiceField(source="legal_form", choices=LegalForm.choices, read_only=True)
     region = serializers.CharField(source="region_id", read_only=True, help_text="Code INSEE de la région.")
-    adresse = _contact(RegionalAssociation, "address", "Adresse du siège.", read_only=True)
-    code_postal = _postcode(RegionalAssociation, read_only=True)
-    commune = _contact(RegionalAssociation, "city", "Commune du siège.", read_only=True)
-    courriel = _contact(
-        RegionalAssociation, "email", "Adresse électronique.", read_only=True, field_class=serializers.EmailField
-    )
-    telephone = _contact(RegionalAssociation, "phone", "Téléphone.", read_only=True)
-    president = _contact(RegionalAssociation, "president", "Président ou présidente.", read_only=True)
-    directeur = _contact(RegionalAssociation, "director", "Directeur ou directrice.", read_only=True)
+    adresse = _contact(RegionalAssociation, "adresse", read_only=True)
+    code_postal = _contact(RegionalAssociation, "code_postal", read_only=True)
+    commune = _contact(RegionalAssociation, "commune", read_only=True)
+    courriel = _contact(RegionalAssociation, "courriel", read_only=True)
+    telephone = _contact(RegionalAssociation, "telephone", read_only=True)
+    president = _contact(RegionalAssociation, "president", read_only=True)
+    directeur = _contact(RegionalAssociation, "directeur", read_only=True)
 
     class Meta:
         model = RegionalAssociation
@@ -192,7 +199,7 @@ class RegionalAssociationSerializer(serializers.ModelSerializer):
 
 
 class StateServiceSerializer(serializers.ModelSerializer):
-    """A State service: the DGEFP (national), a DREETS (regional) or a DDETS (departmental)."""
+    """Un service de l'État : la DGEFP (national), une DREETS (régional) ou une DDETS (départemental)."""
 
     nom = serializers.CharField(source="name", read_only=True)
     niveau = serializers.ChoiceField(source="level", choices=StateServiceLevel.choices, read_only=True)
@@ -210,7 +217,7 @@ class StateServiceSerializer(serializers.ModelSerializer):
 
 
 class FunderSerializer(serializers.ModelSerializer):
-    """A funder of the Missions Locales; `code` is the `financeur_code` of the funding lines."""
+    """Un financeur des Missions Locales ; `code` est le `financeur_code` des lignes de financement."""
 
     type = serializers.ChoiceField(choices=FunderType.choices, read_only=True)
     nom = serializers.CharField(source="name", read_only=True)
@@ -233,6 +240,8 @@ class FunderSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.Serializer):
+    """L'organisation du compte."""
+
     type = serializers.ChoiceField(
         choices=[
             ("state_service", "Service de l'État"),
@@ -249,6 +258,8 @@ class OrganisationSerializer(serializers.Serializer):
 
 
 class ScopeSerializer(serializers.Serializer):
+    """Le périmètre du compte : ce que l'API lui montre."""
+
     national = serializers.BooleanField(help_text="Vrai : tout le territoire national est visible.")
     regions = serializers.ListField(
         child=serializers.CharField(), help_text="Codes INSEE des régions visibles en entier (vide si national)."
@@ -264,12 +275,14 @@ class ScopeSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
-    """The authenticated user: role, organisation and the part of the territory they see."""
+    """Le compte authentifié : son rôle, son organisation et la partie du territoire qu'il voit."""
 
     courriel = serializers.EmailField(source="email")
     prenom = serializers.CharField(source="first_name")
     nom = serializers.CharField(source="last_name")
-    role = serializers.CharField(help_text="Code du rôle (vide pour un administrateur technique).")
+    role = serializers.ChoiceField(
+        choices=Role.choices, allow_blank=True, help_text="Code du rôle (vide pour un administrateur technique)."
+    )
     role_libelle = serializers.CharField(source="get_role_display")
     organisation = serializers.SerializerMethodField()
     perimetre = serializers.SerializerMethodField()
@@ -297,3 +310,7 @@ class MeSerializer(serializers.Serializer):
                 "missions_locales": sorted(codes),
             }
         ).data
+
+
+#: the API names of the fields a Mission Locale's director may change
+DIRECTOR_API_FIELDS = tuple(MissionLocaleSerializer.API_FIELDS[name] for name in MISSION_LOCALE_DIRECTOR_FIELDS)

@@ -27,8 +27,8 @@ def api_token_revoke(*, user) -> bool:
 def mission_locale_api_update(*, serializer, acting_user) -> MissionLocale:
     """Save a validated `MissionLocaleSerializer` whose changes the caller has authorised.
 
-    Every history row (the record and its departments covered) names `acting_user`, whichever way they
-    authenticated (a token request is not seen by the history middleware, which runs before DRF authenticates).
+    Every history row (the record and its departments covered) names `acting_user` explicitly, whichever way
+    they authenticated: the history middleware runs before DRF authenticates a token, so it is not relied upon.
     """
     mission_locale = serializer.instance
     mission_locale._history_user = acting_user

@@ -1,12 +1,20 @@
+"""The API under /api/: version 1 of the resources, the OpenAPI schema and its documentation, the token page.
+
+The schema and the documentation pages are public: they describe the API and show no data (every data
+request needs a token or a session), and a partner's developer reads them before getting an account. They load
+their scripts from our own static files (drf-spectacular-sidecar), which the `script-src 'self'` policy allows.
+"""
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from pilotage.api import views
+from pilotage.api.schema import SCHEMA_SETTINGS
 
 app_name = "api"
-router = DefaultRouter()
+
+router = views.Router()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("departements", views.DepartmentViewSet, basename="department")
 router.register("missions-locales", views.MissionLocaleViewSet, basename="missionlocale")
@@ -14,12 +22,23 @@ router.register("arml", views.RegionalAssociationViewSet, basename="arml")
 router.register("services-etat", views.StateServiceViewSet, basename="stateservice")
 router.register("financeurs", views.FunderViewSet, basename="funder")
 
+
 urlpatterns = [
     path("v1/moi/", views.me, name="me"),
     path("v1/", include(router.urls)),
-    # The documentation is public (it shows no data); Swagger UI's script is served apart for the CSP.
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
-    path("redoc/", login_not_required(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("schema/", login_not_required(SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS)), name="schema"),
+    # The split view serves Swagger UI's start-up script as a file (?script), not inline: CSP-compatible.
+    path(
+        "docs/",
+        login_not_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        login_not_required(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        name="redoc",
+    ),
     path("jeton/", views.token_page, name="token"),
 ]

@@ -1,172 +1,341 @@
-"""The REST API. Every queryset starts from `visible_to(request.user)`: outside the territory is a 404."""
+"""The REST API of the reference data, and the page where a person manages their API token.
+
+Every queryset starts from `Model.objects.visible_to(request.user)`: an object outside the user's territory
+answers 404 like an object that does not exist, and a list's `count` covers only the visible objects.
+
+The API views opt out of Django's LoginRequiredMiddleware (which only knows session logins) so that a request
+with a token reaches DRF; DRF then authenticates it (token or session) and requires an authenticated user
+(`IsAuthenticated`, the default permission of the project's REST_FRAMEWORK settings).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import routers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from pilotage.api import serializers
-from pilotage.api.services import api_token_rotate
-from pilotage.reference.models import Department, Funder, MissionLocale, Region, RegionalAssociation, StateService
+from pilotage.api import schema, serializers
+from pilotage.api.services import api_token_revoke, api_token_rotate, mission_locale_api_update
+from pilotage.core.scope import scope_of
+from pilotage.reference.models import (
+    Department,
+    Funder,
+    FunderType,
+    MissionLocale,
+    Region,
+    RegionalAssociation,
+    StateService,
+    StateServiceLevel,
+)
 from pilotage.reference.services import mission_locale_editable_fields
 
+TRUE_VALUES = {"1", "true", "oui"}
+FALSE_VALUES = {"0", "false", "non"}
 
-def _param(name, description, enum=None):
-    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=description, enum=enum)
+
+def _param(name: str, description: str, enum=None, type_=OpenApiTypes.STR) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, enum=enum)
+
+
+def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters=()):
+    """The documentation of a list + retrieve resource."""
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"{plural} visibles",
+            description=f"{plural} du périmètre du compte ; `count` ne compte que celles-ci.",
+            parameters=list(parameters),
+            tags=[tag],
+            responses={200: serializer, 400: schema.INVALID, 401: schema.UNAUTHENTICATED},
+        ),
+        retrieve=extend_schema(
+            summary=singular,
+            description=f"{singular} du périmètre du compte ; hors du périmètre : 404.",
+            tags=[tag],
+            responses={200: serializer, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND},
+        ),
+    )
 
 
 @method_decorator(login_not_required, name="dispatch")
-class VisibleViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only resources filtered by the user's territory. DRF authenticates (token or session)."""
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only resources filtered by the user's territory, then by the query parameters."""
 
-    model = None
-    filters: dict[str, str] = {}
+    model: type = None
 
     def get_queryset(self):
-        queryset = self.model.objects.visible_to(self.request.user)
-        for param, lookup in self.filters.items():
-            value = self.request.query_params.get(param)
-            if value not in (None, ""):
-                queryset = queryset.filter(**{lookup: value})
+        return self.filter_by_params(self.model.objects.visible_to(self.request.user), self.request.query_params)
+
+    def filter_by_params(self, queryset, params):
+        return queryset
+
+    @staticmethod
+    def choice_param(params, name: str, choices) -> str | None:
+        """The value of a coded query parameter, or a 400 naming the accepted values."""
+        value = params.get(name, "").strip()
+        if not value:
+            return None
+        if value not in choices:
+            raise ValidationError({name: f"Valeur inconnue « {value} » ; valeurs possibles : {', '.join(choices)}."})
+        return value
+
+
+@_read_schema(serializer=serializers.RegionSerializer, tag="Territoires", plural="Régions", singular="Une région")
+class RegionViewSet(ReferenceViewSet):
+    model = Region
+    queryset = Region.objects.none()  # for the schema; requests use get_queryset
+    serializer_class = serializers.RegionSerializer
+
+
+@_read_schema(
+    serializer=serializers.DepartmentSerializer,
+    tag="Territoires",
+    plural="Départements",
+    singular="Un département",
+    parameters=[_param("region", "Code INSEE de la région (ex. 93).")],
+)
+class DepartmentViewSet(ReferenceViewSet):
+    model = Department
+    queryset = Department.objects.none()
+    serializer_class = serializers.DepartmentSerializer
+
+    def filter_by_params(self, queryset, params):
+        if params.get("region"):
+            queryset = queryset.filter(region_id=params["region"])
         return queryset
 
 
-@extend_schema_view(list=extend_schema(summary="Régions visibles"), retrieve=extend_schema(summary="Une région"))
-class RegionViewSet(VisibleViewSet):
-    model = Region
-    serializer_class = serializers.RegionSerializer
-    queryset = Region.objects.none()
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Départements visibles", parameters=[_param("region", "Code INSEE de la région")]),
-    retrieve=extend_schema(summary="Un département"),
+@_read_schema(
+    serializer=serializers.MissionLocaleSerializer,
+    tag="Missions Locales",
+    plural="Missions Locales",
+    singular="Une Mission Locale",
+    parameters=[
+        _param(
+            "departement", "Code INSEE d'un département : Missions Locales qui y ont leur siège ou qui le couvrent."
+        ),
+        _param(
+            "region", "Code INSEE d'une région : Missions Locales qui y ont leur siège ou y couvrent un département."
+        ),
+        _param("actif", "1 : en activité ; 0 : fermées, fusionnées ou temporaires.", enum=["1", "0"]),
+        _param("q", "Recherche : nom ou nom d'usage ou commune (contient), code structure ou SIRET (exact)."),
+    ],
 )
-class DepartmentViewSet(VisibleViewSet):
-    model = Department
-    serializer_class = serializers.DepartmentSerializer
-    queryset = Department.objects.none()
-    filters = {"region": "region_id"}
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Missions Locales visibles",
-        parameters=[
-            _param("departement", "Code INSEE du département (siège ou département couvert)"),
-            _param("region", "Code INSEE de la région"),
-            _param("actif", "1 : en activité, 0 : fermées ou temporaires", enum=["0", "1"]),
-            _param("q", "Recherche sur le nom, le nom d’usage, la commune, le code structure ou le SIRET"),
-        ],
-    ),
-    retrieve=extend_schema(summary="Une Mission Locale"),
-    partial_update=extend_schema(
-        summary="Modifier une Mission Locale",
-        description="DGEFP, DREETS et DDETS de son territoire : tous les champs ; sa direction : les coordonnées "
-        "et la gouvernance seulement. Chaque modification est historisée.",
-    ),
-)
-@method_decorator(login_not_required, name="dispatch")
-class MissionLocaleViewSet(mixins.UpdateModelMixin, VisibleViewSet):
+class MissionLocaleViewSet(ReferenceViewSet):
     model = MissionLocale
-    serializer_class = serializers.MissionLocaleSerializer
     queryset = MissionLocale.objects.none()
+    serializer_class = serializers.MissionLocaleSerializer
     lookup_field = "code"
+    parser_classes = [JSONParser]
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = (
-            MissionLocale.objects.visible_to(self.request.user)
-            .select_related("department")
-            .prefetch_related("departments_covered")
-        )
-        params = self.request.query_params
+        return super().get_queryset().select_related("department").prefetch_related("departments_covered")
+
+    def filter_by_params(self, queryset, params):
         if params.get("departement"):
             queryset = queryset.for_department(params["departement"])
         if params.get("region"):
             queryset = queryset.for_region(params["region"])
-        if params.get("actif") in {"0", "1"}:
-            queryset = queryset.filter(is_active=params["actif"] == "1")
-        if params.get("q"):
+        active = params.get("actif", "").strip().lower()
+        if active in TRUE_VALUES | FALSE_VALUES:
+            queryset = queryset.filter(is_active=active in TRUE_VALUES)
+        elif active:
+            raise ValidationError({"actif": f"Valeur inconnue « {active} » ; valeurs possibles : 1, 0."})
+        if params.get("q", "").strip():
             queryset = queryset.search(params["q"])
         return queryset
 
-    def perform_update(self, serializer):
-        ml = serializer.instance
-        allowed = mission_locale_editable_fields(user=self.request.user, mission_locale=ml)
+    @extend_schema(
+        summary="Modifier une Mission Locale",
+        description="Envoyer seulement les champs à changer. La DGEFP, la DREETS de sa région et la DDETS de son "
+        "département peuvent changer tous les champs, mais seule la DGEFP peut rattacher la Mission Locale à un "
+        "département hors de leur territoire ou l'en détacher ; sa direction peut changer ses coordonnées et sa "
+        f"gouvernance ({', '.join(sorted(serializers.DIRECTOR_API_FIELDS))}). Un champ en lecture seule "
+        "(`code_ml`, `region`) peut être renvoyé inchangé. Chaque modification est historisée au nom du compte.",
+        tags=["Missions Locales"],
+        responses={
+            200: serializers.MissionLocaleSerializer,
+            400: schema.INVALID,
+            401: schema.UNAUTHENTICATED,
+            403: schema.FORBIDDEN,
+            404: schema.NOT_FOUND,
+        },
+    )
+    def partial_update(self, request, *args, **kwargs):
+        mission_locale = self.get_object()  # 404 outside the territory
+        allowed = mission_locale_editable_fields(user=request.user, mission_locale=mission_locale)
         if allowed == ():
             raise PermissionDenied("Vous ne pouvez pas modifier cette Mission Locale.")
+        serializer = self.get_serializer(mission_locale, data=request.data, partial=True)
+        self._refuse_fields_that_cannot_be_written(serializer, request.data)
+        serializer.is_valid(raise_exception=True)
+        changes = _changed_fields(mission_locale, serializer.validated_data)
         if allowed is not None:
-            refused = [
-                name
-                for name in self.request.data
-                if serializer.MODEL_FIELDS.get(name) not in allowed and name in serializer.fields
-            ]
-            if refused:
-                raise PermissionDenied(f"Vous ne pouvez pas modifier le ou les champs : {', '.join(sorted(refused))}.")
-        ml._history_user = self.request.user
-        ml._change_reason = "API"
-        serializer.save()
+            _refuse_fields_outside(allowed, changes)
+        _refuse_departments_outside_territory(request.user, mission_locale, serializer.validated_data)
+        if changes:
+            mission_locale = mission_locale_api_update(serializer=serializer, acting_user=request.user)
+        return Response(self.get_serializer(mission_locale).data)
+
+    def _refuse_fields_that_cannot_be_written(self, serializer, data):
+        """Unknown fields and changed read-only fields are refused rather than silently ignored."""
+        if not isinstance(data, dict):
+            return  # the serializer answers "a dictionary was expected"
+        errors = {}
+        current = None
+        for name, value in data.items():
+            field = serializer.fields.get(name)
+            if field is None:
+                errors[name] = ["Champ inconnu."]
+            elif field.read_only:
+                current = current if current is not None else self.get_serializer(serializer.instance).data
+                if value != current[name]:
+                    errors[name] = ["Ce champ n'est pas modifiable."]
+        if errors:
+            raise ValidationError(errors)
 
 
-@extend_schema_view(list=extend_schema(summary="ARML visibles"), retrieve=extend_schema(summary="Une ARML"))
-class RegionalAssociationViewSet(VisibleViewSet):
+def _changed_fields(mission_locale: MissionLocale, validated_data: dict) -> set[str]:
+    """The model fields whose validated value differs from the stored one."""
+    changed = set()
+    for name, value in validated_data.items():
+        if name == "departments_covered":
+            if {d.pk for d in value} != {d.pk for d in mission_locale.departments_covered.all()}:
+                changed.add(name)
+        elif getattr(mission_locale, name) != value:
+            changed.add(name)
+    return changed
+
+
+def _refuse_fields_outside(allowed, changes: set[str]) -> None:
+    refused = sorted(serializers.MissionLocaleSerializer.API_FIELDS[name] for name in changes - set(allowed))
+    if len(refused) == 1:
+        raise PermissionDenied(f"Vous ne pouvez pas modifier le champ « {refused[0]} ».")
+    if refused:
+        names = ", ".join(f"« {name} »" for name in refused)
+        raise PermissionDenied(f"Vous ne pouvez pas modifier les champs {names}.")
+
+
+def _refuse_departments_outside_territory(user, mission_locale: MissionLocale, validated_data: dict) -> None:
+    """A territorial editor may attach a Mission Locale to, or detach it from, the departments of their own
+    territory only: outside it, the change would move it into, or out of, another service's territory."""
+    scope = scope_of(user)
+    if scope.everything:
+        return
+    department = validated_data.get("department", mission_locale.department)
+    covered = validated_data.get("departments_covered", mission_locale.departments_covered.all())
+    before = {mission_locale.department_id} | {d.pk for d in mission_locale.departments_covered.all()}
+    after = {department.pk} | {d.pk for d in covered}
+    outside = sorted((before ^ after) - scope.department_codes)
+    if outside:
+        raise PermissionDenied(
+            f"Département(s) hors de votre territoire : {', '.join(outside)}. Seule la DGEFP peut y rattacher "
+            "cette Mission Locale ou l'en détacher."
+        )
+
+
+@_read_schema(
+    serializer=serializers.RegionalAssociationSerializer,
+    tag="Organisations",
+    plural="ARML",
+    singular="Une ARML",
+    parameters=[_param("region", "Code INSEE de la région.")],
+)
+class RegionalAssociationViewSet(ReferenceViewSet):
     model = RegionalAssociation
-    serializer_class = serializers.RegionalAssociationSerializer
     queryset = RegionalAssociation.objects.none()
+    serializer_class = serializers.RegionalAssociationSerializer
+
+    def filter_by_params(self, queryset, params):
+        if params.get("region"):
+            queryset = queryset.filter(region_id=params["region"])
+        return queryset
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Services de l'État visibles"), retrieve=extend_schema(summary="Un service")
+@_read_schema(
+    serializer=serializers.StateServiceSerializer,
+    tag="Organisations",
+    plural="Services de l'État",
+    singular="Un service de l'État",
+    parameters=[_param("niveau", "Niveau du service.", enum=StateServiceLevel.values)],
 )
-class StateServiceViewSet(VisibleViewSet):
+class StateServiceViewSet(ReferenceViewSet):
     model = StateService
-    serializer_class = serializers.StateServiceSerializer
     queryset = StateService.objects.none()
+    serializer_class = serializers.StateServiceSerializer
+
+    def filter_by_params(self, queryset, params):
+        if level := self.choice_param(params, "niveau", StateServiceLevel.values):
+            queryset = queryset.filter(level=level)
+        return queryset
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Financeurs visibles",
-        parameters=[_param("type", "Type de financeur", enum=[c for c, _ in Funder._meta.get_field("type").choices])],
-    ),
-    retrieve=extend_schema(summary="Un financeur"),
+@_read_schema(
+    serializer=serializers.FunderSerializer,
+    tag="Organisations",
+    plural="Financeurs",
+    singular="Un financeur",
+    parameters=[_param("type", "Type de financeur.", enum=FunderType.values)],
 )
-class FunderViewSet(VisibleViewSet):
+class FunderViewSet(ReferenceViewSet):
     model = Funder
-    serializer_class = serializers.FunderSerializer
     queryset = Funder.objects.none()
-    filters = {"type": "type"}
+    serializer_class = serializers.FunderSerializer
+
+    def filter_by_params(self, queryset, params):
+        if funder_type := self.choice_param(params, "type", FunderType.values):
+            queryset = queryset.filter(type=funder_type)
+        return queryset
 
 
-@extend_schema(summary="L'utilisateur connecté, son rôle et son périmètre", responses=serializers.MeSerializer)
-@api_view(["GET"])
+@method_decorator(login_not_required, name="dispatch")
+class APIRootView(routers.APIRootView):
+    """Les ressources de l'API (version 1). Documentation : /api/docs/."""
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
 @login_not_required
+@extend_schema(
+    summary="Le compte authentifié",
+    description="Rôle, organisation et périmètre du compte : ce que l'API lui montre.",
+    tags=["Compte"],
+    responses={200: serializers.MeSerializer, 401: schema.UNAUTHENTICATED},
+)
+@api_view(["GET"])
 def me(request):
     return Response(serializers.MeSerializer(request.user).data)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def token_page(request):
-    """A person sees whether they have an API token and can (re)generate it; the key is shown once."""
+    """A person sees whether they have an API token, creates or replaces it (the key is shown once) or deletes it."""
     new_key = None
     if request.method == "POST":
+        if request.POST.get("action") == "supprimer":
+            if api_token_revoke(user=request.user):
+                messages.success(request, "Votre jeton a été supprimé : il ne donne plus accès à l'API.")
+            return redirect("api:token")
         new_key = api_token_rotate(user=request.user)
-        messages.success(request, "Un nouveau jeton a été créé ; l'ancien ne fonctionne plus.")
-    elif request.GET:
-        return redirect("api:token")
     return render(
         request,
         "api/token.html",
         {
             "token": Token.objects.filter(user=request.user).first(),
             "new_key": new_key,
-            "breadcrumbs": [("Mon compte", "/compte/"), ("Jeton d'accès à l'API", None)],
+            "breadcrumbs": [("Mon compte", reverse("accounts:profile")), ("Jeton d'accès à l'API", None)],
         },
     )

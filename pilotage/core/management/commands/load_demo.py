@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pilotage.demo.demo import demo_load, demo_password
+from pilotage.demo.funding import demo_funding_load
 
 
 class Command(BaseCommand):
@@ -10,11 +11,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             result = demo_load()
+            funding = demo_funding_load()
         report = result["report"]
         self.stdout.write("Référentiel i-milo :")
         for issue in report.issues:
             self.stdout.write(f"  - {issue}")
         self.stdout.write(f"  {report.summary}")
+        self.stdout.write(f"Financements de démonstration : {funding.summary}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo_password()})"))
         width = max(len(a.email) for a in result["accounts"])

@@ -1,0 +1,440 @@
+"""Funding pages. Every query starts from `visible_to(request.user)`; rules live in services and models."""
+
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from pilotage.core.exports import tabular_response
+from pilotage.core.import_screen import ImportKindScreen, ImportScreen
+from pilotage.funding import forms
+from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
+from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
+from pilotage.funding.lines import FUNDER_TYPES
+from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingLine, Payment
+from pilotage.funding.services import (
+    GuardrailExceeded,
+    amendment_set_budget,
+    amendment_sign,
+    convention_save,
+    funding_lines_import,
+    payment_record,
+)
+from pilotage.reference.models import Department, FunderType, MissionLocale, Region
+
+HOME = ("Financements", "funding:home")
+
+
+def _crumbs(*items):
+    return [(HOME[0], reverse(HOME[1])), *items]
+
+
+def home(request):
+    user = request.user
+    lines = FundingLine.objects.visible_to(user)
+    years = sorted(set(lines.values_list("year", flat=True)), reverse=True)[:5]
+    totals = defaultdict(dict)
+    for funder_type, year, amount in (
+        lines.filter(year__in=years).values_list("funder_type", "year").annotate(total=Sum("amount"))
+    ):
+        totals[funder_type][year] = amount
+    rows = [(FunderType(t).label, [totals[t].get(y) for y in years]) for t in FUNDER_TYPES if t in totals]
+    return render(
+        request,
+        "funding/home.html",
+        {
+            "years": years,
+            "rows": rows,
+            "conventions_count": Convention.objects.visible_to(user).count(),
+            "can_import": user.has_perm("funding.import_fundingline"),
+            "breadcrumbs": [(HOME[0], None)],
+        },
+    )
+
+
+# Funding lines: list, export, import
+
+
+def _filtered_lines(request):
+    form = forms.LineFilterForm(request.GET or None, user=request.user)
+    lines = FundingLine.objects.visible_to(request.user).select_related("mission_locale", "funder")
+    if form.is_bound:
+        if not form.is_valid():
+            if "departement" in form.errors:
+                raise Http404("Territoire inconnu.")
+            return form, lines.none()
+        data = form.cleaned_data
+        if data["annee"]:
+            lines = lines.filter(year=data["annee"])
+        if data["financeur_type"]:
+            lines = lines.filter(funder_type=data["financeur_type"])
+        if data["departement"]:
+            lines = lines.filter(mission_locale__in=MissionLocale.objects.for_department(data["departement"].code))
+    return form, lines
+
+
+def line_list(request):
+    form, lines = _filtered_lines(request)
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "funding/line_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "total_amount": lines.aggregate(total=Sum("amount"))["total"],
+            "querystring": query.urlencode(),
+            "breadcrumbs": _crumbs(("Lignes de financement", None)),
+        },
+    )
+
+
+def line_export(request, fmt):
+    _, lines = _filtered_lines(request)
+    rows = (
+        [
+            line.mission_locale.code,
+            line.year,
+            line.funder_type,
+            line.funder_code,
+            line.category,
+            line.theme,
+            line.amount,
+        ]  # fmt: skip
+        for line in lines.iterator(chunk_size=2000)
+    )
+    return tabular_response(rows=rows, header=[c.name for c in LINE_COLUMNS], filename="lignes_financement", fmt=fmt)
+
+
+def _run_import(path, filename, user, wet_run):
+    return funding_lines_import(path_or_file=path, filename=filename, acting_user=user, wet_run=wet_run)
+
+
+IMPORT_SCREEN = ImportScreen(
+    title="Import des lignes de financement",
+    kinds={"lignes": ImportKindScreen("lignes", "Lignes de financement", LINE_COLUMNS, _run_import)},
+    allowed=lambda user: user.has_perm("funding.import_fundingline"),
+    url_name="funding:import",
+    confirm_url_name="funding:import_confirm",
+    session_key="funding_import",
+    intro="Une ligne par Mission Locale, année, financeur et catégorie. Une collectivité n'importe que ses "
+    "propres lignes ; les services de l'État, les lignes de l'État de leur territoire.",
+)
+
+
+# The departmental analysis (seed 002, part 4)
+
+
+def _analysis(request):
+    this_year = timezone.localdate().year
+    form = forms.AnalysisForm(
+        request.GET or {"financeur_type": "departement", "debut": this_year - 4, "fin": this_year - 2}
+    )
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    user = request.user
+    lines = FundingLine.objects.visible_to(user).for_year_range(data["debut"], data["fin"])
+    amounts = [
+        Amount(department, year, funder_type, category, amount)
+        for department, year, funder_type, category, amount in lines.values_list(
+            "mission_locale__department_id", "year", "funder_type", "category", "amount"
+        )
+    ]
+    departments = MissionLocale.objects.visible_to(user).active().values_list("department_id", flat=True)
+    report = departmental_analysis(
+        amounts=amounts,
+        departments=set(departments),
+        funder_type=data["financeur_type"],
+        first_year=data["debut"],
+        last_year=data["fin"],
+    )
+    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments))
+    return form, report
+
+
+def _per_department(amounts, funder_type, departments) -> dict[str, Decimal]:
+    """Yearly average per department over the range (for the distribution chart and the map)."""
+    totals = dict.fromkeys(departments, Decimal("0"))
+    years = {a.year for a in amounts} or {0}
+    for amount in amounts:
+        if amount.funder_type == funder_type and amount.department in totals:
+            totals[amount.department] += amount.amount
+    return {code: total / len(years) for code, total in sorted(totals.items())}
+
+
+CATEGORY_LABELS = {
+    "fonctionnement": "Fonctionnement",
+    "convention_nationale": "Conventions nationales",
+    "thematique": "Thématique",
+    "autre": "Autre",
+    TOTAL: "Total",
+}
+
+
+def analysis(request):
+    form, report = _analysis(request)
+    context = {"form": form, "report": report, "breadcrumbs": _crumbs(("Analyse des financements", None))}
+    if report:
+        years = report["annees"]
+        context["rows"] = [(CATEGORY_LABELS[name], report["categories"][name]) for name in (*CATEGORIES, TOTAL)]
+        context["years"] = years
+        context["chart"] = {
+            "x": json.dumps([[str(y) for y in years]] * len(CATEGORIES)),
+            "y": json.dumps([[float(report["categories"][c]["totaux"][y]) for y in years] for c in CATEGORIES]),
+            "names": json.dumps([CATEGORY_LABELS[c] for c in CATEGORIES], ensure_ascii=False),
+            "map": json.dumps({k: round(float(v)) for k, v in report["par_departement"].items()}),
+            "national": round(float(sum(report["par_departement"].values()) / max(len(report["par_departement"]), 1))),
+            "distribution_x": json.dumps([list(report["par_departement"].keys())]),
+            "distribution_y": json.dumps([[round(float(v)) for v in report["par_departement"].values()]]),
+        }
+        context["funder_label"] = FunderType(report["financeur_type"]).label
+        context["querystring"] = request.GET.urlencode()
+    return render(request, "funding/analysis.html", context)
+
+
+def analysis_export(request, fmt):
+    form, report = _analysis(request)
+    if report is None:
+        raise Http404("Paramètres d'analyse invalides.")
+    data = as_json(report)
+    if fmt == "json":
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="analyse_financements.json"'
+        return response
+    rows = []
+    for name, values in data["categories"].items():
+        for year, amount in values["totaux"].items():
+            rows.append([name, "total", year, amount])
+            rows.append([name, "departements_sans_financement", year, values["departements_sans_financement"][year]])
+        for key in ("evolution_pct", "moyenne_par_departement", "mediane_par_departement", "departements_stables"):
+            rows.append([name, key, "", values[key]])
+        rows.append([name, "pic", values["pic"]["annee"], values["pic"]["montant"]])
+    for year, share in data["part_dans_total_subventions_pct"].items():
+        rows.append(["total", "part_dans_total_subventions_pct", year, share])
+    for department, amount in sorted(report["par_departement"].items()):
+        rows.append(["total", "moyenne_annuelle_departement_" + department, "", float(amount)])
+    return tabular_response(rows=rows, header=["categorie", "indicateur", "annee", "valeur"],
+                            filename="analyse_financements", fmt=fmt)  # fmt: skip
+
+
+# Conventions, avenants, payments
+
+
+def convention_list(request):
+    conventions = Convention.objects.visible_to(request.user).select_related(
+        "funder", "mission_locale", "regional_association"
+    )
+    return render(
+        request,
+        "funding/convention_list.html",
+        {
+            "conventions": conventions,
+            "can_create": request.user.has_perm("funding.add_convention"),
+            "breadcrumbs": _crumbs(("Conventions", None)),
+        },
+    )
+
+
+def _visible_convention(request, pk):
+    return get_object_or_404(Convention.objects.visible_to(request.user), pk=pk)
+
+
+def convention_detail(request, pk):
+    from pilotage.core.audit import history_entries
+
+    convention = _visible_convention(request, pk)
+    amendments = convention.amendments.prefetch_related("budget_lines", "payments")
+    return render(
+        request,
+        "funding/convention_detail.html",
+        {
+            "convention": convention,
+            "amendments": amendments,
+            "guardrail": convention.guardrail(),
+            "can_edit": request.user.has_perm("funding.change_convention", convention),
+            "document_form": forms.DocumentForm(),
+            "history_entries": history_entries(convention),
+            "breadcrumbs": _crumbs(("Conventions", reverse("funding:convention_list")), (str(convention), None)),
+        },
+    )
+
+
+def convention_edit(request, pk=None):
+    convention = _visible_convention(request, pk) if pk else None
+    if convention and not request.user.has_perm("funding.change_convention", convention):
+        raise Http404("Page introuvable.")
+    if not convention and not request.user.has_perm("funding.add_convention"):
+        raise Http404("Page introuvable.")
+    form = forms.ConventionForm(request.POST or None, instance=convention, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        convention = convention_save(form=form, acting_user=request.user)
+        messages.success(request, "La convention a été enregistrée.")
+        return redirect("funding:convention_detail", pk=convention.pk)
+    title = f"Modifier : {convention}" if convention else "Nouvelle convention"
+    return render(
+        request,
+        "funding/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": _crumbs(("Conventions", reverse("funding:convention_list")), (title, None)),
+        },  # fmt: skip
+    )
+
+
+def convention_document_add(request, pk):
+    convention = _visible_convention(request, pk)
+    if request.method != "POST" or not request.user.has_perm("funding.change_convention", convention):
+        raise Http404("Page introuvable.")
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = ConventionDocument(convention=convention, label=form.cleaned_data["label"],
+                                      file=form.cleaned_data["file"], uploaded_by=request.user)  # fmt: skip
+        document._history_user = request.user
+        document.save()
+        messages.success(request, "Le document a été ajouté.")
+    else:
+        messages.error(request, "Document refusé : " + " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("funding:convention_detail", pk=pk)
+
+
+def convention_document(request, pk, document_pk):
+    convention = _visible_convention(request, pk)
+    document = get_object_or_404(convention.documents, pk=document_pk)
+    response = HttpResponse(document.file.open("rb").read(), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
+    return response
+
+
+def amendment_edit(request, pk, amendment_pk=None):
+    convention = _visible_convention(request, pk)
+    if not request.user.has_perm("funding.change_convention", convention):
+        raise Http404("Page introuvable.")
+    amendment = get_object_or_404(convention.amendments, pk=amendment_pk) if amendment_pk else None
+    instance = amendment or Amendment(convention=convention, number=convention.amendments.count() + 1,
+                                      year=date.today().year)  # fmt: skip
+    form = forms.AmendmentForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment_set_budget(amendment=form.save(commit=False), amounts=form.amounts(), acting_user=request.user,
+                                 justification=form.cleaned_data["guardrail_justification"])  # fmt: skip
+        except GuardrailExceeded as exc:
+            form.add_error("guardrail_justification", exc.messages)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "messages", [str(exc)]))
+        else:
+            messages.success(request, "L'avenant a été enregistré.")
+            return redirect("funding:convention_detail", pk=convention.pk)
+    title = f"Avenant n° {instance.number} ({instance.year})" if amendment else "Nouvel avenant"
+    return render(
+        request,
+        "funding/amendment_form.html",
+        {
+            "form": form,
+            "title": title,
+            "convention": convention,
+            "guardrail": convention.guardrail(),
+            "breadcrumbs": _crumbs(
+                ("Conventions", reverse("funding:convention_list")),
+                (str(convention), reverse("funding:convention_detail", args=[pk])),
+                (title, None),
+            ),
+        },  # fmt: skip
+    )
+
+
+def amendment_sign_view(request, pk, amendment_pk):
+    convention = _visible_convention(request, pk)
+    amendment = get_object_or_404(convention.amendments, pk=amendment_pk)
+    form = forms.SignForm(request.POST or None)
+    if request.method != "POST" or not request.user.has_perm("funding.change_convention", convention):
+        raise Http404("Page introuvable.")
+    if form.is_valid():
+        try:
+            amendment_sign(amendment=amendment, acting_user=request.user, signed_on=form.cleaned_data["signed_on"])
+            messages.success(request, "L'avenant est signé : l'avance et le solde sont planifiés.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("funding:convention_detail", pk=pk)
+
+
+def payment_record_view(request, pk, payment_pk):
+    convention = _visible_convention(request, pk)
+    payment = get_object_or_404(Payment.objects.filter(amendment__convention=convention), pk=payment_pk)
+    if request.method != "POST" or not request.user.has_perm("funding.change_convention", convention):
+        raise Http404("Page introuvable.")
+    form = forms.PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment_record(payment=payment, acting_user=request.user, paid_on=form.cleaned_data["paid_on"])
+            messages.success(request, f"{payment.get_kind_display()} enregistré(e) comme versé(e).")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("funding:convention_detail", pk=pk)
+
+
+# The funders' view of a territory (conférence des financeurs)
+
+
+def conference(request, level, code):
+    user = request.user
+    if level == "departement":
+        territory = get_object_or_404(Department.objects.visible_to(user), code=code)
+        mls = MissionLocale.objects.visible_to(user).for_department(code)
+    elif level == "region":
+        territory = get_object_or_404(Region.objects.visible_to(user), code=code)
+        mls = MissionLocale.objects.visible_to(user).for_region(code)
+    else:
+        raise Http404("Niveau inconnu.")
+    mls = list(mls.active().order_by("name"))
+    lines = FundingLine.objects.visible_to(user).filter(mission_locale__in=mls)
+    years = sorted(set(lines.values_list("year", flat=True)))
+    year = int(request.GET.get("annee") or (years[-1] if years else timezone.localdate().year))
+    amounts = defaultdict(Decimal)
+    for ml_id, line_year, funder_type, total in (
+        lines.filter(year__in=[year - 1, year]).values_list("mission_locale", "year", "funder_type")
+        .annotate(total=Sum("amount"))
+    ):  # fmt: skip
+        amounts[(ml_id, line_year, funder_type)] = total
+    types = [t for t in FUNDER_TYPES if any(amounts[(ml.pk, year, t)] for ml in mls)]
+    ends = defaultdict(list)
+    for convention in Convention.objects.visible_to(user).filter(
+        mission_locale__in=mls, end_date__gte=date(year, 1, 1)
+    ):
+        ends[convention.mission_locale_id].append(convention)
+    rows = []
+    for ml in mls:
+        total = sum((amounts[(ml.pk, year, t)] for t in types), Decimal("0"))
+        previous = sum((amounts[(ml.pk, year - 1, t)] for t in FUNDER_TYPES), Decimal("0"))
+        cells = [(amounts[(ml.pk, year, t)], amounts[(ml.pk, year, t)] / total * 100 if total else None) for t in types]
+        evolution = (total - previous) / previous * 100 if previous else None
+        rows.append((ml, cells, total, evolution, sorted(ends[ml.pk], key=lambda c: c.end_date)))
+    column_totals = [sum((amounts[(ml.pk, year, t)] for ml in mls), Decimal("0")) for t in types]
+    grand_total = sum(column_totals, Decimal("0"))
+    return render(
+        request,
+        "funding/conference.html",
+        {
+            "territory": territory,
+            "level": level,
+            "year": year,
+            "years": years,
+            "types": [FunderType(t).label for t in types],
+            "rows": rows,
+            "column_totals": [(t, t / grand_total * 100 if grand_total else None) for t in column_totals],
+            "grand_total": grand_total,
+            "breadcrumbs": _crumbs((f"Conférence des financeurs — {territory}", None)),
+        },
+    )
