@@ -46,7 +46,8 @@ def funding_csv() -> bytes:
                             f"{_amount(f'cd-{ml.code}', 20, 160) * 1000 * growth // 100}")  # fmt: skip
             if _hash(f"faj-{ml.code}-{year}") % 3:
                 rows.append(
-                    f"{ml.code};{year};departement;{dep};thematique;faj;{_amount(f'faj-{ml.code}-{year}', 5, 60) * 1000}"
+                    f"{ml.code};{year};departement;{dep};thematique;faj;"
+                    f"{_amount(f'faj-{ml.code}-{year}', 5, 60) * 1000}"
                 )
             if _hash(f"cn-{dep}") % 4 == 0:
                 rows.append(
@@ -56,7 +57,8 @@ def funding_csv() -> bytes:
             rows.append(f"{ml.code};{year};france_travail;;autre;;{_amount(f'ft-{ml.code}', 30, 150) * 1000}")
             for siren in epcis.get(ml.pk, []):
                 rows.append(
-                    f"{ml.code};{year};commune_epci;{siren};fonctionnement;;{_amount(f'e-{siren}-{ml.code}', 50, 400) * 1000}"
+                    f"{ml.code};{year};commune_epci;{siren};fonctionnement;;"
+                    f"{_amount(f'e-{siren}-{ml.code}', 50, 400) * 1000}"
                 )
     return ("\n".join(rows) + "\n").encode("utf-8")
 
