@@ -28,3 +28,31 @@ class DsfrForm(DsfrFormMixin, forms.Form):
 
 class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
     pass
+
+
+class AmountField(forms.DecimalField):
+    """An amount in euros typed as French users do (`1 234,56`, `1 234 €`…), read by `parse_amount`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        from pilotage.core.tabular import parse_amount
+
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str):
+            return super().to_python(value)
+        try:
+            return parse_amount(value)
+        except ValueError as exc:
+            raise forms.ValidationError(f"Montant invalide : {exc}", code="invalid") from exc
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return f"{value:,.2f}".replace(",", " ").replace(".", ",")

@@ -1,7 +1,7 @@
 from django import forms
 
 from pilotage.accounts.models import Role
-from pilotage.core.forms import DsfrForm, DsfrModelForm
+from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
 from pilotage.funding.lines import FUNDER_TYPES
 from pilotage.funding.models import Amendment, BudgetLineKind, Convention
 from pilotage.funding.models.conventions import chorus_validator
@@ -58,10 +58,9 @@ class AmendmentForm(DsfrModelForm):
         current = {line.kind: line for line in self.instance.budget_lines.all()} if self.instance.pk else {}
         for kind, label in BudgetLineKind.choices:
             line = current.get(kind)
-            self.fields[f"amount_{kind}"] = forms.DecimalField(
-                label=f"{label} — montant (€)", required=False, min_value=0, decimal_places=2, max_digits=14,
-                initial=line.amount if line else None, localize=True,
-            )  # fmt: skip
+            self.fields[f"amount_{kind}"] = AmountField(
+                label=f"{label} — montant (€)", required=False, initial=line.amount if line else None
+            )
             self.fields[f"chorus_{kind}"] = forms.CharField(
                 label=f"{label} — engagement juridique Chorus", required=False, max_length=10,
                 validators=[chorus_validator], initial=line.chorus_commitment if line else "",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -313,9 +313,7 @@ def convention_document_add(request, pk):
 def convention_document(request, pk, document_pk):
     convention = _visible_convention(request, pk)
     document = get_object_or_404(convention.documents, pk=document_pk)
-    response = HttpResponse(document.file.open("rb").read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{document.file.name.rsplit("/", 1)[-1]}"'
-    return response
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
 
 
 def amendment_edit(request, pk, amendment_pk=None):
