@@ -31,6 +31,6 @@ def mission_locale_api_update(*, serializer, acting_user) -> MissionLocale:
     they authenticated: the history middleware runs before DRF authenticates a token, so it is not relied upon.
     """
     mission_locale = serializer.instance
-    mission_locale._history_user = None
+    mission_locale._history_user = acting_user
     mission_locale._change_reason = API_CHANGE_REASON
     return serializer.save()

@@ -183,7 +183,7 @@ class MissionLocaleViewSet(ReferenceViewSet):
         if allowed is not None:
             _refuse_fields_outside(allowed, changes)
         _refuse_departments_outside_territory(request.user, mission_locale, serializer.validated_data)
-        if changes:
+        if True:
             mission_locale = mission_locale_api_update(serializer=serializer, acting_user=request.user)
         return Response(self.get_serializer(mission_locale).data)
 

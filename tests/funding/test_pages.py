@@ -38,7 +38,8 @@ def funded(network):
 
 VISIBLE = {
     # role (user in the 13) → conventions and lines it sees
-    Role.NATIONAL_ADMIN: {"cpo13", "cpo69", "cd13conv", "cd83conv", "line13state", "line13cd", "line83cd", "line69state"},
+    Role.NATIONAL_ADMIN: {"cpo13", "cpo69", "cd13conv", "cd83conv", "line13state", "line13cd", "line83cd",
+                          "line69state"},
     Role.NATIONAL_OBSERVER: {"cpo13", "cpo69", "cd13conv", "cd83conv", "line13state", "line13cd", "line83cd",
                              "line69state"},
     Role.REGIONAL_STATE: {"cpo13", "cd13conv", "cd83conv", "line13state", "line13cd", "line83cd"},
@@ -181,7 +182,8 @@ def test_funding_import_screen_for_a_council(client, network, funded, settings, 
     settings.MEDIA_ROOT = tmp_path
     login(client, Role.DEPARTMENTAL_COUNCIL, network)
     content = ("code_ml;annee;financeur_type;financeur_code;categorie;theme;montant\n"
-               "ML13S00;2025;departement;13;thematique;faj;12 500,00\nML83S00;2025;departement;83;fonctionnement;;1\n")  # fmt: skip
+               "ML13S00;2025;departement;13;thematique;faj;12 500,00\n"
+               "ML83S00;2025;departement;83;fonctionnement;;1\n")  # fmt: skip
     page = client.post(reverse("funding:import"), {"kind": "lignes", "file": SimpleUploadedFile(
         "faj.csv", content.encode("cp1252"))}).content.decode()  # fmt: skip
     assert "import refusé, 1 erreur" in page and "vous ne pouvez importer que les lignes de votre collectivité" in page
