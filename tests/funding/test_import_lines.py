@@ -119,3 +119,20 @@ def test_windows_1252_file_with_no_break_spaces(make_user, funders, ml_13):
     assert report.saved, [str(i) for i in report.issues]
     line = FundingLine.objects.get()
     assert (line.theme, line.amount) == ("santé", Decimal("1000.50"))
+
+
+def test_command_line_import(make_user, funders, ml_13, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    admin = make_user(Role.NATIONAL_ADMIN)
+    path = tmp_path / "lignes.csv"
+    path.write_text(HEADER + f"\n{ml_13.code};2023;departement;13;fonctionnement;;1 000\n", encoding="utf-8")
+    call_command("import_funding_lines", str(path), "--user", admin.email)
+    assert FundingLine.objects.count() == 0 and "relancez avec --wet-run" in capsys.readouterr().out
+    call_command("import_funding_lines", str(path), "--user", admin.email, "--wet-run")
+    assert FundingLine.objects.get().history.first().history_user == admin
+    path.write_text(HEADER + f"\n{ml_13.code};2023;departement;13;fonctionnement;;mille\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="import refusé"):
+        call_command("import_funding_lines", str(path), "--user", admin.email, "--wet-run")
+    assert "lignes.csv, ligne 2, colonne « montant », valeur « mille »" in capsys.readouterr().out
