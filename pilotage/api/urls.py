@@ -8,13 +8,14 @@ their scripts from our own static files (drf-spectacular-sidecar), which the `sc
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
 from pilotage.api import views
 from pilotage.api.schema import SCHEMA_SETTINGS
 
 app_name = "api"
 
-router = views.Router()
+router = DefaultRouter()
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("departements", views.DepartmentViewSet, basename="department")
 router.register("missions-locales", views.MissionLocaleViewSet, basename="missionlocale")
