@@ -157,3 +157,15 @@ def test_admin_changes_are_audited_with_the_user(client, network):
     record = ml.history.first()
     assert record.president == "Sacha Témoin" and record.history_user == user
     assert client.get(reverse("admin:reference_missionlocale_history", args=[ml.pk])).status_code == 200
+
+
+def test_a_ddets_cannot_move_a_mission_locale_out_of_its_territory(client, network):
+    client.force_login(user_for_role(Role.DEPARTMENTAL_STATE, department_code="13"))
+    ml = network["ml13"]
+    url = reverse("reference:mission_locale_edit", args=[ml.code])
+    data = {"name": ml.name, "siret": ml.siret, "legal_form": ml.legal_form, "department": "69", "is_active": "on"}
+    page = client.post(url, data).content.decode()
+    assert "hors de votre territoire : 69." in page
+    ml.refresh_from_db()
+    assert ml.department_id == "13"
+    assert client.post(url, {**data, "department": "13", "president": "Lou Essai"}).status_code == 302

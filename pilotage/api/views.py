@@ -27,7 +27,6 @@ from rest_framework.response import Response
 
 from pilotage.api import schema, serializers
 from pilotage.api.services import api_token_revoke, api_token_rotate, mission_locale_api_update
-from pilotage.core.scope import scope_of
 from pilotage.reference.models import (
     Department,
     Funder,
@@ -38,6 +37,7 @@ from pilotage.reference.models import (
     StateService,
     StateServiceLevel,
 )
+from pilotage.reference.perms import departments_outside_territory
 from pilotage.reference.services import mission_locale_editable_fields
 
 TRUE_VALUES = {"1", "true", "oui"}
@@ -230,14 +230,9 @@ def _refuse_fields_outside(allowed, changes: set[str]) -> None:
 def _refuse_departments_outside_territory(user, mission_locale: MissionLocale, validated_data: dict) -> None:
     """A territorial editor may attach a Mission Locale to, or detach it from, the departments of their own
     territory only: outside it, the change would move it into, or out of, another service's territory."""
-    scope = scope_of(user)
-    if scope.everything:
-        return
     department = validated_data.get("department", mission_locale.department)
     covered = validated_data.get("departments_covered", mission_locale.departments_covered.all())
-    before = {mission_locale.department_id} | {d.pk for d in mission_locale.departments_covered.all()}
-    after = {department.pk} | {d.pk for d in covered}
-    outside = sorted((before ^ after) - scope.department_codes)
+    outside = departments_outside_territory(user, mission_locale, department, covered)
     if outside:
         raise PermissionDenied(
             f"Département(s) hors de votre territoire : {', '.join(outside)}. Seule la DGEFP peut y rattacher "

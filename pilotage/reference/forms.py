@@ -2,6 +2,7 @@ from django import forms
 
 from pilotage.core.forms import DsfrForm, DsfrModelForm
 from pilotage.reference.models import Department, MissionLocale, Region
+from pilotage.reference.perms import departments_outside_territory
 
 MISSION_LOCALE_FIELDS = [
     "name",
@@ -26,12 +27,25 @@ class MissionLocaleForm(DsfrModelForm):
         model = MissionLocale
         fields = MISSION_LOCALE_FIELDS
 
-    def __init__(self, *args, editable_fields=None, **kwargs):
+    def __init__(self, *args, editable_fields=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if editable_fields is not None:
             for name in list(self.fields):
                 if name not in editable_fields:
                     del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.user is not None and "department" in self.fields and data.get("department"):
+            covered = data.get("departments_covered", self.instance.departments_covered.all())
+            outside = departments_outside_territory(self.user, self.instance, data["department"], covered)
+            if outside:
+                raise forms.ValidationError(
+                    f"Département(s) hors de votre territoire : {', '.join(outside)}. Seule la DGEFP peut y "
+                    "rattacher cette Mission Locale ou l'en détacher."
+                )
+        return data
 
 
 class MissionLocaleFilterForm(DsfrForm):

@@ -56,6 +56,18 @@ def edits_mission_locale(user, ml=None) -> bool:
     return user.role == Role.ML_DIRECTOR and user.mission_locale_id == ml.pk
 
 
+def departments_outside_territory(user, mission_locale, department, covered) -> list[str]:
+    """The departments a change would attach the Mission Locale to, or detach it from, outside the user's
+    territory: a DREETS or DDETS may not move a Mission Locale into, or out of, another service's territory
+    (only the DGEFP may)."""
+    scope = user.scope
+    if scope.everything:
+        return []
+    before = {mission_locale.department_id} | {d.pk for d in mission_locale.departments_covered.all()}
+    after = {department.pk} | {d.pk for d in covered}
+    return sorted((before ^ after) - scope.department_codes)
+
+
 MISSION_LOCALE_DIRECTOR_FIELDS = (
     "usual_name",
     "address",

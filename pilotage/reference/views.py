@@ -222,7 +222,7 @@ def mission_locale_edit(request, code):
     editable = mission_locale_editable_fields(user=request.user, mission_locale=ml)
     if editable == ():
         raise Http404("Page introuvable.")
-    form = MissionLocaleForm(request.POST or None, instance=ml, editable_fields=editable)
+    form = MissionLocaleForm(request.POST or None, instance=ml, editable_fields=editable, user=request.user)
     if request.method == "POST" and form.is_valid():
         mission_locale_update(mission_locale=ml, acting_user=request.user, form=form)
         messages.success(request, "Les informations de la Mission Locale ont été enregistrées.")
