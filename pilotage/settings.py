@@ -197,6 +197,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FunderTypeEnum": "pilotage.reference.models.FunderType",
+        "ConventionKindEnum": "pilotage.funding.models.ConventionKind",
+        "FundingCategoryEnum": "pilotage.funding.models.FundingCategory",
+    },
 }
 
 LOGGING = {

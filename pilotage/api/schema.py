@@ -38,6 +38,10 @@ TAGS = [
     {"name": "Territoires", "description": "Régions et départements du Code officiel géographique."},
     {"name": "Missions Locales", "description": "Les Missions Locales : consultation et mise à jour de la fiche."},
     {"name": "Organisations", "description": "ARML, services de l'État (DGEFP, DREETS, DDETS) et financeurs."},
+    {
+        "name": "Financements",
+        "description": "Lignes de financement et conventions.",
+    },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
 ]
 

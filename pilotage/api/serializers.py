@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from pilotage.accounts.models import ORGANISATION_FIELDS, Role
 from pilotage.core.validators import compact_identifier
+from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingCategory, FundingLine
 from pilotage.reference.models import (
     Department,
     Funder,
@@ -314,3 +315,47 @@ class MeSerializer(serializers.Serializer):
 
 #: the API names of the fields a Mission Locale's director may change
 DIRECTOR_API_FIELDS = tuple(MissionLocaleSerializer.API_FIELDS[name] for name in MISSION_LOCALE_DIRECTOR_FIELDS)
+
+
+class FundingLineSerializer(serializers.ModelSerializer):
+    """Une ligne de financement, dans le format d'import (funding-format.md)."""
+
+    code_ml = serializers.CharField(source="mission_locale.code", read_only=True)
+    annee = serializers.IntegerField(source="year", read_only=True)
+    financeur_type = serializers.ChoiceField(source="funder_type", choices=FunderType.choices, read_only=True)
+    financeur_code = serializers.CharField(source="funder_code", read_only=True)
+    categorie = serializers.ChoiceField(source="category", choices=FundingCategory.choices, read_only=True)
+    theme = serializers.CharField(read_only=True)
+    montant = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = FundingLine
+        fields = ["id", "code_ml", "annee", "financeur_type", "financeur_code", "categorie", "theme", "montant"]
+
+
+class ConventionSerializer(serializers.ModelSerializer):
+    """Une convention : CPO de l'État ou convention d'un autre financeur."""
+
+    type = serializers.ChoiceField(source="kind", choices=ConventionKind.choices, read_only=True)
+    numero = serializers.CharField(source="reference", read_only=True)
+    intitule = serializers.CharField(source="title", read_only=True)
+    theme = serializers.CharField(read_only=True)
+    financeur = serializers.IntegerField(source="funder_id", read_only=True)
+    cofinanceurs = serializers.PrimaryKeyRelatedField(source="co_funders", many=True, read_only=True)
+    code_ml = serializers.SerializerMethodField()
+    arml = serializers.IntegerField(source="regional_association_id", read_only=True, allow_null=True)
+    debut = serializers.DateField(source="start_date", read_only=True)
+    fin = serializers.DateField(source="end_date", read_only=True)
+    signee_le = serializers.DateField(source="signed_on", read_only=True, allow_null=True)
+    statut = serializers.ChoiceField(source="status", choices=ConventionStatus.choices, read_only=True)
+    subvention_annuelle_prevue = serializers.DecimalField(
+        source="planned_annual_amount", max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Convention
+        fields = ["id", "type", "numero", "intitule", "theme", "financeur", "cofinanceurs", "code_ml", "arml",
+                  "debut", "fin", "signee_le", "statut", "subvention_annuelle_prevue"]  # fmt: skip
+
+    def get_code_ml(self, convention) -> str | None:
+        return convention.mission_locale.code if convention.mission_locale_id else None

@@ -22,6 +22,8 @@ router.register("missions-locales", views.MissionLocaleViewSet, basename="missio
 router.register("arml", views.RegionalAssociationViewSet, basename="arml")
 router.register("services-etat", views.StateServiceViewSet, basename="stateservice")
 router.register("financeurs", views.FunderViewSet, basename="funder")
+router.register("lignes-financement", views.FundingLineViewSet, basename="fundingline")
+router.register("conventions", views.ConventionViewSet, basename="convention")
 
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from pilotage.api import schema, serializers
 from pilotage.api.services import api_token_revoke, api_token_rotate, mission_locale_api_update
+from pilotage.funding.models import Convention, FundingCategory, FundingLine
 from pilotage.reference.models import (
     Department,
     Funder,
@@ -291,6 +292,57 @@ class FunderViewSet(ReferenceViewSet):
     def filter_by_params(self, queryset, params):
         if funder_type := self.choice_param(params, "type", FunderType.values):
             queryset = queryset.filter(type=funder_type)
+        return queryset
+
+
+@_read_schema(
+    serializer=serializers.FundingLineSerializer,
+    tag="Financements",
+    plural="Lignes de financement",
+    singular="Une ligne de financement",
+    parameters=[
+        _param("annee", "Année (ex. 2024)."),
+        _param("financeur_type", "Type de financeur.", enum=FunderType.values),
+        _param("categorie", "Catégorie.", enum=FundingCategory.values),
+        _param("code_ml", "Code structure de la Mission Locale."),
+    ],
+)
+class FundingLineViewSet(ReferenceViewSet):
+    model = FundingLine
+    queryset = FundingLine.objects.none()
+    serializer_class = serializers.FundingLineSerializer
+
+    def filter_by_params(self, queryset, params):
+        queryset = queryset.select_related("mission_locale")
+        if year := params.get("annee", "").strip():
+            if not year.isdigit():
+                raise ValidationError({"annee": f"Année attendue (quatre chiffres), reçu « {year} »."})
+            queryset = queryset.filter(year=int(year))
+        if funder_type := self.choice_param(params, "financeur_type", FunderType.values):
+            queryset = queryset.filter(funder_type=funder_type)
+        if category := self.choice_param(params, "categorie", FundingCategory.values):
+            queryset = queryset.filter(category=category)
+        if code := params.get("code_ml", "").strip():
+            queryset = queryset.filter(mission_locale__code=code)
+        return queryset
+
+
+@_read_schema(
+    serializer=serializers.ConventionSerializer,
+    tag="Financements",
+    plural="Conventions",
+    singular="Une convention",
+    parameters=[_param("code_ml", "Code structure de la Mission Locale.")],
+)
+class ConventionViewSet(ReferenceViewSet):
+    model = Convention
+    queryset = Convention.objects.none()
+    serializer_class = serializers.ConventionSerializer
+
+    def filter_by_params(self, queryset, params):
+        queryset = queryset.select_related("mission_locale").prefetch_related("co_funders")
+        if code := params.get("code_ml", "").strip():
+            queryset = queryset.filter(mission_locale__code=code)
         return queryset
 
 
