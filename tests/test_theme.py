@@ -33,3 +33,14 @@ def test_pages_have_one_h1_and_labelled_tables(client, make_user, ml_13):
         assert page.count("<h1") == 1, url
         assert page.count("<table") == page.count("<caption"), url
         assert page.count("<th ") == page.count('scope="col"') + page.count('scope="row"'), url
+
+
+def test_lists_are_paginated_keeping_the_filters(client, make_user):
+    from tests.factories import MissionLocaleFactory
+
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    MissionLocaleFactory.create_batch(55, department_id="13")
+    first = client.get(reverse("reference:mission_locale_list"), {"departement": "13"}).content.decode()
+    assert "Page 1 sur 2" in first and "?departement=13&amp;page=2" in first
+    second = client.get(reverse("reference:mission_locale_list"), {"departement": "13", "page": 2}).content.decode()
+    assert "Page 2 sur 2" in second and second.count('href="/missions-locales/T') == 5
