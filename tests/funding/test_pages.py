@@ -111,7 +111,6 @@ def test_a_council_creates_its_convention_and_adds_a_signed_file(client, network
     document = convention.documents.get()
     download = client.get(reverse("funding:convention_document", args=[convention.pk, document.pk]))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
-    download.close()
     # it may not sign in another council's name, nor edit the State's CPO
     other = client.post(reverse("funding:convention_create"), {
         "kind": "annual", "title": "X", "funder": network["cd83"].pk, "mission_locale": network["ml13"].pk,
