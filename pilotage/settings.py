@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pilotage.reference",
     "pilotage.accounts",
     "pilotage.funding",
+    "pilotage.indicators",
     "pilotage.api",
 ]
 

@@ -1,0 +1,248 @@
+"""Load and validate a warehouse export folder into DuckDB (format: cpo-indicators.md, « Input »).
+
+Every file is read as text first, with its line numbers (header = line 1); each value is checked against its
+column's rule, and every problem is reported with file, line, column, value and reason. Only a valid export
+is turned into the typed staging tables (`stg_*`) the indicators are computed from.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pilotage.core.tabular import ImportIssue
+from pilotage.reference.territories import read_territories
+
+LEVELS = ("infra_V", "V_sans_diplome", "V", "IV", "III_et_plus")
+EVENT_TYPES = ("entretien_individuel", "atelier_collectif", "contact_distance", "diagnostic_approfondi",
+               "proposition", "orientation_externe", "parrainage", "acces_droit")  # fmt: skip
+RIGHTS = ("sante", "logement", "mobilite", "ressources", "loisirs_culture")
+PROPOSALS = ("emploi", "formation", "alternance", "immersion", "autre")
+EXIT_MOTIVES = ("emploi", "emploi_durable", "cui_cae", "cui_cie", "emploi_avenir", "alternance", "apprentissage",
+                "creation_entreprise", "formation", "formation_initiale", "formation_qualifiante", "reorientation",
+                "service_civique", "sans_solution_connue", "abandon", "demenagement", "autre")  # fmt: skip
+SITUATION_TYPES = ("emploi", "emploi_durable", "emploi_avenir", "alternance", "apprentissage", "immersion",
+                   "service_civique", "formation", "formation_qualifiante", "creation_activite")  # fmt: skip
+MAX_ISSUES = 1000
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # text, id, date, bool, decimal, int, enum, department
+    required: bool = True
+    values: tuple[str, ...] = ()
+
+
+def _enum(name, values, required=True):
+    return Col(name, "enum", required, tuple(values))
+
+
+TABLES: dict[str, tuple[Col, ...]] = {
+    "structures": (Col("code_ml", "id"), Col("nom", "text", False), Col("siret", "text", False),
+                   Col("departement", "department")),
+    "jeunes": (Col("jeune_id", "id"), Col("code_ml", "text"), _enum("sexe", ("F", "H")),
+               Col("date_naissance", "date", False), _enum("niveau", LEVELS, False), Col("qpv", "bool"),
+               Col("zrr", "bool"), Col("date_premier_accueil", "date", False)),
+    "evenements": (Col("jeune_id", "text"), Col("date", "date"), _enum("type", EVENT_TYPES),
+                   _enum("sous_type", RIGHTS + PROPOSALS, False)),
+    "parcours": (Col("parcours_id", "id"), Col("jeune_id", "text"),
+                 _enum("type_parcours", ("national", "regional_local")), Col("dispositif", "text", False),
+                 Col("date_entree", "date"), Col("date_sortie", "date", False), _enum("motif_sortie", EXIT_MOTIVES, False)),
+    "situations": (Col("situation_id", "id"), Col("jeune_id", "text"), _enum("type", SITUATION_TYPES),
+                   Col("date_debut", "date"), Col("date_fin", "date", False)),
+    "ressources": (Col("code_ml", "text"), Col("annee", "int"), Col("etp_total", "decimal", False),
+                   Col("etp_accompagnement", "decimal", False), Col("financement_total", "decimal", False),
+                   Col("financement_etat", "decimal", False), Col("financement_fse", "decimal", False),
+                   Col("financement_activites_principales", "decimal", False)),
+    "contexte": (Col("code_ml", "text"), Col("annee", "int"), Col("jeunes_actifs_non_occupes", "int", False),
+                 Col("jeunes_defm", "int", False)),
+}  # fmt: skip
+REQUIRED_FILES = ("structures", "jeunes", "evenements", "parcours", "situations")
+
+
+@dataclass
+class Export:
+    connection: duckdb.DuckDBPyConnection
+    issues: list[ImportIssue] = field(default_factory=list)
+    issue_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.issue_count == 0
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _check_expression(col: Col, department_codes) -> str:
+    """SQL giving the French reason why the text value `v` is wrong, or NULL."""
+    missing = "'valeur obligatoire manquante.'" if col.required else "NULL"
+    rule = {
+        "text": "NULL",
+        "id": "NULL",
+        "date": "CASE WHEN try_strptime(v, '%Y-%m-%d') IS NULL OR length(v) <> 10 "
+        "THEN 'date illisible : attendu AAAA-MM-JJ (par ex. 2024-02-29).' END",
+        "bool": "CASE WHEN v NOT IN ('0', '1') THEN 'attendu 0 ou 1.' END",
+        "int": "CASE WHEN NOT regexp_full_match(v, '-?[0-9]+') THEN 'nombre entier attendu.' END",
+        "decimal": "CASE WHEN NOT regexp_full_match(v, '-?[0-9]+([.,][0-9]+)?') "
+        "THEN 'nombre attendu (décimales avec . ou ,).' END",
+        "enum": "CASE WHEN v NOT IN ({}) THEN 'valeur inconnue ; valeurs possibles : {}.' END".format(
+            ", ".join(f"'{x}'" for x in col.values), ", ".join(col.values)
+        ),
+        "department": "CASE WHEN v NOT IN ({}) THEN 'code INSEE de département inconnu (01…95, 2A, 2B, 971…976).' END".format(
+            ", ".join(f"'{x}'" for x in sorted(department_codes))
+        ),
+    }[col.kind]
+    return f"CASE WHEN v IS NULL THEN {missing} ELSE {rule} END"
+
+
+def _read(connection, folder: Path, table: str) -> Path | None:
+    csv, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
+    if parquet.is_file():
+        connection.execute(
+            f"CREATE OR REPLACE TABLE raw_{table} AS SELECT row_number() OVER () + 1 AS _line, * FROM read_parquet(?)",
+            [str(parquet)],
+        )
+        return parquet
+    if csv.is_file():
+        connection.execute(
+            f"CREATE OR REPLACE TABLE raw_{table} AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv(?, "
+            "delim=';', header=true, all_varchar=true, quote='\"', escape='\"', encoding='utf-8', "
+            "null_padding=false, strict_mode=true)",
+            [str(csv)],
+        )
+        return csv
+    return None
+
+
+class ExportReport:
+    def __init__(self):
+        self.issues: list[ImportIssue] = []
+        self.count = 0
+
+    def add(self, file, line, column, value, reason):
+        self.count += 1
+        if len(self.issues) < MAX_ISSUES:
+            self.issues.append(ImportIssue(file, line, column, value, reason))
+
+
+def load_export(folder: Path, connection: duckdb.DuckDBPyConnection | None = None) -> Export:
+    """Read and check every file of `folder`; on success the `stg_*` tables exist in the connection."""
+    connection = connection or duckdb.connect()
+    report = ExportReport()
+    _, departments = read_territories()
+    department_codes = {d["code"] for d in departments}
+    files = {}
+    for table, columns in TABLES.items():
+        try:
+            path = _read(connection, folder, table)
+        except duckdb.Error as exc:
+            report.add(f"{table}.csv", None, None, None, f"fichier illisible ({str(exc).splitlines()[0]}).")
+            continue
+        if path is None:
+            if table in REQUIRED_FILES:
+                report.add(f"{table}.csv", None, None, None, "fichier manquant dans l'export.")
+            continue
+        files[table] = path.name
+        present = [row[0] for row in connection.execute(f"DESCRIBE raw_{table}").fetchall()][1:]
+        expected = [c.name for c in columns]
+        for name in present:
+            if name not in expected:
+                report.add(path.name, 1, name, None, f"colonne inconnue ; colonnes attendues : {', '.join(expected)}.")
+        for name in expected:
+            if name not in present:
+                report.add(path.name, 1, name, None, "colonne absente.")
+        if any(name not in present for name in expected) or any(name not in expected for name in present):
+            continue
+        for col in columns:
+            rows = connection.execute(
+                f"SELECT _line, v, reason FROM (SELECT _line, nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '') AS v "
+                f"FROM raw_{table}) t, LATERAL (SELECT {_check_expression(col, department_codes)} AS reason) "
+                f"WHERE reason IS NOT NULL ORDER BY _line LIMIT {MAX_ISSUES}"
+            ).fetchall()
+            for line, value, reason in rows:
+                report.add(path.name, line, col.name, value, reason)
+    if report.count == 0:
+        _relations(connection, files, report)
+    if report.count == 0:
+        _stage(connection, files)
+    return Export(connection, report.issues, report.count)
+
+
+def _relations(connection, files, report) -> None:
+    """Duplicate ids, unknown references, dates out of order, exits without motive."""
+    checks = [
+        ("structures", "code_ml", "SELECT _line, code_ml, 'code_ml en double (déjà ligne ' || first || ').' FROM "
+         "(SELECT _line, code_ml, min(_line) OVER (PARTITION BY code_ml) AS first FROM raw_structures) WHERE _line > first"),
+        ("jeunes", "jeune_id", "SELECT _line, jeune_id, 'jeune_id en double (déjà ligne ' || first || ').' FROM "
+         "(SELECT _line, jeune_id, min(_line) OVER (PARTITION BY jeune_id) AS first FROM raw_jeunes) WHERE _line > first"),
+        ("parcours", "parcours_id", "SELECT _line, parcours_id, 'parcours_id en double (déjà ligne ' || first || ').' "
+         "FROM (SELECT _line, parcours_id, min(_line) OVER (PARTITION BY parcours_id) AS first FROM raw_parcours) "
+         "WHERE _line > first"),
+        ("situations", "situation_id", "SELECT _line, situation_id, 'situation_id en double (déjà ligne ' || first || "
+         "').' FROM (SELECT _line, situation_id, min(_line) OVER (PARTITION BY situation_id) AS first "
+         "FROM raw_situations) WHERE _line > first"),
+        ("jeunes", "code_ml", "SELECT j._line, j.code_ml, 'Mission Locale absente de structures.csv.' FROM raw_jeunes j "
+         "ANTI JOIN raw_structures s ON s.code_ml = j.code_ml"),
+        ("evenements", "jeune_id", "SELECT e._line, e.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_evenements e "
+         "ANTI JOIN raw_jeunes j ON j.jeune_id = e.jeune_id"),
+        ("parcours", "jeune_id", "SELECT p._line, p.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_parcours p "
+         "ANTI JOIN raw_jeunes j ON j.jeune_id = p.jeune_id"),
+        ("situations", "jeune_id", "SELECT s._line, s.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_situations s "
+         "ANTI JOIN raw_jeunes j ON j.jeune_id = s.jeune_id"),
+        ("parcours", "date_sortie", "SELECT _line, date_sortie, 'sortie antérieure à l''entrée (' || date_entree || ').' "
+         "FROM raw_parcours WHERE date_sortie IS NOT NULL AND date_sortie < date_entree"),
+        ("parcours", "motif_sortie", "SELECT _line, motif_sortie, CASE WHEN date_sortie IS NULL "
+         "THEN 'motif de sortie sans date de sortie (parcours en cours).' "
+         "ELSE 'date de sortie sans motif de sortie.' END FROM raw_parcours "
+         "WHERE (date_sortie IS NULL) <> (motif_sortie IS NULL)"),
+        ("situations", "date_fin", "SELECT _line, date_fin, 'fin antérieure au début (' || date_debut || ').' "
+         "FROM raw_situations WHERE date_fin IS NOT NULL AND date_fin < date_debut"),
+        ("evenements", "sous_type", "SELECT _line, sous_type, CASE WHEN type = 'acces_droit' AND (sous_type IS NULL OR "
+         f"sous_type NOT IN ({', '.join(repr(x) for x in RIGHTS)})) THEN 'sous-type attendu pour acces_droit : "
+         f"{', '.join(RIGHTS)}.' WHEN type = 'proposition' AND (sous_type IS NULL OR sous_type NOT IN "
+         f"({', '.join(repr(x) for x in PROPOSALS)})) THEN 'sous-type attendu pour proposition : {', '.join(PROPOSALS)}.' "
+         "WHEN type NOT IN ('acces_droit', 'proposition') AND sous_type IS NOT NULL THEN 'pas de sous-type pour ce type.' "
+         "END AS reason FROM raw_evenements WHERE reason IS NOT NULL"),
+        ("ressources", "annee", "SELECT r._line, r.code_ml || ' ' || r.annee, 'ligne en double pour cette Mission Locale "
+         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, annee) AS n, min(_line) OVER "
+         "(PARTITION BY code_ml, annee) AS first FROM raw_ressources) r WHERE n > 1 AND _line > first"),
+        ("ressources", "code_ml", "SELECT r._line, r.code_ml, 'Mission Locale absente de structures.csv.' FROM "
+         "raw_ressources r ANTI JOIN raw_structures s ON s.code_ml = r.code_ml"),
+        ("contexte", "annee", "SELECT r._line, r.code_ml || ' ' || r.annee, 'ligne en double pour cette Mission Locale "
+         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, annee) AS n, min(_line) OVER "
+         "(PARTITION BY code_ml, annee) AS first FROM raw_contexte) r WHERE n > 1 AND _line > first"),
+        ("contexte", "code_ml", "SELECT r._line, r.code_ml, 'Mission Locale absente de structures.csv.' FROM "
+         "raw_contexte r ANTI JOIN raw_structures s ON s.code_ml = r.code_ml"),
+    ]  # fmt: skip
+    for table, column, sql in checks:
+        if table not in files:
+            continue
+        trimmed = sql
+        for line, value, reason in connection.execute(f"{trimmed} ORDER BY 1 LIMIT {MAX_ISSUES}").fetchall():
+            report.add(files[table], line, column, value, reason)
+
+
+def _typed(col: Col) -> str:
+    v = f"nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '')"
+    return {
+        "date": f"CAST({v} AS DATE)",
+        "bool": f"{v} = '1'",
+        "int": f"CAST({v} AS BIGINT)",
+        "decimal": f"CAST(replace({v}, ',', '.') AS DECIMAL(18, 4))",
+    }.get(col.kind, v) + f" AS {_q(col.name)}"
+
+
+def _stage(connection, files) -> None:
+    for table, columns in TABLES.items():
+        if table in files:
+            select = ", ".join(_typed(col) for col in columns)
+            connection.execute(f"CREATE OR REPLACE TABLE stg_{table} AS SELECT {select} FROM raw_{table}")
+        else:  # optional files: empty tables of the right shape
+            select = ", ".join(f"CAST(NULL AS VARCHAR) AS {_q(c.name)}" for c in columns)
+            connection.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT 0 AS _line, {select} LIMIT 0")
+            connection.execute(
+                f"CREATE OR REPLACE TABLE stg_{table} AS SELECT {', '.join(_typed(c) for c in columns)} FROM raw_{table}"
+            )
