@@ -34,13 +34,15 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from benchmarks import funding, reference
+    from benchmarks import funding, indicators, reference
 
     print(f"Base : {os.environ['DATABASE_URL']}")
     call_command("migrate", verbosity=0)
     reference.run(measure, workdir)
     print()
     funding.run(measure, workdir)
+    print()
+    indicators.run(measure, workdir)
     return 0
 
 

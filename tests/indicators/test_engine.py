@@ -193,3 +193,15 @@ def test_relations_are_checked(tmp_path):
     ]
     for fragment in expected:
         assert any(fragment in m for m in messages), (fragment, messages)
+
+
+def test_synthetic_export_is_valid_and_computed(tmp_path):
+    from pilotage.indicators.engine.synthetic import generate_export
+
+    counts = generate_export(tmp_path / "synthetic", young_people=2000, missions_locales=12)
+    assert counts["jeunes"] == 2000 and counts["structures"] == 12 and counts["evenements"] > 10000
+    r = run(tmp_path / "synthetic", 2024)
+    national_contact = r[("national", "FR", "1", "total")]
+    assert 0 < national_contact <= 2000
+    assert national_contact == sum(r[("ml", f"ML{i:04d}", "1", "total")] for i in range(12))
+    assert r[("national", "FR", "1", "femmes")] < national_contact

@@ -303,24 +303,24 @@ def compute(connection, year: int) -> None:
 
 def results(connection, year: int) -> Iterator[tuple]:
     """(niveau, code, annee, indicateur, ventilation, valeur) rows, valeur a float, an int or None."""
-    parts = {}
+    parts: dict[tuple[str, str, str], dict[str, float | None]] = {}
     for niveau, code, ventilation, part, value in connection.execute(
         "SELECT niveau, code, ventilation, part, value FROM level_parts"
     ).fetchall():
-        parts[(niveau, code, ventilation, part)] = value
-    entities = sorted({(n, c) for n, c, _, _ in parts}, key=lambda e: (LEVEL_ORDER[e[0]], e[1]))
+        parts.setdefault((niveau, code, ventilation), {})[part] = value
+    entities = sorted({(n, c) for n, c, _ in parts}, key=lambda e: (LEVEL_ORDER[e[0]], e[1]))
 
     def ratio(num, den):
         return None if num is None or den in (None, 0) else num / den
 
     for niveau, code in entities:
-        total = {k[3]: v for k, v in parts.items() if k[0] == niveau and k[1] == code and k[2] == "total"}
+        total = parts[(niveau, code, "total")]
         for key in CONTEXT:
             yield (niveau, code, year, key, "total", total[key])
         for ventilation in BREAKDOWNS:
-            values = {k[3]: v for k, v in parts.items() if k[0] == niveau and k[1] == code and k[2] == ventilation}
+            values = parts[(niveau, code, ventilation)]
             for key in YOUTH_OUTPUT:
-                if key in ("5", "7"):
+                if key in MEANS:
                     continue
                 yield (niveau, code, year, key, ventilation, int(values[key]))
             for key, (total_key, count_key) in MEANS.items():
@@ -331,8 +331,7 @@ def results(connection, year: int) -> Iterator[tuple]:
             yield (niveau, code, year, key, "total", ratio(total[num], total[den]))
         for key, (num, den, per_breakdown) in RATIOS.items():
             for ventilation in BREAKDOWNS if per_breakdown else ("total",):
-                values = {k[3]: v for k, v in parts.items() if k[0] == niveau and k[1] == code and k[2] == ventilation}
-                source = values if per_breakdown else total
+                source = parts[(niveau, code, ventilation)] if per_breakdown else total
                 yield (niveau, code, year, key, ventilation, ratio(source.get(num), source.get(den)))
 
 
