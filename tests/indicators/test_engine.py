@@ -205,3 +205,17 @@ def test_synthetic_export_is_valid_and_computed(tmp_path):
     assert 0 < national_contact <= 2000
     assert national_contact == sum(r[("ml", f"ML{i:04d}", "1", "total")] for i in range(12))
     assert r[("national", "FR", "1", "femmes")] < national_contact
+
+
+def test_a_parquet_file_may_replace_a_csv(export):
+    import duckdb
+
+    baseline = run(export, 2024)
+    for table in ("jeunes", "parcours"):
+        csv_path = export / f"{table}.csv"
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_csv('{csv_path}', delim=';', header=true, all_varchar=true)) "
+            f"TO '{export / (table + '.parquet')}' (FORMAT parquet)"
+        )
+        csv_path.unlink()
+    assert run(export, 2024) == baseline
