@@ -1,0 +1,50 @@
+"""Indicator results loaded into the platform, by year, each load a new version (the history is kept)."""
+
+from django.db import models
+
+
+class IndicatorDataset(models.Model):
+    """One load of results for a year; the latest of a year is the current one, earlier ones stay."""
+
+    year = models.PositiveSmallIntegerField("année")
+    source = models.CharField("fichier", max_length=255)
+    loaded_at = models.DateTimeField("chargé le", auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="par"
+    )
+    is_current = models.BooleanField("version en vigueur", default=True)
+    changed_entities = models.PositiveIntegerField("entités modifiées", default=0)
+
+    class Meta:
+        ordering = ["-year", "-loaded_at"]
+        verbose_name = "jeu d'indicateurs"
+        verbose_name_plural = "jeux d'indicateurs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(is_current=True), name="one_current_indicator_dataset_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"Indicateurs {self.year} — {self.source} ({self.loaded_at:%d/%m/%Y %H:%M})"
+
+
+class IndicatorValue(models.Model):
+    dataset = models.ForeignKey(IndicatorDataset, on_delete=models.CASCADE, related_name="values")
+    level = models.CharField("niveau", max_length=12)
+    code = models.CharField("code", max_length=20)
+    indicator = models.CharField("indicateur", max_length=30)
+    breakdown = models.CharField("ventilation", max_length=12)
+    value = models.DecimalField("valeur", max_digits=24, decimal_places=10, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "valeur d'indicateur"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "level", "code", "indicator", "breakdown"], name="unique_indicator_value"
+            )
+        ]
+        indexes = [models.Index(fields=["dataset", "level", "code"])]
+
+    def __str__(self):
+        return f"{self.level} {self.code} {self.indicator} {self.breakdown} = {self.value}"

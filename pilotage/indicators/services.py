@@ -1,0 +1,92 @@
+"""Loading indicator results (the long CSV of `compute_indicators`, or aggregates in the same format)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
+from pilotage.indicators.catalogue import INDICATORS, LEVELS
+from pilotage.indicators.models import IndicatorDataset, IndicatorValue
+from pilotage.reference.models import Department, MissionLocale, Region
+
+COLUMNS = tuple(Column(name) for name in ("niveau", "code", "annee", "indicateur", "ventilation", "valeur"))
+COLUMNS = (*COLUMNS[:-1], Column("valeur", required=False))
+
+
+def _known_codes() -> dict[str, set[str]]:
+    return {
+        "ml": set(MissionLocale.objects.values_list("code", flat=True)),
+        "departement": set(Department.objects.values_list("code", flat=True)),
+        "region": set(Region.objects.values_list("code", flat=True)),
+        "national": {"FR"},
+    }
+
+
+def indicator_results_load(*, path_or_file, filename: str, year: int, acting_user=None, wet_run: bool = False):
+    """Check every row, then (wet run) make a new version of year `year`: the entities (level, code) of the
+    file take the file's values, the others keep the current ones. Nothing changes → no new version."""
+    report = ImportReport(filename=filename, wet_run=wet_run)
+    rows = read_rows(read_file_bytes(path_or_file), filename, COLUMNS, report)
+    if not report.ok:
+        return report
+    codes = _known_codes()
+    values: dict[tuple, Decimal | None] = {}
+    first_line: dict[tuple, int] = {}
+    for row in rows:
+        errors = []
+        level, code, indicator, breakdown = row["niveau"], row["code"], row["indicateur"], row["ventilation"]
+        if level not in LEVELS:
+            errors.append(("niveau", level, f"niveau inconnu ; valeurs possibles : {', '.join(LEVELS)}."))
+        elif code not in codes[level]:
+            errors.append(("code", code, f"code inconnu pour le niveau {level}."))
+        if row["annee"] != str(year):
+            errors.append(("annee", row["annee"], f"le fichier est chargé pour l'année {year}."))
+        spec = INDICATORS.get(indicator)
+        if spec is None:
+            errors.append(("indicateur", indicator, "indicateur inconnu (voir cpo-indicators.md)."))
+        elif breakdown not in spec.breakdowns:
+            errors.append(("ventilation", breakdown, f"ventilation impossible pour {indicator} : "
+                                                     f"{', '.join(spec.breakdowns)}."))  # fmt: skip
+        value = None
+        if row["valeur"]:
+            try:
+                value = Decimal(row["valeur"])
+            except InvalidOperation:
+                errors.append(("valeur", row["valeur"], "nombre attendu avec un point décimal (ex. 0.4321)."))
+        key = (level, code, indicator, breakdown)
+        if not errors and key in first_line:
+            errors.append(("indicateur", indicator, f"valeur en double (déjà ligne {first_line[key]})."))
+        for column, bad, reason in errors:
+            report.add(row.line, column, bad, reason)
+        if not errors:
+            first_line[key] = row.line
+            values[key] = value
+    if not report.ok:
+        return report
+    current = IndicatorDataset.objects.filter(year=year, is_current=True).first()
+    previous = {}
+    if current:
+        previous = {
+            (v.level, v.code, v.indicator, v.breakdown): v.value
+            for v in current.values.only("level", "code", "indicator", "breakdown", "value")
+        }
+    entities = {(level, code) for level, code, _, _ in values}
+    merged = {key: value for key, value in previous.items() if key[:2] not in entities}
+    merged.update(values)
+    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
+    report.updated = len(changed & {k[:2] for k in previous})
+    report.created = len(changed) - report.updated
+    report.unchanged = len(entities - changed)
+    if wet_run and changed:
+        with transaction.atomic():
+            IndicatorDataset.objects.filter(year=year, is_current=True).update(is_current=False)
+            dataset = IndicatorDataset.objects.create(
+                year=year, source=filename, loaded_by=acting_user, changed_entities=len(changed)
+            )
+            IndicatorValue.objects.bulk_create(
+                [IndicatorValue(dataset=dataset, level=k[0], code=k[1], indicator=k[2], breakdown=k[3], value=v)
+                 for k, v in merged.items()],
+                batch_size=5000,
+            )  # fmt: skip
+    report.saved = wet_run
+    return report
