@@ -179,6 +179,9 @@ if PILOTAGE_THEME not in {"dsfr", "neutral"}:
     raise ImproperlyConfigured("PILOTAGE_THEME vaut « dsfr » ou « neutral ».")
 PILOTAGE_OPERATOR_NAME = env.str("PILOTAGE_OPERATOR_NAME", "ministère du Travail (DGEFP)")
 
+# Statistical secrecy: counts of young people below this are hidden outside the State and the Mission Locale.
+INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("pilotage.reference.urls")),
     path("compte/", include("pilotage.accounts.urls")),
     path("financements/", include("pilotage.funding.urls")),
+    path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("api/", include("pilotage.api.urls")),
     path("admin/", admin.site.urls),
 ]

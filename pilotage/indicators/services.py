@@ -11,6 +11,7 @@ from pilotage.reference.models import Department, MissionLocale, Region
 
 COLUMNS = tuple(Column(name) for name in ("niveau", "code", "annee", "indicateur", "ventilation", "valeur"))
 COLUMNS = (*COLUMNS[:-1], Column("valeur", required=False))
+STORED_PLACES = Decimal("1e-10")
 
 
 def _known_codes() -> dict[str, set[str]]:
@@ -50,7 +51,7 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
         value = None
         if row["valeur"]:
             try:
-                value = Decimal(row["valeur"])
+                value = Decimal(row["valeur"]).quantize(STORED_PLACES)  # as the database keeps it
             except InvalidOperation:
                 errors.append(("valeur", row["valeur"], "nombre attendu avec un point décimal (ex. 0.4321)."))
         key = (level, code, indicator, breakdown)

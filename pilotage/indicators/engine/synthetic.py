@@ -12,27 +12,37 @@ from pilotage.reference.territories import read_territories
 
 
 def generate_export(folder: Path, *, young_people: int, missions_locales: int = 450, year: int = 2024,
-                    events_per_young: int = 10, seed: float = 0.42) -> dict[str, int]:  # fmt: skip
+                    events_per_young: int = 10, seed: float = 0.42,
+                    structures: list[tuple[str, str]] | None = None) -> dict[str, int]:  # fmt: skip
+    """`structures`: (code_ml, department) of real Missions Locales; otherwise `missions_locales` fictitious ones."""
     folder.mkdir(parents=True, exist_ok=True)
     _, departments = read_territories()
     codes = [d["code"] for d in departments]
     con = duckdb.connect()
+    con.execute("SET threads = 1")  # with one thread, the seed makes the same export every time
     con.execute(f"SELECT setseed({seed})")
     con.execute("CREATE TABLE deps (i INT, code VARCHAR)")
     con.executemany("INSERT INTO deps VALUES (?, ?)", list(enumerate(codes)))
     start = f"DATE '{year - 3}-01-01'"
+    if structures:
+        con.execute("CREATE TABLE given (i INT, code_ml VARCHAR, departement VARCHAR)")
+        con.executemany("INSERT INTO given VALUES (?, ?, ?)", [(i, c, d) for i, (c, d) in enumerate(structures)])
+        con.execute("CREATE TABLE structures AS SELECT code_ml, 'Mission Locale ' || code_ml AS nom, NULL AS siret, "
+                    "departement, i FROM given")  # fmt: skip
+        missions_locales = len(structures)
+    else:
+        con.execute(f"""
+            CREATE TABLE structures AS SELECT 'ML' || lpad(t.i::VARCHAR, 4, '0') AS code_ml,
+                   'Mission Locale ' || t.i AS nom, NULL AS siret, d.code AS departement, t.i AS i
+            FROM range({missions_locales}) t(i) JOIN deps d ON d.i = t.i % {len(codes)}""")
     con.execute(f"""
-        CREATE TABLE structures AS SELECT 'ML' || lpad(t.i::VARCHAR, 4, '0') AS code_ml,
-               'Mission Locale ' || t.i AS nom, NULL AS siret, d.code AS departement
-        FROM range({missions_locales}) t(i) JOIN deps d ON d.i = t.i % {len(codes)}""")
-    con.execute(f"""
-        CREATE TABLE jeunes AS SELECT 'J' || i AS jeune_id, 'ML' || lpad((i % {missions_locales})::VARCHAR, 4, '0') AS code_ml,
+        CREATE TABLE jeunes AS SELECT 'J' || t.i AS jeune_id, s.code_ml,
             CASE WHEN random() < 0.5 THEN 'F' ELSE 'H' END AS sexe,
             ({start} - INTERVAL (6000 + (random() * 3000)::INT) DAY)::DATE AS date_naissance,
             ['infra_V', 'V_sans_diplome', 'V', 'IV', 'III_et_plus'][1 + (random() * 5)::INT % 5] AS niveau,
             (random() < 0.2)::INT AS qpv, (random() < 0.1)::INT AS zrr,
             ({start} + INTERVAL ((random() * 1460)::INT) DAY)::DATE AS date_premier_accueil
-        FROM range({young_people}) t(i)""")
+        FROM range({young_people}) t(i) JOIN structures s ON s.i = t.i % {missions_locales}""")
     con.execute(f"""
         CREATE TABLE evenements AS SELECT j.jeune_id,
             (j.date_premier_accueil + INTERVAL ((random() * 700)::INT) DAY)::DATE AS date, t.type,
@@ -70,7 +80,8 @@ def generate_export(folder: Path, *, young_people: int, missions_locales: int = 
             (500 + random() * 5000)::INT AS jeunes_defm FROM structures, range({year - 1}, {year + 1}) r(y)""")
     counts = {}
     for table in ("structures", "jeunes", "evenements", "parcours", "situations", "ressources", "contexte"):
-        con.execute(f"COPY {table} TO '{folder / (table + '.csv')}' (HEADER, DELIMITER ';')")
+        source = "(SELECT * EXCLUDE (i) FROM structures)" if table == "structures" else table
+        con.execute(f"COPY {source} TO '{folder / (table + '.csv')}' (HEADER, DELIMITER ';')")
         counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     con.close()
     return counts

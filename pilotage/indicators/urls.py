@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pilotage.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:level>/<str:code>/", views.dashboard, name="dashboard"),
+    path("<str:level>/<str:code>/export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
+]

@@ -1,0 +1,171 @@
+"""The CPO dashboard pages: an entity's indicators N beside N-1, benchmarks, distribution of its Missions
+Locales; small counts masked for those who must not see them (indicators/perms.py, masking.py)."""
+
+import json
+import statistics
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from pilotage.core.exports import tabular_response
+from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
+from pilotage.indicators.masking import MASKED, mask_small_counts
+from pilotage.indicators.perms import sees_entity, sees_unmasked
+from pilotage.indicators.queries import available_years, current_values
+from pilotage.reference.models import Department, MissionLocale, Region
+
+BREAKDOWN_LABELS = {"total": "Ensemble", "femmes": "Femmes", "bas_niveau": "Bas niveau", "qpv": "QPV", "zrr": "ZRR"}
+COUNTS = {key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith(("0.",))}
+
+
+def _entity(level, code):
+    if level == "ml":
+        ml = MissionLocale.objects.select_related("department__region").filter(code=code).first()
+        return ml and (ml.display_name, ml.department.code, ml.department.region_id)
+    if level == "departement":
+        department = Department.objects.select_related("region").filter(code=code).first()
+        return department and (str(department), department.code, department.region_id)
+    if level == "region":
+        region = Region.objects.filter(code=code).first()
+        return region and (region.name, None, region.code)
+    if level == "national" and code == "FR":
+        return ("France", None, None)
+    return None
+
+
+def _masked(user, level, code, values: dict, breakdown: str) -> dict[str, object]:
+    flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
+    if breakdown != "total":  # context, resources and some ratios exist for the whole population only
+        flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
+    if sees_unmasked(user, level, code):
+        return flat
+    return mask_small_counts(flat, counts=COUNTS, threshold=settings.INDICATORS_MASKING_THRESHOLD)
+
+
+def _children(level, code):
+    mls = MissionLocale.objects.active()
+    if level == "departement":
+        return mls.for_department(code)
+    if level == "region":
+        return mls.for_region(code)
+    return mls if level == "national" else mls.none()
+
+
+def _dashboard(request, level, code):
+    entity = _entity(level, code)
+    if entity is None or not sees_entity(request.user, level, code):
+        raise Http404("Tableau de bord introuvable.")
+    name, department_code, region_code = entity
+    years = available_years()
+    try:
+        year = int(request.GET.get("annee") or (years[0] if years else 0))
+    except ValueError as exc:
+        raise Http404("Année invalide.") from exc
+    breakdown = request.GET.get("ventilation", "total")
+    if breakdown not in BREAKDOWNS:
+        raise Http404("Ventilation inconnue.")
+    user = request.user
+    now = _masked(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)
+    before = _masked(user, level, code, current_values(year - 1, level, [code]).get(code, {}), breakdown)
+    benchmarks = {}
+    if region_code and level in ("ml", "departement"):
+        region_values = current_values(year, "region", [region_code]).get(region_code, {})
+        benchmarks["region"] = _masked(user, "region", region_code, region_values, breakdown)
+    if level != "national":
+        national_values = current_values(year, "national", ["FR"]).get("FR", {})
+        benchmarks["national"] = _masked(user, "national", "FR", national_values, breakdown)
+    rows = []
+    for key, spec in INDICATORS.items():
+        if breakdown not in spec.breakdowns and not (breakdown != "total" and spec.breakdowns == ("total",)):
+            continue
+        value, previous = now.get(key), before.get(key)
+        change = None
+        if value not in (None, MASKED) and previous not in (None, MASKED):
+            change = value - previous
+        rows.append({
+            "id": key, "label": spec.label, "ratio": spec.is_ratio, "value": value, "previous": previous,
+            "change": change, "region": benchmarks.get("region", {}).get(key),
+            "national": benchmarks.get("national", {}).get(key),
+        })  # fmt: skip
+    distribution = _distribution(user, level, code, year, breakdown) if level != "ml" else []
+    return {
+        "level": level, "code": code, "name": name, "year": year, "years": years, "breakdown": breakdown,
+        "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS], "rows": rows, "distribution": distribution,
+        "masked_for_user": not sees_unmasked(user, level, code), "benchmarks": list(benchmarks),
+        "department_code": department_code, "region_code": region_code,
+        "threshold": settings.INDICATORS_MASKING_THRESHOLD,
+    }  # fmt: skip
+
+
+def _distribution(user, level, code, year, breakdown):
+    """For each ratio: its value for each Mission Locale of the entity, ranked, with quartiles."""
+    mls = {
+        ml.code: ml for ml in _children(level, code) if MissionLocale.objects.visible_to(user).filter(pk=ml.pk).exists()
+    }
+    values = current_values(year, "ml", mls)
+    masked = {c: _masked(user, "ml", c, v, breakdown) for c, v in values.items()}
+    result = []
+    for ratio in RATIOS:
+        if breakdown not in INDICATORS[ratio].breakdowns:
+            continue
+        per_ml = {c: masked[c].get(ratio) for c in masked}
+        known = sorted(((v, c) for c, v in per_ml.items() if v not in (None, MASKED)), reverse=True)
+        numbers = [float(v) for v, _ in known]
+        quartiles = statistics.quantiles(numbers, n=4) if len(numbers) >= 2 else []
+        result.append({
+            "id": ratio, "label": INDICATORS[ratio].label, "count": len(numbers),
+            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
+            "quartiles": quartiles, "ranking": [(mls[c], v) for v, c in known],
+            "hidden": sum(1 for v in per_ml.values() if v == MASKED),
+        })  # fmt: skip
+    return result
+
+
+def dashboard(request, level, code):
+    context = _dashboard(request, level, code)
+    ratios = [r for r in context["rows"] if r["ratio"] and r["value"] not in (None, MASKED)]
+    series = [[float(r["value"]) for r in ratios]]
+    names = ["Valeur"]
+    for benchmark, label in (("region", "Région"), ("national", "France")):
+        if benchmark in context["benchmarks"]:
+            series.append([float(r[benchmark]) if r[benchmark] not in (None, MASKED) else 0 for r in ratios])
+            names.append(label)
+    context["chart"] = {
+        "x": json.dumps([[r["id"] for r in ratios]] * len(series)),
+        "y": json.dumps(series),
+        "names": json.dumps(names, ensure_ascii=False),
+    } if ratios else None  # fmt: skip
+    crumbs = [("Tableau de bord CPO", reverse("indicators:home"))]
+    context["breadcrumbs"] = [*crumbs, (context["name"], None)]
+    context["querystring"] = request.GET.urlencode()
+    return render(request, "indicators/dashboard.html", context)
+
+
+def dashboard_export(request, level, code, fmt):
+    context = _dashboard(request, level, code)
+
+    def cell(value):
+        return "secret statistique" if value == MASKED else ("" if value is None else float(value))
+
+    rows = (
+        [context["year"], level, code, context["breakdown"], r["id"], r["label"], cell(r["value"]), cell(r["previous"]),
+         cell(r["region"]), cell(r["national"])]
+        for r in context["rows"]
+    )  # fmt: skip
+    header = ["annee", "niveau", "code", "ventilation", "indicateur", "libelle", "valeur", "valeur_n_1", "region",
+              "national"]  # fmt: skip
+    return tabular_response(rows=rows, header=header, filename=f"tableau_de_bord_{level}_{code}_{context['year']}",
+                            fmt=fmt)  # fmt: skip
+
+
+def home(request):
+    user = request.user
+    links = [("France", "national", "FR")] if not user.scope.is_empty else []
+    links += [(r.name, "region", r.code) for r in Region.objects.visible_to(user)]
+    links += [(str(d), "departement", d.code) for d in Department.objects.visible_to(user)]
+    links += [(ml.display_name, "ml", ml.code) for ml in MissionLocale.objects.visible_to(user).active()[:200]]
+    return render(request, "indicators/home.html", {"links": links, "years": available_years(),
+                                                    "breadcrumbs": [("Tableau de bord CPO", None)]})  # fmt: skip

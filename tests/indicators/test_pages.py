@@ -1,0 +1,89 @@
+"""Dashboard pages: who sees which entity, and who sees small counts."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from pilotage.accounts.models import Role
+from pilotage.indicators.services import indicator_results_load
+from tests.network import user_of
+
+HEADER = "niveau,code,annee,indicateur,ventilation,valeur"
+
+
+@pytest.fixture
+def results(network):
+    rows = []
+    for level, code in (("ml", "ML13S00"), ("ml", "ML83S00"), ("ml", "ML69S00"), ("departement", "13"),
+                        ("departement", "83"), ("departement", "69"), ("region", "93"), ("region", "84"),
+                        ("national", "FR")):  # fmt: skip
+        big = 1000 if level != "ml" else 120
+        rows += [
+            f"{level},{code},2024,1,total,{big}",
+            f"{level},{code},2024,2,total,{big // 2}",
+            f"{level},{code},2024,2.1,total,7",
+            f"{level},{code},2024,R3,total,{7 / (big // 2):.6f}",
+            f"{level},{code},2024,1,qpv,4",
+            f"{level},{code},2023,1,total,{big - 10}",
+        ]
+    text = "\n".join([HEADER, *[r for r in rows if ",2024," in r]])
+    indicator_results_load(path_or_file=io.BytesIO(text.encode()), filename="i.csv", year=2024, wet_run=True)
+    text = "\n".join([HEADER, *[r for r in rows if ",2023," in r]])
+    indicator_results_load(path_or_file=io.BytesIO(text.encode()), filename="i.csv", year=2023, wet_run=True)
+
+
+ENTITIES = {"ml13": ("ml", "ML13S00"), "ml83": ("ml", "ML83S00"), "ml69": ("ml", "ML69S00"),
+            "dep13": ("departement", "13"), "dep83": ("departement", "83"), "region93": ("region", "93"),
+            "region84": ("region", "84"), "national": ("national", "FR")}  # fmt: skip
+SEES = {
+    Role.NATIONAL_ADMIN: set(ENTITIES),
+    Role.NATIONAL_OBSERVER: set(ENTITIES),
+    Role.REGIONAL_STATE: {"ml13", "ml83", "dep13", "dep83", "region93", "national"},
+    Role.REGIONAL_COUNCIL: {"ml13", "ml83", "dep13", "dep83", "region93", "national"},
+    Role.ARML: {"ml13", "ml83", "dep13", "dep83", "region93", "national"},
+    Role.DEPARTMENTAL_STATE: {"ml13", "dep13", "region93", "national"},
+    Role.DEPARTMENTAL_COUNCIL: {"ml13", "dep13", "region93", "national"},
+    Role.MUNICIPALITY: {"ml13", "region93", "national"},
+    Role.ML_DIRECTOR: {"ml13", "region93", "national"},
+    Role.ML_STAFF: {"ml13", "region93", "national"},
+}
+UNMASKED = {Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE, Role.ARML, Role.ML_DIRECTOR,
+            Role.ML_STAFF}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_dashboard_visibility(client, network, results, role):
+    client.force_login(user_of(role, network))
+    for key, (level, code) in ENTITIES.items():
+        page = client.get(reverse("indicators:dashboard", args=[level, code]), {"annee": 2024})
+        assert page.status_code == (200 if key in SEES[role] else 404), (role, key)
+        export = client.get(reverse("indicators:dashboard_export", args=[level, code, "csv"]), {"annee": 2024})
+        assert export.status_code == (200 if key in SEES[role] else 404), (role, key)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_small_counts_of_a_mission_locale(client, network, results, role):
+    client.force_login(user_of(role, network))
+    export = client.get(reverse("indicators:dashboard_export", args=["ml", "ML13S00", "csv"]), {"annee": 2024})
+    rows = {line.split(";")[4]: line.split(";") for line in export.content.decode("utf-8-sig").splitlines()[1:]}
+    if role in UNMASKED:
+        assert rows["2.1"][6] == "7.0" and rows["R3"][6] != "secret statistique"
+    else:
+        assert rows["2.1"][6] == "secret statistique" and rows["R3"][6] == "secret statistique"
+    assert rows["1"][6] == "120.0" and rows["1"][7] == "110.0"  # N and N-1
+
+
+def test_breakdown_page_masks_the_qpv_count_for_a_council(client, network, results):
+    client.force_login(user_of(Role.DEPARTMENTAL_COUNCIL, network))
+    page = client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"annee": 2024, "ventilation": "qpv"})
+    assert "Secret statistique" in page.content.decode() and 'title="secret statistique' in page.content.decode()
+    assert (
+        client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"ventilation": "tous"}).status_code == 404
+    )
+
+
+def test_department_page_shows_the_distribution(client, network, results):
+    client.force_login(user_of(Role.NATIONAL_ADMIN, network))
+    page = client.get(reverse("indicators:dashboard", args=["region", "93"]), {"annee": 2024}).content.decode()
+    assert "Répartition des Missions Locales" in page and "Mission Locale Treize" in page
