@@ -1,17 +1,25 @@
 """Reading tabular files as French users produce them, and reporting every problem in them.
 
-CSV in UTF-8 (with or without BOM) or Windows-1252, separated by `;` or `,`; XLSX (first sheet, header on the
-first row). Line numbers are the spreadsheet's: the header is line 1, the first data row line 2.
+Accepted: CSV in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's « Texte Unicode ») or Windows-1252,
+separated by `;`, `,` or a tab (guessed from the header line); XLSX (first sheet, header on the first row).
+Refused with a clear reason: XLS (Excel 97-2003), ODS, PDF, text in no known encoding.
+Line numbers are the spreadsheet's: the header is line 1, the first data row line 2 (empty rows are skipped but
+still counted). Header names are compared without case, accents or spaces (`Code postal` is `code_postal`).
+
+Every problem becomes an `ImportIssue` (file, line, column, value, reason) in an `ImportReport`; the `parse_*`
+functions raise `ValueError` with a French reason that the caller puts in the report.
 """
 
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import load_workbook
 
@@ -33,14 +41,22 @@ class ImportIssue:
             parts.append(f"ligne {self.line}")
         if self.column:
             parts.append(f"colonne « {self.column} »")
-        if self.value is not None:
+        if self.value == "":
+            parts.append("cellule vide")
+        elif self.value is not None:
             parts.append(f"valeur « {self.value} »")
         prefix = "avertissement — " if self.severity == "warning" else ""
         return f"{prefix}{', '.join(parts)} : {self.reason}"
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
 @dataclass
 class ImportReport:
+    """What an import found and did. `ok` when no error; `saved` only after a wet run that committed."""
+
     filename: str
     issues: list[ImportIssue] = field(default_factory=list)
     created: int = 0
@@ -70,10 +86,7 @@ class ImportReport:
     @property
     def summary(self) -> str:
         if not self.ok and not self.exclude_rejected:
-            return (
-                f"{self.filename} : import refusé, {len(self.errors)} erreur{'s' if len(self.errors) > 1 else ''}"
-                " ; rien n'a été enregistré."
-            )
+            return f"{self.filename} : import refusé, {_plural(len(self.errors), 'erreur')} ; rien n'a été enregistré."
         counts = f"{self.created} création(s), {self.updated} mise(s) à jour, {self.unchanged} inchangée(s)" + (
             f", {self.excluded} écartée(s)" if self.excluded else ""
         )
@@ -83,6 +96,8 @@ class ImportReport:
 
 
 class ImportRejected(Exception):
+    """Raised by callers that prefer an exception to checking `report.ok`; carries the whole report."""
+
     def __init__(self, report: ImportReport):
         super().__init__(report.summary)
         self.report = report
@@ -96,28 +111,69 @@ class Column:
 
 @dataclass
 class Row:
+    """A data row: its spreadsheet line and its cells by (normalised) column name, stripped."""
+
     line: int
     values: dict[str, str]
 
     def __getitem__(self, name: str) -> str:
         return self.values.get(name, "")
 
+    def has(self, name: str) -> bool:
+        """Whether the file has this column (an absent column leaves the data as it is)."""
+        return name in self.values
+
 
 class UnreadableFile(Exception):
-    """The file cannot be read at all (not a CSV/XLSX, empty, no header)."""
+    """The file cannot be read at all (not a CSV/XLSX, unknown encoding, broken quoting)."""
+
+
+# Reading.
+
+_SIGNATURES = {
+    b"\xd0\xcf\x11\xe0": "format Excel 97-2003 (.xls) non pris en charge : enregistrez le fichier en XLSX ou en CSV.",
+    b"%PDF": "un PDF n'est pas un tableau : déposez le fichier CSV ou XLSX d'origine.",
+}
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; a byte none of them knows is refused."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+        encoding, raw = "utf-8", raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UnreadableFile(
+            f"encodage non reconnu (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} à la ligne {line} ;"
+            " enregistrez le fichier au format « CSV UTF-8 »."
+        ) from exc
+    if "\x00" in text:
+        raise UnreadableFile("le fichier contient des caractères nuls : ce n'est pas un fichier CSV ou XLSX.")
+    return text
 
 
 def _detect_delimiter(header_line: str) -> str:
-    return ";" if header_line.count(";") >= header_line.count(",") else ","
+    """The separator of the header line: `;` (French spreadsheets), `,` or a tab, the most frequent one."""
+    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ";"
+
+
+def _float_text(value: float) -> str:
+    """A number as the spreadsheet shows it: 15 significant digits, no `.0`, no binary noise (0.1 + 0.2)."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    text = f"{value:.15g}"
+    return repr(value) if "e" in text else text
 
 
 def _cell_text(value) -> str:
@@ -125,10 +181,10 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return _float_text(value)
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return value.date().isoformat() if value.time() == time.min else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
@@ -138,15 +194,18 @@ def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_detect_delimiter(first_line))
-    for cells in reader:
-        yield [cell.strip() for cell in cells]
+    try:
+        for cells in reader:
+            yield [cell.strip() for cell in cells]
+    except csv.Error as exc:
+        raise UnreadableFile(f"ligne {reader.line_num} illisible ({exc}) : vérifiez les guillemets.") from exc
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise UnreadableFile("le fichier XLSX est illisible.") from exc
+        raise UnreadableFile("le fichier XLSX est illisible : enregistrez-le à nouveau depuis le tableur.") from exc
     try:
         sheet = workbook.worksheets[0]
         for cells in sheet.iter_rows(values_only=True):
@@ -156,29 +215,48 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
 
 
 def read_table(raw: bytes, filename: str) -> Iterator[list[str]]:
-    """Raw rows (header included) of a CSV or XLSX file, guessed from its name and content."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or raw[:2] == b"PK":
+    """Raw rows (header included) of a CSV or XLSX file, guessed from its content (and name)."""
+    for signature, reason in _SIGNATURES.items():
+        if raw.startswith(signature):
+            raise UnreadableFile(reason)
+    if raw.startswith(b"PK"):
+        if _ODS_MIMETYPE in raw[:100]:
+            raise UnreadableFile("format OpenDocument (.ods) non pris en charge : enregistrez-le en XLSX ou en CSV.")
         return _xlsx_rows(raw)
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise UnreadableFile("le fichier XLSX est illisible : enregistrez-le à nouveau depuis le tableur.")
     return _csv_rows(raw)
 
 
+def normalise_header(name: str) -> str:
+    """`Code postal`, `CODE_POSTAL`, `code-postal` → `code_postal`; `Département` → `departement`."""
+    name = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
+    name = "".join(char for char in name if not unicodedata.combining(char)).lower()
+    return re.sub(r"[\s\-]+", "_", name)
+
+
 def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: ImportReport) -> list[Row]:
-    """The data rows as dicts keyed by column name. Header problems go into `report` (and no row is returned)."""
+    """The data rows, keyed by column name. File and header problems go into `report` and no row is returned.
+
+    The header must hold every required column and no unknown one; a row longer than the header is reported.
+    """
     columns = list(columns)
     try:
         table = read_table(raw, filename)
-        header = next(table, None)
+        header_cells = next(table, None)
     except UnreadableFile as exc:
         report.add(None, None, None, str(exc))
         return []
-    if not header or not any(header):
-        report.add(1, None, None, "le fichier est vide ou n'a pas de ligne d'en-tête.")
+    if not header_cells or not any(header_cells):
+        report.add(1, None, None, "le fichier est vide ou sa première ligne (l'en-tête) est vide.")
         return []
-    header = [name.strip().lstrip("\ufeff").lower() for name in header]
-    known = {column.name for column in columns}
-    for name in header:
-        if name and name not in known:
-            report.add(1, name, None, f"colonne inconnue ; colonnes attendues : {', '.join(sorted(known))}.")
+    known = {normalise_header(column.name): column.name for column in columns}
+    header = []
+    for cell in header_cells:
+        name = known.get(normalise_header(cell), normalise_header(cell))
+        header.append(name)
+        if name and name not in known.values():
+            report.add(1, cell, None, f"colonne inconnue ; colonnes attendues : {', '.join(known.values())}.")
     seen = set()
     for name in header:
         if name and name in seen:
@@ -190,64 +268,96 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
     if not report.ok:
         return []
     rows = []
-    for line, cells in enumerate(table, start=2):
-        if not any(cells):
-            continue
-        if len(cells) > len(header) and any(cells[len(header) :]):
-            report.add(line, None, None, f"{len(cells)} valeurs pour {len(header)} colonnes.")
-            continue
-        rows.append(Row(line, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}))
+    try:
+        for line, cells in enumerate(table, start=2):
+            if not any(cells):
+                continue
+            extra = [i for i, cell in enumerate(cells) if cell and (i >= len(header) or not header[i])]
+            if extra:
+                report.add(
+                    line,
+                    None,
+                    cells[extra[0]],
+                    f"valeur dans la colonne n° {extra[0] + 1}, qui n'a pas de nom dans l'en-tête"
+                    f" ({len(header)} colonnes nommées).",
+                )
+                continue
+            rows.append(Row(line, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}))
+    except UnreadableFile as exc:
+        report.add(None, None, None, str(exc))
+        return []
     return rows
+
+
+def read_file_bytes(path_or_file: str | Path | BinaryIO) -> bytes:
+    """The content of a path or of an open (uploaded) file."""
+    if isinstance(path_or_file, (str, Path)):
+        return Path(path_or_file).read_bytes()
+    data = path_or_file.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 # Parsers: each returns the value or raises ValueError with a French reason.
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+_CURRENCY = re.compile(r"^(€|eur)|(€|euros?|eur)$", re.IGNORECASE)
+_MINUS_SIGNS = ("-", "\u2212", "\u2013")
 
 
-def parse_amount(text: str) -> Decimal:
-    """An amount in euros as French users type it: `1 234,56`, `1234.56`, `1 234 €`, `1.234,56`.
+def parse_amount(text: str | None) -> Decimal:
+    """An amount in euros (≥ 0, at most two decimals) as French users type it.
 
-    A `,` is the decimal separator (French usage); with both `.` and `,`, the last one is the decimal
-    separator and the other groups thousands. A lone `.` followed by exactly three digits and more groups
-    (`1.234.567`) groups thousands; otherwise it is a decimal point (`1234.56`). Negative amounts are refused.
+    Spaces (ordinary, no-break U+00A0, narrow no-break U+202F), `€`, `EUR` and `euros` are ignored; French
+    usage wins where a separator is ambiguous:
+    - a single `,` is the decimal separator: `1 234,56`, `1234,5`; several commas are refused;
+    - with both `.` and `,`, the last one is the decimal separator and the other one must group digits by
+      three: `1.234,56` (French), `1,234.56` (English) → 1234.56; `1.2,5` is refused;
+    - dots alone: several group thousands by three (`1.234.567`); a single one is a decimal point
+      (`1234.56`), except before exactly three digits (`1.234`): 1 234 € in French, 1.234 in English, so it
+      is refused as ambiguous;
+    - a third decimal is refused (`12,345`: not centimes, perhaps thousands).
     """
-    cleaned = _SPACES.sub("", text or "").replace("€", "").replace("EUR", "").replace("eur", "")
+    cleaned = _CURRENCY.sub("", _SPACES.sub("", text or ""))
     if not cleaned:
         raise ValueError("montant vide.")
-    if cleaned.startswith("-"):
+    if cleaned.startswith(_MINUS_SIGNS):
         raise ValueError("un montant ne peut pas être négatif.")
-    if "," in cleaned and "." in cleaned:
-        decimal_sep = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        cleaned = cleaned.replace(thousands, "").replace(decimal_sep, ".")
-    elif "," in cleaned:
-        if cleaned.count(",") > 1:
-            raise ValueError("montant illisible (plusieurs virgules).")
-        cleaned = cleaned.replace(",", ".")
-    elif cleaned.count(".") > 1:
-        if not re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
-            raise ValueError("montant illisible.")
-        cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
+    if re.fullmatch(r"\d+", cleaned):
+        number = cleaned
+    elif re.fullmatch(r"\d+,\d+", cleaned):
+        number = cleaned.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", cleaned) and (cleaned.count(".") > 1 or "," in cleaned):
+        number = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+", cleaned):
+        number = cleaned.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}\.\d{3}", cleaned):
+        raise ValueError("montant ambigu : le point sépare-t-il les milliers ou les décimales ? Écrivez 1234 ou 1,234.")
+    elif re.fullmatch(r"\d+\.\d+", cleaned):
+        number = cleaned
+    elif cleaned.count(",") > 1:
+        raise ValueError("montant illisible (plusieurs virgules) : la virgule sépare les décimales.")
+    else:
         raise ValueError("montant illisible : attendu un nombre comme 1 234,56.")
     try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
+        amount = Decimal(number)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns above only let digits through
         raise ValueError("montant illisible.") from exc
     if amount.as_tuple().exponent < -2:
-        raise ValueError("un montant a au plus deux décimales (centimes).")
+        raise ValueError(
+            "un montant a au plus deux décimales (centimes) ; pour séparer les milliers, utilisez une espace."
+        )
     return amount
 
 
-def parse_int(text: str) -> int:
+def parse_int(text: str | None) -> int:
+    """A whole number, spaces allowed (`1 234`)."""
     cleaned = _SPACES.sub("", text or "")
     if not re.fullmatch(r"-?\d+", cleaned):
         raise ValueError("nombre entier attendu.")
     return int(cleaned)
 
 
-def parse_year(text: str, minimum: int = 2000, maximum: int = 2100) -> int:
+def parse_year(text: str | None, minimum: int = 2000, maximum: int = 2100) -> int:
     try:
         year = parse_int(text)
     except ValueError as exc:
@@ -257,7 +367,8 @@ def parse_year(text: str, minimum: int = 2000, maximum: int = 2100) -> int:
     return year
 
 
-def parse_bool(text: str) -> bool:
+def parse_bool(text: str | None) -> bool:
+    """0/1, oui/non (o/n), vrai/faux, true/false, yes/no, in any case."""
     value = (text or "").strip().lower()
     if value in {"1", "oui", "o", "vrai", "true", "yes"}:
         return True
@@ -266,18 +377,12 @@ def parse_bool(text: str) -> bool:
     raise ValueError("attendu 0 ou 1 (ou oui / non).")
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str | None) -> date:
+    """YYYY-MM-DD (ISO, and what XLSX dates become) or DD/MM/YYYY."""
     value = (text or "").strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise ValueError("date illisible : attendu AAAA-MM-JJ ou JJ/MM/AAAA.")
-
-
-def read_file_bytes(path_or_file) -> bytes:
-    if isinstance(path_or_file, (str, Path)):
-        return Path(path_or_file).read_bytes()
-    data = path_or_file.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
+    raise ValueError("date illisible ou inexistante : attendu AAAA-MM-JJ ou JJ/MM/AAAA.")

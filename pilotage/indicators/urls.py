@@ -5,6 +5,7 @@ from pilotage.indicators import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("matrice/", views.matrix, name="matrix"),
     path("<str:level>/<str:code>/", views.dashboard, name="dashboard"),
     path("<str:level>/<str:code>/export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
 ]

@@ -169,3 +169,47 @@ def home(request):
     links += [(ml.display_name, "ml", ml.code) for ml in MissionLocale.objects.visible_to(user).active()[:200]]
     return render(request, "indicators/home.html", {"links": links, "years": available_years(),
                                                     "breadcrumbs": [("Tableau de bord CPO", None)]})  # fmt: skip
+
+
+def matrix(request):
+    """Every Mission Locale the user sees, placed by efficiency and performance; its region(s) and the nation."""
+    from pilotage.indicators.matrix import place, quadrant
+
+    user = request.user
+    years = available_years()
+    try:
+        year = int(request.GET.get("annee") or (years[0] if years else 0))
+    except ValueError as exc:
+        raise Http404("Année invalide.") from exc
+    mls = {ml.code: ml for ml in MissionLocale.objects.visible_to(user).active().select_related("department")}
+    values = current_values(year, "ml", mls)
+    entities = {code: _masked(user, "ml", code, v, "total") for code, v in values.items()}
+    entities = {code: {k: (None if v == MASKED else v) for k, v in e.items()} for code, e in entities.items()}
+    references = {}
+    regions = sorted({ml.department.region_id for ml in mls.values()})
+    for code in regions if len(regions) <= 3 else []:
+        references[f"region:{code}"] = current_values(year, "region", [code]).get(code, {})
+    references["national:FR"] = current_values(year, "national", ["FR"]).get("FR", {})
+    references = {k: {i: v for (i, b), v in vals.items() if b == "total"} for k, vals in references.items()}
+    points = place(entities, references)
+    rows = sorted(
+        ((mls[c], points[c], quadrant(points[c])) for c in entities if c in points),
+        key=lambda row: (row[2] is None, -(row[1].performance or 0)),
+    )
+    placed = [(ml, p) for ml, p, q in rows if q]
+    refs = [(key, points[key]) for key in references if quadrant(points[key])]
+    region_names = dict(Region.objects.filter(code__in=regions).values_list("code", "name"))
+    series_x = [[round(p.efficiency, 3) for _, p in placed]] + [[round(p.efficiency, 3)] for _, p in refs]
+    series_y = [[round(p.performance, 3) for _, p in placed]] + [[round(p.performance, 3)] for _, p in refs]
+    names = ["Missions Locales"] + [
+        "France" if key == "national:FR" else f"Région {region_names.get(key.split(':')[1], '')}" for key, _ in refs
+    ]
+    context = {
+        "year": year, "years": years, "rows": rows,
+        "references": [(n, p, quadrant(p)) for n, (_, p) in zip(names[1:], refs, strict=True)],
+        "chart": {"x": json.dumps(series_x), "y": json.dumps(series_y), "names": json.dumps(names, ensure_ascii=False)}
+        if placed else None,
+        "breadcrumbs": [("Tableau de bord CPO", reverse("indicators:home")),
+                        ("Matrice efficience × performance", None)],
+    }  # fmt: skip
+    return render(request, "indicators/matrix.html", context)

@@ -87,3 +87,10 @@ def test_department_page_shows_the_distribution(client, network, results):
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
     page = client.get(reverse("indicators:dashboard", args=["region", "93"]), {"annee": 2024}).content.decode()
     assert "Répartition des Missions Locales" in page and "Mission Locale Treize" in page
+
+
+def test_matrix_places_the_visible_missions_locales(client, network, results):
+    client.force_login(user_of(Role.REGIONAL_STATE, network))
+    page = client.get(reverse("indicators:matrix"), {"annee": 2024}).content.decode()
+    assert "Mission Locale Treize" in page and "Quatre-vingt-trois" in page and "Soixante-neuf" not in page
+    assert "non placée" in page  # the fixture's results have no R13, R1, R9… for the Missions Locales
