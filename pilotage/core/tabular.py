@@ -127,6 +127,11 @@ class Row:
 class UnreadableFile(Exception):
     """The file cannot be read at all (not a CSV/XLSX, unknown encoding, broken quoting)."""
 
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
 
 # Reading.
 
@@ -151,10 +156,10 @@ def _decode(raw: bytes) -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
         raise UnreadableFile(
-            f"encodage non reconnu (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} à la ligne {line} ;"
-            " enregistrez le fichier au format « CSV UTF-8 »."
+            f"encodage non reconnu (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} ;"
+            " enregistrez le fichier au format « CSV UTF-8 ».",
+            raw.count(b"\n", 0, exc.start) + 1,
         ) from exc
     if "\x00" in text:
         raise UnreadableFile("le fichier contient des caractères nuls : ce n'est pas un fichier CSV ou XLSX.")
@@ -190,15 +195,31 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _csv_error(exc: csv.Error, delimiter: str) -> str:
+    message = str(exc)
+    if "unexpected end of data" in message:
+        return "un guillemet ouvert n'est jamais refermé ; tout le reste du fichier serait lu comme une seule cellule."
+    if "expected after" in message:
+        return (
+            f"un guillemet fermant doit être suivi du séparateur « {delimiter} » ; mettez la cellule entière entre"
+            ' guillemets en doublant ceux de l\'intérieur ("""Avenir"" Jeunes").'
+        )
+    if "field limit" in message:
+        return "cellule trop longue (un guillemet mal placé ?)."
+    return f"ligne illisible ({message})."
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+    """Strict CSV: a stray quote is reported, never silently merging lines or dropping characters."""
     text = _decode(raw)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_detect_delimiter(first_line))
+    delimiter = _detect_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 0
     try:
-        for cells in reader:
+        for line, cells in enumerate(reader, start=1):  # noqa: B007 - `line` names the failing row below
             yield [cell.strip() for cell in cells]
     except csv.Error as exc:
-        raise UnreadableFile(f"ligne {reader.line_num} illisible ({exc}) : vérifiez les guillemets.") from exc
+        raise UnreadableFile(_csv_error(exc, delimiter), line + 1) from exc
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
@@ -245,7 +266,7 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
         table = read_table(raw, filename)
         header_cells = next(table, None)
     except UnreadableFile as exc:
-        report.add(None, None, None, str(exc))
+        report.add(exc.line, None, None, exc.reason)
         return []
     if not header_cells or not any(header_cells):
         report.add(1, None, None, "le fichier est vide ou sa première ligne (l'en-tête) est vide.")
@@ -284,7 +305,7 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
                 continue
             rows.append(Row(line, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}))
     except UnreadableFile as exc:
-        report.add(None, None, None, str(exc))
+        report.add(exc.line, None, None, exc.reason)
         return []
     return rows
 

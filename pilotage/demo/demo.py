@@ -1,9 +1,20 @@
 """Build the demonstration platform: the real network (COG + i-milo) completed with fictitious values.
 
-Deterministic and idempotent: every value derives from the structure code or a fixed order, and a second
-run saves nothing. No real personal data: people's names are drawn from small fixed lists of first and last
-names; SIRET/SIREN numbers are in the unallocated 999 range (`core.identifiers`), except the real SIREN of the
-EPCI, which are public identifiers of public bodies.
+What is real: the 18 regions and 101 departments (COG), the 448 Missions Locales of the bundled i-milo
+referential (its 2 flawed entries are excluded and reported), the names and real SIREN of a few
+metropolitan EPCI (public bodies, `epci.json`). What is fictitious and deterministic:
+- every Mission Locale's SIRET: `fake_siret(i)`, i = its rank by structure code (1-based), in the 999 range
+  the INSEE has not allocated; the ARML take `fake_siret(1000 + rank of the region by code)`;
+- its legal form: a GIP when `sha256(code) % 8 == 0` (about one in eight, as in the network), otherwise an
+  association;
+- its head office: a street from `STREETS` with a number, both chosen by hash, in the town read from the
+  i-milo name (« 13-ML MARSEILLE » → Marseille; empty when the name has no such form);
+- its president and director, the ARML presidents and the demo users: a first name from `FIRST_NAMES` and a
+  last name from `LAST_NAMES` chosen by hash — never a real person.
+Only empty fields are filled: a value typed by someone is never overwritten.
+
+Idempotent: a second run saves nothing (no history row); only the demo passwords are (re)set when they differ
+from the expected one.
 """
 
 import hashlib
@@ -12,8 +23,13 @@ import os
 import re
 from dataclasses import dataclass
 
-from pilotage.accounts.models import Role, User
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from pilotage.accounts.models import ROLE_ORGANISATION, Role, User
 from pilotage.core.identifiers import fake_siret
+from pilotage.core.tabular import ImportReport
 from pilotage.core.upsert import upsert
 from pilotage.reference.imilo import imilo_import
 from pilotage.reference.models import (
@@ -37,6 +53,8 @@ FIRST_NAMES = ["Camille", "Dominique", "Claude", "Alex", "Sacha", "Morgan", "Cha
                "Andrea", "Eden", "Jules", "Louise", "Paul", "Inès"]  # fmt: skip
 LAST_NAMES = ["Exemple", "Démo", "Fictif", "Modèle", "Essai", "Témoin", "Prototype", "Maquette", "Brouillon",
               "Spécimen", "Échantillon", "Simulé"]  # fmt: skip
+STREETS = ["rue de l'Exemple", "avenue de la Démonstration", "place du Modèle", "boulevard de l'Essai",
+           "allée du Prototype", "chemin de la Maquette", "quai du Spécimen", "impasse du Témoin"]  # fmt: skip
 #: EPCI funders of the demo (real SIREN) and the words that find their Missions Locales in their department
 EPCI_PARTNERS = {
     "200054807": ("MARSEILLE", "AIX"),  # Métropole d'Aix-Marseille-Provence
@@ -45,7 +63,11 @@ EPCI_PARTNERS = {
     "243300316": ("BORDEAUX",),  # Bordeaux Métropole
     "200093201": ("LILLE",),  # Métropole Européenne de Lille
 }
+#: the story told by the demo accounts: Marseille, its department, region and metropolis
 STORY_DEPARTMENT, STORY_MISSION_LOCALE, STORY_EPCI = "13", "13201S00", "200054807"
+OTHER_DEPARTMENT = "83"  # the Var: a departmental council that must not see the Bouches-du-Rhône
+NAME_WITH_TOWN = re.compile(r"^(?:\d{2,3}|2A|2B)\s*[-–]\s*(?:ML|MLI|PAIO)[\s-]+(?P<town>.+)$", re.IGNORECASE)
+SMALL_WORDS = {"sur", "sous", "de", "des", "du", "la", "le", "les", "et", "en", "l", "d", "aux", "au"}
 
 
 def _hash(text: str) -> int:
@@ -53,6 +75,7 @@ def _hash(text: str) -> int:
 
 
 def fictitious_person(seed: str) -> str:
+    """« First Last » from the fixed lists, chosen by a hash of `seed`."""
     value = _hash(seed)
     return f"{FIRST_NAMES[value % len(FIRST_NAMES)]} {LAST_NAMES[(value // 97) % len(LAST_NAMES)]}"
 
@@ -62,87 +85,20 @@ def legal_form_of(code: str) -> str:
     return LegalForm.GIP if _hash(code) % 8 == 0 else LegalForm.ASSOCIATION
 
 
+def fictitious_address(code: str) -> str:
+    value = _hash(f"address-{code}")
+    return f"{1 + value % 120} {STREETS[(value // 120) % len(STREETS)]}"
+
+
 def city_of(name: str) -> str:
-    """« 13-ML MARSEILLE » → « Marseille »: the i-milo official name carries the town."""
-    town = re.sub(r"^[0-9AB]{2,3}\s*-\s*(ML|MLI|PAIO)?\s*", "", name, flags=re.IGNORECASE)
-    return town.title() if town else ""
-
-
-def _complete_missions_locales(counts):
-    for index, ml in enumerate(MissionLocale.objects.order_by("code")):
-        values = {
-            "siret": ml.siret or fake_siret(index + 1),
-            "legal_form": ml.legal_form or legal_form_of(ml.code),
-            "city": ml.city or city_of(ml.name),
-            "president": ml.president or fictitious_person(f"president-{ml.code}"),
-            "director": ml.director or fictitious_person(f"director-{ml.code}"),
-        }
-        _, _, changed = upsert(MissionLocale, lookup={"pk": ml.pk}, values=values, reason=REASON)
-        counts["missions_locales_completed"] += changed
-
-
-def _organisations():
-    dgefp, _, _ = upsert(
-        StateService,
-        lookup={"level": StateServiceLevel.NATIONAL},
-        values={"name": "Délégation générale à l'emploi et à la formation professionnelle (DGEFP)"},
-        reason=REASON,
+    """« 13-ML MARSEILLE » → « Marseille », « 62-ML BOULOGNE SUR MER » → « Boulogne sur Mer »; "" otherwise."""
+    match = NAME_WITH_TOWN.match(name.strip())
+    if not match:
+        return ""
+    words = re.split(r"(\W+)", match["town"].strip().lower())
+    return "".join(
+        word if index and word in SMALL_WORDS else word[:1].upper() + word[1:] for index, word in enumerate(words)
     )
-    upsert(Funder, lookup={"type": FunderType.ETAT, "code": "", "name": "État"},
-           values={"state_service": dgefp}, reason=REASON)  # fmt: skip
-    for index, region in enumerate(Region.objects.order_by("code")):
-        upsert(
-            RegionalAssociation,
-            lookup={"region": region},
-            values={
-                "name": f"Association régionale des Missions Locales — {region.name}",
-                "acronym": f"ARML {region.name}",
-                "siret": fake_siret(1000 + index),
-                "president": fictitious_person(f"arml-{region.code}"),
-            },
-            reason=REASON,
-        )
-        upsert(StateService, lookup={"level": StateServiceLevel.REGIONAL, "region": region},
-               values={"name": f"DREETS {region.name}"}, reason=REASON)  # fmt: skip
-        upsert(Funder, lookup={"type": FunderType.REGION, "code": region.code},
-               values={"name": f"Région {region.name}", "region": region}, reason=REASON)  # fmt: skip
-    for department in Department.objects.select_related("region").order_by("code"):
-        upsert(StateService, lookup={"level": StateServiceLevel.DEPARTMENTAL, "department": department},
-               values={"name": f"DDETS {department.name}"}, reason=REASON)  # fmt: skip
-        upsert(
-            Funder,
-            lookup={"type": FunderType.DEPARTEMENT, "code": department.code},
-            values={
-                "name": f"Conseil départemental ({department.name})",
-                "department": department,
-                "region": department.region,
-            },
-            reason=REASON,
-        )
-    upsert(Funder, lookup={"type": FunderType.FRANCE_TRAVAIL, "code": "", "name": "France Travail"},
-           values={}, reason=REASON)  # fmt: skip
-    upsert(Funder, lookup={"type": FunderType.FSE, "code": "", "name": "Fonds social européen (FSE+)"},
-           values={}, reason=REASON)  # fmt: skip
-    upsert(NationalBody, lookup={"acronym": "UNML"}, values={"name": "Union nationale des Missions Locales"},
-           reason=REASON)  # fmt: skip
-    epcis = {row["siren"]: row for row in json.loads((DATA_DIR / "epci.json").read_text(encoding="utf-8"))["epci"]}
-    for siren, words in EPCI_PARTNERS.items():
-        row = epcis[siren]
-        department = Department.objects.get(code=row["departement"])
-        funder, _, _ = upsert(
-            Funder,
-            lookup={"type": FunderType.COMMUNE_EPCI, "code": siren},
-            values={"name": row["nom"], "siren": siren, "department": department, "region": department.region},
-            reason=REASON,
-        )
-        partners = [
-            ml.pk
-            for ml in MissionLocale.objects.for_department(department.code)
-            if any(w in ml.name.upper() for w in words)
-        ]
-        if set(funder.missions_locales.values_list("pk", flat=True)) != set(partners):
-            funder._change_reason = REASON
-            funder.missions_locales.set(partners)
 
 
 @dataclass(frozen=True)
@@ -154,18 +110,126 @@ class DemoAccount:
     last_name: str
 
 
+@dataclass
+class DemoSummary:
+    report: ImportReport  # the i-milo import of the real network
+    accounts: list[DemoAccount]
+    password: str
+    changed: int = 0  # organisations and users created or changed by this run (0 on a second run)
+
+
+def demo_password() -> str:
+    """`settings.DEMO_PASSWORD`, else the `DEMO_PASSWORD` environment variable, else `DEFAULT_PASSWORD`."""
+    return getattr(settings, "DEMO_PASSWORD", "") or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+def _complete_missions_locales() -> int:
+    changed = 0
+    for rank, ml in enumerate(MissionLocale.objects.order_by("code"), start=1):
+        values = {
+            "siret": ml.siret or fake_siret(rank),
+            "legal_form": ml.legal_form or legal_form_of(ml.code),
+            "address": ml.address or fictitious_address(ml.code),
+            "city": ml.city or city_of(ml.name),
+            "president": ml.president or fictitious_person(f"president-{ml.code}"),
+            "director": ml.director or fictitious_person(f"director-{ml.code}"),
+        }
+        changed += upsert(MissionLocale, lookup={"pk": ml.pk}, values=values, reason=REASON)[2]
+    return changed
+
+
+def _organisations() -> int:
+    changed = 0
+
+    def save(model, lookup, values):
+        nonlocal changed
+        obj, _, has_changed = upsert(model, lookup=lookup, values=values, reason=REASON)
+        changed += has_changed
+        return obj
+
+    dgefp = save(
+        StateService,
+        {"level": StateServiceLevel.NATIONAL},
+        {"name": "Délégation générale à l'emploi et à la formation professionnelle (DGEFP)"},
+    )
+    save(Funder, {"type": FunderType.ETAT, "code": "", "name": "État"}, {"state_service": dgefp})
+    for rank, region in enumerate(Region.objects.order_by("code")):
+        arml = RegionalAssociation.objects.filter(region=region).first()
+        save(
+            RegionalAssociation,
+            {"region": region},
+            {
+                "name": f"Association régionale des Missions Locales {region.name}",
+                "acronym": f"ARML {region.name}",
+                "siret": (arml and arml.siret) or fake_siret(1000 + rank),
+                "president": (arml and arml.president) or fictitious_person(f"arml-{region.code}"),
+            },
+        )
+        save(StateService, {"level": StateServiceLevel.REGIONAL, "region": region}, {"name": f"DREETS {region.name}"})
+        save(
+            Funder,
+            {"type": FunderType.REGION, "code": region.code},
+            {"name": f"Région {region.name}", "region": region},
+        )
+    for department in Department.objects.select_related("region").order_by("code"):
+        save(
+            StateService,
+            {"level": StateServiceLevel.DEPARTMENTAL, "department": department},
+            {"name": f"DDETS {department.name}"},
+        )
+        save(
+            Funder,
+            {"type": FunderType.DEPARTEMENT, "code": department.code},
+            {
+                "name": f"Conseil départemental ({department.name})",
+                "department": department,
+                "region": department.region,
+            },
+        )
+    save(Funder, {"type": FunderType.FRANCE_TRAVAIL, "code": "", "name": "France Travail"}, {})
+    save(Funder, {"type": FunderType.FSE, "code": "", "name": "Fonds social européen (FSE+)"}, {})
+    save(NationalBody, {"acronym": "UNML"}, {"name": "Union nationale des Missions Locales"})
+    epcis = {row["siren"]: row for row in json.loads((DATA_DIR / "epci.json").read_text(encoding="utf-8"))["epci"]}
+    for siren, words in EPCI_PARTNERS.items():
+        row = epcis[siren]
+        department = Department.objects.select_related("region").get(code=row["departement"])
+        funder = save(
+            Funder,
+            {"type": FunderType.COMMUNE_EPCI, "code": siren},
+            {"name": row["nom"], "siren": siren, "department": department, "region": department.region},
+        )
+        partners = {
+            ml.pk
+            for ml in MissionLocale.objects.for_department(department.code)
+            if any(word in ml.name.upper() for word in words)
+        }
+        if set(funder.missions_locales.values_list("pk", flat=True)) != partners:
+            funder._change_reason = REASON
+            funder.missions_locales.set(partners)
+            changed += 1
+    return changed
+
+
 def demo_accounts() -> list[DemoAccount]:
+    """One account per role, all around Marseille, plus the Var's departmental council to show isolation."""
     department = Department.objects.get(code=STORY_DEPARTMENT)
     region = department.region
     ml = MissionLocale.objects.get(code=STORY_MISSION_LOCALE)
-    var = Funder.objects.get(type=FunderType.DEPARTEMENT, code="83")
     rows = [
         ("dgefp", Role.NATIONAL_ADMIN, StateService.objects.get(level=StateServiceLevel.NATIONAL)),
         ("dreets", Role.REGIONAL_STATE, StateService.objects.get(region=region)),
         ("ddets", Role.DEPARTMENTAL_STATE, StateService.objects.get(department=department)),
         ("region", Role.REGIONAL_COUNCIL, Funder.objects.get(type=FunderType.REGION, code=region.code)),
-        ("departement", Role.DEPARTMENTAL_COUNCIL, Funder.objects.get(type=FunderType.DEPARTEMENT, code="13")),
-        ("departement83", Role.DEPARTMENTAL_COUNCIL, var),
+        (
+            "departement",
+            Role.DEPARTMENTAL_COUNCIL,
+            Funder.objects.get(type=FunderType.DEPARTEMENT, code=department.code),
+        ),
+        (
+            f"departement{OTHER_DEPARTMENT}",
+            Role.DEPARTMENTAL_COUNCIL,
+            Funder.objects.get(type=FunderType.DEPARTEMENT, code=OTHER_DEPARTMENT),
+        ),
         ("epci", Role.MUNICIPALITY, Funder.objects.get(type=FunderType.COMMUNE_EPCI, code=STORY_EPCI)),
         ("direction.ml", Role.ML_DIRECTOR, ml),
         ("equipe.ml", Role.ML_STAFF, ml),
@@ -173,18 +237,16 @@ def demo_accounts() -> list[DemoAccount]:
         ("unml", Role.NATIONAL_OBSERVER, NationalBody.objects.get(acronym="UNML")),
     ]
     return [
-        DemoAccount(f"{local}@{DEMO_DOMAIN}", role, org, *fictitious_person(f"user-{local}").split(" ", 1))
-        for local, role, org in rows
+        DemoAccount(f"{local}@{DEMO_DOMAIN}", role, organisation, *fictitious_person(f"user-{local}").split(" ", 1))
+        for local, role, organisation in rows
     ]
 
 
-def _users(password: str):
-    from pilotage.accounts.models import ROLE_ORGANISATION
-
-    accounts = demo_accounts()
+def _users(accounts: list[DemoAccount], password: str) -> int:
+    changed = 0
     for account in accounts:
         field_name, _ = ROLE_ORGANISATION[account.role]
-        user, _, _ = upsert(
+        user, _, has_changed = upsert(
             User,
             lookup={"email": account.email},
             values={
@@ -194,24 +256,39 @@ def _users(password: str):
                 "role": account.role,
                 field_name: account.organisation,
                 "is_staff": account.role == Role.NATIONAL_ADMIN,
+                "is_active": True,
             },
             reason=REASON,
         )
+        changed += has_changed
+        validate_password(password, user)  # a DEMO_PASSWORD too weak for the project refuses the whole load
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-    return accounts
+    return changed
 
 
-def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD)
+def accounts_table(accounts: list[DemoAccount], password: str) -> list[str]:
+    """The demo accounts as the lines of a plain-text table, in French."""
+    rows = [("Adresse électronique", "Rôle", "Organisation", "Mot de passe")]
+    rows += [(a.email, a.role.label, str(a.organisation), password) for a in accounts]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [" | ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in [*widths, len(rows[0][3])]))
+    return lines
 
 
-def demo_load() -> dict:
-    """Load (or complete) the demo; returns the counts and the i-milo report."""
-    counts = {"missions_locales_completed": 0}
+@transaction.atomic
+def demo_load(*, stdout=None) -> DemoSummary:
+    """Load (or complete) the demo network and accounts; `stdout` receives the i-milo report lines."""
+    password = demo_password()
     report = imilo_import(wet_run=True, exclude_rejected=True)
-    _complete_missions_locales(counts)
-    _organisations()
-    accounts = _users(demo_password())
-    return {"report": report, "accounts": accounts, **counts}
+    if stdout is not None:
+        stdout.write("Référentiel i-milo (réseau réel) :")
+        for issue in report.issues:
+            stdout.write(f"  - {issue}")
+        stdout.write(f"  {report.summary}")
+    changed = _complete_missions_locales() + _organisations()
+    accounts = demo_accounts()
+    changed += _users(accounts, password)
+    return DemoSummary(report=report, accounts=accounts, password=password, changed=changed)

@@ -1,6 +1,7 @@
 """Indicator results loaded into the platform, by year, each load a new version (the history is kept)."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class IndicatorDataset(models.Model):
@@ -48,3 +49,33 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.level} {self.code} {self.indicator} {self.breakdown} = {self.value}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from pilotage.reference.models import MissionLocale
+
+        return self.filter(mission_locale__in=MissionLocale.objects.visible_to(user))
+
+
+class Target(models.Model):
+    """A negotiated objective on a ratio for a Mission Locale and a year (management dialogue, fiche 1)."""
+
+    mission_locale = models.ForeignKey(
+        "reference.MissionLocale", on_delete=models.CASCADE, related_name="targets", verbose_name="Mission Locale"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    ratio = models.CharField("ratio", max_length=5)
+    value = models.DecimalField("objectif", max_digits=12, decimal_places=4)
+
+    objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mission_locale", "year", "ratio"]
+        verbose_name = "objectif négocié"
+        verbose_name_plural = "objectifs négociés"
+        constraints = [models.UniqueConstraint(fields=["mission_locale", "year", "ratio"], name="one_target_per_ratio")]
+
+    def __str__(self):
+        return f"{self.mission_locale} {self.year} {self.ratio} = {self.value}"

@@ -30,3 +30,16 @@ def sees_entity(user, level: str, code: str) -> bool:
     if level == "ml":
         return MissionLocale.objects.visible_to(user).filter(code=code).exists()
     return False
+
+
+def sets_targets(user, mission_locale) -> bool:
+    """Targets are negotiated in the management dialogue and recorded by the State: the DGEFP, the DREETS and
+    the DDETS of the Mission Locale's territory."""
+    if not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.NATIONAL_ADMIN:
+        return True
+    return (
+        user.role in {Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}
+        and MissionLocale.objects.visible_to(user).filter(pk=mission_locale.pk).exists()
+    )

@@ -91,3 +91,35 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
             )  # fmt: skip
     report.saved = wet_run
     return report
+
+
+@transaction.atomic
+def targets_set(*, mission_locale, year: int, values: dict[str, Decimal | None], acting_user) -> int:
+    """Record the negotiated targets {ratio: value} of a Mission Locale for a year; None removes one.
+    Returns how many changed."""
+    from django.core.exceptions import PermissionDenied
+
+    from pilotage.indicators.engine.compute import RATIOS
+    from pilotage.indicators.models import Target
+    from pilotage.indicators.perms import sets_targets
+
+    if not sets_targets(acting_user, mission_locale):
+        raise PermissionDenied("Vous ne pouvez pas fixer les objectifs de cette Mission Locale.")
+    changed = 0
+    for ratio, value in values.items():
+        if ratio not in RATIOS:
+            raise ValueError(f"Ratio inconnu : {ratio}")
+        target = Target.objects.filter(mission_locale=mission_locale, year=year, ratio=ratio).first()
+        if value is None:
+            if target:
+                target._history_user = acting_user
+                target.delete()
+                changed += 1
+            continue
+        if target is None or target.value != value:
+            target = target or Target(mission_locale=mission_locale, year=year, ratio=ratio)
+            target.value = value
+            target._history_user = acting_user
+            target.save()
+            changed += 1
+    return changed

@@ -4,17 +4,22 @@ Locales; small counts masked for those who must not see them (indicators/perms.p
 import json
 import statistics
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pilotage.core.exports import tabular_response
+from pilotage.core.forms import DsfrForm
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.masking import MASKED, mask_small_counts
-from pilotage.indicators.perms import sees_entity, sees_unmasked
+from pilotage.indicators.models import Target
+from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.queries import available_years, current_values
+from pilotage.indicators.services import targets_set
 from pilotage.reference.models import Department, MissionLocale, Region
 
 BREAKDOWN_LABELS = {"total": "Ensemble", "femmes": "Femmes", "bas_niveau": "Bas niveau", "qpv": "QPV", "zrr": "ZRR"}
@@ -91,12 +96,22 @@ def _dashboard(request, level, code):
             "national": benchmarks.get("national", {}).get(key),
         })  # fmt: skip
     distribution = _distribution(user, level, code, year, breakdown) if level != "ml" else []
+    targets, can_set_targets = {}, False
+    if level == "ml":
+        ml = MissionLocale.objects.get(code=code)
+        targets = dict(Target.objects.filter(mission_locale=ml, year=year).values_list("ratio", "value"))
+        can_set_targets = sets_targets(user, ml)
+        for row in rows:
+            target = targets.get(row["id"]) if breakdown == "total" else None
+            row["target"] = target
+            row["gap"] = row["value"] - target if target is not None and row["value"] not in (None, MASKED) else None
     return {
         "level": level, "code": code, "name": name, "year": year, "years": years, "breakdown": breakdown,
         "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS], "rows": rows, "distribution": distribution,
         "masked_for_user": not sees_unmasked(user, level, code), "benchmarks": list(benchmarks),
         "department_code": department_code, "region_code": region_code,
-        "threshold": settings.INDICATORS_MASKING_THRESHOLD,
+        "threshold": settings.INDICATORS_MASKING_THRESHOLD, "has_targets": bool(targets),
+        "can_set_targets": can_set_targets,
     }  # fmt: skip
 
 
@@ -213,3 +228,38 @@ def matrix(request):
                         ("Matrice efficience × performance", None)],
     }  # fmt: skip
     return render(request, "indicators/matrix.html", context)
+
+
+class TargetsForm(DsfrForm):
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for ratio in RATIOS:
+            self.fields[ratio] = forms.DecimalField(
+                label=f"{ratio} — {INDICATORS[ratio].label}", required=False, max_digits=12, decimal_places=4,
+                localize=True, initial=current.get(ratio),
+                help_text="Fraction (0,45 pour 45 %), sauf R2, R7 et R13 qui peuvent dépasser 1.",
+            )  # fmt: skip
+
+
+def targets_edit(request, code):
+    ml = MissionLocale.objects.visible_to(request.user).filter(code=code).first()
+    if ml is None or not sets_targets(request.user, ml):
+        raise Http404("Page introuvable.")
+    try:
+        year = int(request.GET.get("annee") or request.POST.get("annee") or 0)
+    except ValueError as exc:
+        raise Http404("Année invalide.") from exc
+    if not 2000 <= year <= 2100:
+        raise Http404("Année invalide.")
+    current = dict(Target.objects.filter(mission_locale=ml, year=year).values_list("ratio", "value"))
+    form = TargetsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        changed = targets_set(mission_locale=ml, year=year, values=dict(form.cleaned_data), acting_user=request.user)
+        messages.success(request, f"Objectifs {year} enregistrés ({changed} modification(s)).")
+        return redirect(f"{reverse('indicators:dashboard', args=['ml', code])}?annee={year}")
+    crumbs = [
+        ("Tableau de bord CPO", reverse("indicators:home")),
+        (ml.display_name, reverse("indicators:dashboard", args=["ml", code])),
+        (f"Objectifs {year}", None),
+    ]
+    return render(request, "indicators/targets.html", {"form": form, "ml": ml, "year": year, "breadcrumbs": crumbs})

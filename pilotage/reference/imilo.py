@@ -8,12 +8,16 @@ Code officiel géographique; the flawed ones are reported (file, line, field, va
   not the region of the department, department/region names that do not match the COG once the
   « Structure départementale » / « Structure régionale » prefixes are removed.
 By default one rejected entry refuses the whole file; `exclude_rejected` saves the valid entries and lists the
-excluded ones. Only the fields the referential carries are written (code, names, department, activity).
+excluded ones. Only the fields the referential carries are written (code, official and usual names,
+department); `is_active` is set at creation (a temporary structure is created inactive) and an update only
+deactivates a structure that became temporary, never reactivating one deactivated by hand. Unchanged rows
+are not saved, so a second run writes nothing and adds no history row.
 """
 
 import json
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from django.db import transaction
@@ -27,19 +31,42 @@ TEMPORARY_PATTERN = re.compile(r"temporaire|fusion", re.IGNORECASE)
 PREFIXES = ("Structure départementale ", "Structure régionale ")
 
 
+class UnreadableJson(ValueError):
+    """The file is not a JSON list of objects; the message says where and why, in French."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason, self.line = reason, line
+
+
 def _entries_with_lines(text: str) -> list[tuple[int, object]]:
-    """Each element of the top-level JSON array with the line where it starts."""
+    """Each element of the top-level JSON array with the line where it starts.
+
+    The whole text is first parsed by the json module (so a syntax error is reported with its line and
+    nothing else is read), then each element is located with `raw_decode`, which returns where it ends.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableJson(f"fichier JSON illisible : {exc.msg} (colonne {exc.colno}).", exc.lineno) from exc
+    if not isinstance(document, list):
+        raise UnreadableJson("le fichier doit contenir une liste JSON de structures ([{...}, ...]).", 1)
     decoder = json.JSONDecoder()
-    position = text.index("[") + 1
+    position = text.index("[") + 1  # json.loads accepted a list: its first non-blank character is « [ »
     entries = []
-    while True:
-        while position < len(text) and text[position] in " \t\r\n,":
+    for _ in document:
+        while text[position] in " \t\r\n,":
             position += 1
-        if position >= len(text) or text[position] == "]":
-            return entries
         value, end = decoder.raw_decode(text, position)
         entries.append((text.count("\n", 0, position) + 1, value))
         position = end
+    return entries
+
+
+def _text(entry: dict, key: str) -> str:
+    """A field as stripped text: null or absent → "", a number → its digits (the check then applies)."""
+    value = entry.get(key)
+    return "" if value is None else str(value).strip()
 
 
 def _normalise(name: str | None) -> str:
@@ -55,9 +82,12 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
     path = Path(path)
     report = ImportReport(filename=path.name, wet_run=wet_run, exclude_rejected=exclude_rejected)
     try:
-        entries = _entries_with_lines(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        report.add(None, None, None, f"fichier JSON illisible ({exc}).")
+        entries = _entries_with_lines(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        report.add(None, None, None, "fichier illisible : il doit être encodé en UTF-8.")
+        return report
+    except UnreadableJson as exc:
+        report.add(exc.line, None, None, exc.reason)
         return report
     departments = {d.code: d for d in Department.objects.all()}
     regions = {r.code: r for r in Region.objects.all()}
@@ -67,32 +97,42 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
         if not isinstance(entry, dict):
             report.add(line, None, None, "chaque élément doit être un objet JSON.")
             continue
-        errors_before = len(report.errors)
-        code = (entry.get("id") or "").strip()
-        name = (entry.get("nom_officiel") or "").strip()
-        dep_code = (entry.get("code_departement") or "").strip()
-        region_code = (entry.get("code_region") or "").strip()
-        if not CODE_PATTERN.match(code):
+        issues_before = len(report.issues)
+        code, name = _text(entry, "id"), _text(entry, "nom_officiel")
+        dep_code, region_code = _text(entry, "code_departement"), _text(entry, "code_region")
+        if not code:
+            report.add(line, "id", None, "code structure absent.")
+        elif not CODE_PATTERN.match(code):
             report.add(line, "id", code, "code structure mal formé (attendu comme 13201S00).")
         elif code in seen:
             report.add(line, "id", code, f"code structure en double (déjà ligne {seen[code]}).")
         else:
             seen[code] = line
         if not name:
-            report.add(line, "nom_officiel", name, "nom officiel vide.")
+            report.add(line, "nom_officiel", None, f"la structure {code or 'sans code'} n'a pas de nom officiel.")
         if not dep_code:
-            report.add(line, "code_departement", None, "structure sans département : impossible de la situer.")
+            report.add(
+                line,
+                "code_departement",
+                None,
+                f"la structure {code or 'sans code'} ({name}) n'a pas de département : impossible de la situer.",
+            )
         elif dep_code not in departments:
             report.add(
                 line,
                 "code_departement",
                 dep_code,
-                "ce n'est pas l'un des 101 départements du Code officiel géographique "
-                "(collectivité d'outre-mer ou code inconnu).",
+                f"le département de la structure {code or 'sans code'} ({name}) n'est pas l'un des 101 "
+                "départements du Code officiel géographique (collectivité d'outre-mer ou code inconnu).",
             )
         if not region_code:
-            report.add(line, "code_region", None, "structure sans région.")
-        if len(report.errors) > errors_before:
+            report.add(line, "code_region", None, f"la structure {code or 'sans code'} ({name}) n'a pas de région.")
+        if len(report.issues) > issues_before:  # only errors so far: the entry is rejected
+            if exclude_rejected:
+                report.issues[issues_before:] = [
+                    replace(issue, reason=f"{issue.reason} Structure écartée de l'import.")
+                    for issue in report.issues[issues_before:]
+                ]
             continue
         department = departments[dep_code]
         if region_code != department.region_id:
@@ -100,26 +140,27 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
                 line,
                 "code_region",
                 region_code,
-                f"la région du département {dep_code} est {regions[department.region_id].name}"
+                f"structure {code} : la région du département {dep_code} est {regions[department.region_id].name}"
                 f" ({department.region_id}) ; la région du COG est retenue.",
                 severity="warning",
             )
-        if _normalise(entry.get("nom_departement")) != _normalise(department.name):
+        if _normalise(_text(entry, "nom_departement")) != _normalise(department.name):
             report.add(
                 line,
                 "nom_departement",
-                entry.get("nom_departement"),
-                f"ne correspond pas au nom du COG « {department.name} » ; le COG est retenu.",
+                _text(entry, "nom_departement"),
+                f"structure {code} : ne correspond pas au nom du COG « {department.name} » ; le COG est retenu.",
                 severity="warning",
             )
-        if region_code == department.region_id and _normalise(entry.get("nom_region")) != _normalise(
+        if region_code == department.region_id and _normalise(_text(entry, "nom_region")) != _normalise(
             regions[region_code].name
         ):
             report.add(
                 line,
                 "nom_region",
-                entry.get("nom_region"),
-                f"ne correspond pas au nom du COG « {regions[region_code].name} » ; le COG est retenu.",
+                _text(entry, "nom_region"),
+                f"structure {code} : ne correspond pas au nom du COG « {regions[region_code].name} » ; "
+                "le COG est retenu.",
                 severity="warning",
             )
         temporary = bool(TEMPORARY_PATTERN.search(name))
@@ -128,14 +169,14 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
                 line,
                 "nom_officiel",
                 name,
-                "structure temporaire créée pour une fusion : importée comme inactive.",
+                f"structure {code} temporaire, créée pour une fusion : importée comme inactive.",
                 severity="warning",
             )
         valid.append(
             {
                 "code": code,
                 "name": name,
-                "usual_name": (entry.get("nom_usuel") or "").strip(),
+                "usual_name": _text(entry, "nom_usuel"),
                 "department": department,
                 "is_active": not temporary,
             }
@@ -152,6 +193,8 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
             report.created += 1
             to_save.append(MissionLocale(**values))
             continue
+        if values["is_active"]:
+            del values["is_active"]  # never reactivate a structure deactivated by hand (closed, merged)
         changed = {k: v for k, v in values.items() if getattr(ml, k) != v}
         if changed:
             report.updated += 1

@@ -94,3 +94,27 @@ def test_matrix_places_the_visible_missions_locales(client, network, results):
     page = client.get(reverse("indicators:matrix"), {"annee": 2024}).content.decode()
     assert "Mission Locale Treize" in page and "Quatre-vingt-trois" in page and "Soixante-neuf" not in page
     assert "non placée" in page  # the fixture's results have no R13, R1, R9… for the Missions Locales
+
+
+SETTERS = {Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_targets_are_set_by_the_state_and_shown_against_the_achieved_value(client, network, results, role):
+    from pilotage.indicators.models import Target
+
+    user = user_of(role, network)
+    client.force_login(user)
+    url = reverse("indicators:targets", args=["ML13S00"])
+    response = client.post(url, {"annee": 2024, "R3": "0,05", "R5": ""})
+    if role not in SETTERS:
+        assert response.status_code == 404 and not Target.objects.exists()
+        return
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.ratio, str(target.value)) == ("R3", "0.0500") and target.history.first().history_user == user
+    page = client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"annee": 2024}).content.decode()
+    assert "Objectif" in page and "0,0500" in page and "0,0667" in page  # achieved 7/60 = 0.1167 → gap 0.0667
+    assert client.get(reverse("indicators:targets", args=["ML69S00"]), {"annee": 2024}).status_code == (
+        200 if role == Role.NATIONAL_ADMIN else 404
+    )

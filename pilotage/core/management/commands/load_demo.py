@@ -1,7 +1,14 @@
-from django.core.management.base import BaseCommand
+"""`pilotage load_demo`: the demonstration platform, deterministic and idempotent (see pilotage/demo/demo.py).
+
+The real network (COG, i-milo referential) completed with fictitious values, demo funding and indicators,
+then one account per role; prints the i-milo report and the table of the accounts.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from pilotage.demo.demo import demo_load, demo_password
+from pilotage.demo.demo import accounts_table, demo_load
 from pilotage.demo.funding import demo_funding_load
 from pilotage.demo.indicators import demo_indicators_load
 
@@ -10,20 +17,19 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (réseau réel complété de valeurs fictives) et les comptes."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            result = demo_load()
-            funding = demo_funding_load()
-            indicators = demo_indicators_load()
-        report = result["report"]
-        self.stdout.write("Référentiel i-milo :")
-        for issue in report.issues:
-            self.stdout.write(f"  - {issue}")
-        self.stdout.write(f"  {report.summary}")
+        try:
+            with transaction.atomic():
+                summary = demo_load(stdout=self.stdout)
+                funding = demo_funding_load()
+                indicators = demo_indicators_load()
+        except ValidationError as exc:
+            raise CommandError(
+                f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
+            ) from exc
         self.stdout.write(f"Financements de démonstration : {funding.summary}")
         for report in indicators:
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {demo_password()})"))
-        width = max(len(a.email) for a in result["accounts"])
-        for account in result["accounts"]:
-            self.stdout.write(f"  {account.email:<{width}}  {account.role.label} : {account.organisation}")
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
+        for line in accounts_table(summary.accounts, summary.password):
+            self.stdout.write(f"  {line}")

@@ -1,3 +1,12 @@
+"""`pilotage import_imilo [FILE] [--wet-run] [--exclude-rejected] [--user EMAIL]`
+
+Source: the i-milo referential of the Missions Locales structures (JSON list of objects `id`, `nom_officiel`,
+`nom_usuel`, `nom_region`, `code_region`, `nom_departement`, `code_departement`, `timezone`), by default the
+file bundled in `reference/data` (public repository SocialGouv/pass-emploi-api, MIT; see data/ORIGIN.md).
+Every issue is printed (file, line, field, value, reason), then the summary. Dry run unless `--wet-run`;
+exit status 1 when entries are rejected and `--exclude-rejected` is not given (nothing is then saved).
+"""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
