@@ -142,6 +142,22 @@ _SIGNATURES = {
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
+def _refuse_mixed_encodings(raw: bytes, exc: UnicodeDecodeError) -> None:
+    """A file whose accents are partly UTF-8 (`é` as C3 A9), partly not: read as Windows-1252, its UTF-8 accents
+    would silently become `Ã©`, so it is refused, naming the first line that is not UTF-8."""
+    for line in raw.split(b"\n"):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            raise UnreadableFile(
+                "le fichier mélange deux encodages (UTF-8 et Windows-1252) : ses accents seraient mal lus ;"
+                " enregistrez-le à nouveau au format « CSV UTF-8 ».",
+                raw.count(b"\n", 0, exc.start) + 1,
+            ) from exc
+
+
 def _decode(raw: bytes) -> str:
     """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; a byte none of them knows is refused."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -151,7 +167,8 @@ def _decode(raw: bytes) -> str:
     else:
         try:
             return raw.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            _refuse_mixed_encodings(raw, exc)
             encoding = "cp1252"
     try:
         text = raw.decode(encoding)
@@ -300,7 +317,7 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
                     None,
                     cells[extra[0]],
                     f"valeur dans la colonne n° {extra[0] + 1}, qui n'a pas de nom dans l'en-tête"
-                    f" ({len(header)} colonnes nommées).",
+                    f" ({sum(1 for name in header if name)} colonnes nommées).",
                 )
                 continue
             rows.append(Row(line, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name}))

@@ -307,7 +307,9 @@ def _parse_funder(parser: RowParser, refs: References) -> Parsed:
     other_department = parser.row["departement"] and parser.row["departement"].upper() != code
     if funder_type != FunderType.COMMUNE_EPCI and other_department:
         parser.error("departement", "ne sert qu'aux communes et EPCI (pour un conseil départemental : « code »).")
-    parser.values.update(name=name, code=code, region=region, department=department)
+    parser.values.update(name=name, code=code)
+    if funder_type in (FunderType.REGION, FunderType.DEPARTEMENT, FunderType.COMMUNE_EPCI):
+        parser.values.update(region=region, department=department)  # no column for the others' territory
     if parser.row.has("siren") or funder_type == FunderType.COMMUNE_EPCI:
         parser.values["siren"] = siren or ""
     m2m = {}

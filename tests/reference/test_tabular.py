@@ -174,7 +174,7 @@ def test_optional_column_absent_is_known_as_absent():
 def test_header_names_ignore_case_accents_and_spaces():
     assert normalise_header(" Code Postal ") == "code_postal"
     assert normalise_header("Département") == "departement"
-    rows, report = read("CODE;Nom;Code postal\nA;B;13001\n".encode())
+    rows, report = read(b"CODE;Nom;Code postal\nA;B;13001\n")
     assert report.ok and rows[0].values == {"code": "A", "nom": "B", "code_postal": "13001"}
 
 
@@ -292,7 +292,10 @@ def test_issue_is_said_in_french():
 def test_report_summary_and_rejection():
     report = ImportReport("f.csv", created=2, updated=1, unchanged=3)
     assert report.ok
-    assert report.summary == "f.csv : simulation — 2 création(s), 1 mise(s) à jour, 3 inchangée(s) ; rien n'a été enregistré."
+    assert (
+        report.summary
+        == "f.csv : simulation — 2 création(s), 1 mise(s) à jour, 3 inchangée(s) ; rien n'a été enregistré."
+    )
     report.saved = True
     assert report.summary == "f.csv : import enregistré — 2 création(s), 1 mise(s) à jour, 3 inchangée(s)."
     refused = ImportReport("f.csv")
@@ -302,3 +305,13 @@ def test_report_summary_and_rejection():
     assert refused.summary == "f.csv : import refusé, 2 erreurs ; rien n'a été enregistré."
     error = ImportRejected(refused)
     assert error.report is refused and str(error) == refused.summary
+
+
+def test_mixed_encodings_are_refused_instead_of_garbling_accents():
+    raw = "code;nom\nA;Élise\n".encode() + "B;Hélène\n".encode("cp1252")
+    rows, report = read(raw)
+    assert rows == []
+    assert [str(issue) for issue in report.errors] == [
+        "f.csv, ligne 3 : le fichier mélange deux encodages (UTF-8 et Windows-1252) : ses accents seraient mal lus ;"
+        " enregistrez-le à nouveau au format « CSV UTF-8 »."
+    ]
