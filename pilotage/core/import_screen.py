@@ -4,6 +4,7 @@ A domain declares its kinds of file (`ImportKindScreen`) and who may use the scr
 MEDIA_ROOT/imports/ between the simulation and the confirmation.
 """
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from pilotage.core.forms import DsfrForm
 from pilotage.core.tabular import Column, ImportReport
 
 MAX_UPLOAD_BYTES = 20 * 2**20
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,23 @@ class ImportScreen:
         context = {"report": report, "kind": kind, "screen": self, "breadcrumbs": crumbs}
         return render(request, "core/import_result.html", context)
 
+    def _discard_pending(self, request) -> None:
+        """A new upload replaces the one waiting for confirmation; files left unconfirmed for a day go too."""
+        pending = request.session.pop(self.session_key, None)
+        directory = self._upload_dir()
+        if pending:
+            (directory / Path(pending["path"]).name).unlink(missing_ok=True)
+        cutoff = time.time() - STALE_AFTER_SECONDS
+        for path in directory.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
     def upload(self, request):
         self._check(request)
         form = ImportForm(request.POST or None, request.FILES or None, kinds=self.kinds)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            self._discard_pending(request)
             stored = self._upload_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
             stored.write_bytes(upload.read())
             kind = self.kinds[form.cleaned_data["kind"]]

@@ -50,3 +50,18 @@ def test_others_get_404(client, make_user):
     assert client.get(reverse("reference:import")).status_code == 404
     assert upload(client, GOOD).status_code == 404
     assert client.post(reverse("reference:import_confirm")).status_code == 404
+
+
+def test_a_new_upload_replaces_the_pending_one_and_stale_files_go(client, make_user, settings, tmp_path):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    stale = tmp_path / "imports" / "old.csv"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("x")
+    os.utime(stale, (time.time() - 3 * 24 * 3600,) * 2)
+    upload(client, GOOD)
+    upload(client, GOOD)
+    assert len(list((tmp_path / "imports").iterdir())) == 1 and not stale.exists()
