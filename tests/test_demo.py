@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
@@ -110,7 +112,9 @@ def test_demo_is_complete_deterministic_and_idempotent(client):
 
 
 def test_the_story_is_in_one_territory():
-    demo_load()
+    out = io.StringIO()
+    demo_load(stdout=out)
+    assert "referentiel_structures_milo.json, ligne 392, colonne « code_departement »" in out.getvalue()
     users = {user.email.split("@")[0]: user for user in User.objects.all()}
     assert users["dgefp"].state_service.level == "national"
     assert users["dreets"].state_service.region_id == "93"

@@ -282,12 +282,16 @@ def accounts_table(accounts: list[DemoAccount], password: str) -> list[str]:
 def demo_load(*, stdout=None) -> DemoSummary:
     """Load (or complete) the demo network and accounts; `stdout` receives the i-milo report lines."""
     password = demo_password()
+    validate_password(password)  # fail fast; checked again against each user's names and e-mail
     report = imilo_import(wet_run=True, exclude_rejected=True)
     if stdout is not None:
-        stdout.write("Référentiel i-milo (réseau réel) :")
-        for issue in report.issues:
-            stdout.write(f"  - {issue}")
-        stdout.write(f"  {report.summary}")
+        lines = [
+            "Référentiel i-milo (réseau réel) :",
+            *(f"  - {issue}" for issue in report.issues),
+            f"  {report.summary}",
+        ]
+        for line in lines:
+            stdout.write(f"{line}\n")  # a file or a command's OutputWrapper (which adds no second newline)
     changed = _complete_missions_locales() + _organisations()
     accounts = demo_accounts()
     changed += _users(accounts, password)

@@ -68,8 +68,10 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
     previous = {}
     if current:
         previous = {
-            (v.level, v.code, v.indicator, v.breakdown): v.value
-            for v in current.values.only("level", "code", "indicator", "breakdown", "value")
+            (level, code, indicator, breakdown): value
+            for level, code, indicator, breakdown, value in current.values.values_list(
+                "level", "code", "indicator", "breakdown", "value"
+            )
         }
     entities = {(level, code) for level, code, _, _ in values}
     merged = {key: value for key, value in previous.items() if key[:2] not in entities}

@@ -534,7 +534,9 @@ def test_command_dry_run_then_wet_run(tmp_path, capsys):
     assert {record.history_user for record in MissionLocale.history.all()} == {admin}
 
 
-def test_command_prints_every_issue_and_exits_with_status_1(tmp_path, capsys):
+def test_command_prints_every_issue_and_exits_with_status_1(tmp_path, capsys, monkeypatch):
+    # run_from_argv closes every database connection when it ends, which would end the test's transaction
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     path = tmp_path / "ml.csv"
     path.write_bytes(csv_bytes(GOOD[0].replace(";13;", ";99;"), GOOD[1].replace(S2, "1")))
     with pytest.raises(SystemExit) as exit_info:
