@@ -43,6 +43,8 @@ def main() -> int:
     funding.run(measure, workdir)
     print()
     indicators.run(measure, workdir)
+    print()
+    indicators.run_pages(measure, workdir)
     return 0
 
 

@@ -40,7 +40,7 @@ def _csv(missions_locales, epcis) -> bytes:
 
 def run(measure, workdir):
     admin = User.objects.get(email="dgefp@demo.pilotage.fr")
-    missions_locales = list(MissionLocale.objects.filter(code__regex=r"^\d").select_related("department"))
+    missions_locales = list(MissionLocale.objects.filter(code__endswith="S00").select_related("department"))
     epcis = {}
     for funder in Funder.objects.filter(type=FunderType.COMMUNE_EPCI):
         epcis.setdefault(funder.department_id, []).append(funder.code)

@@ -20,7 +20,8 @@ def _csv(rows: int) -> bytes:
     lines = ["code_ml;nom;siret;forme_juridique;departement;commune;president"]
     for i in range(rows):
         lines.append(
-            f"B{i:05d}S00;Mission Locale de banc d'essai {i};{fake_siret(60000 + i % 39999, 1 + i // 39999)};"
+            f"{i % 95 + 1:02d}{i % 1000:03d}S{50 + i // 1000:02d};Mission Locale de banc d'essai {i};"
+            f"{fake_siret(60000 + i % 39999, 1 + i // 39999)};"
             f"association;{departments[i % len(departments)]};Commune {i};Camille Exemple"
         )
     return ("\n".join(lines) + "\n").encode("cp1252")

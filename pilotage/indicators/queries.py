@@ -6,14 +6,24 @@ from decimal import Decimal
 from pilotage.indicators.models import IndicatorValue
 
 
-def current_values(year: int, level: str, codes) -> dict[str, dict[tuple[str, str], Decimal | None]]:
-    """code → {(indicator, breakdown): value} for the entities `codes` of `level`."""
+def current_values(
+    year: int, level: str, codes, *, indicators=None, breakdowns=None
+) -> dict[str, dict[tuple[str, str], Decimal | None]]:
+    """code → {(indicator, breakdown): value} for the entities `codes` of `level` (optionally only some
+    indicators and breakdowns: the national distribution reads 448 Missions Locales)."""
     result: dict[str, dict] = defaultdict(dict)
-    rows = IndicatorValue.objects.filter(
-        dataset__year=year, dataset__is_current=True, level=level, code__in=list(codes)
-    ).values_list("code", "indicator", "breakdown", "value")
+    rows = IndicatorValue.objects.filter(dataset__year=year, dataset__is_current=True, level=level)
+    if level != "ml" or len(codes) < 500:
+        rows = rows.filter(code__in=list(codes))
+    if indicators is not None:
+        rows = rows.filter(indicator__in=list(indicators))
+    if breakdowns is not None:
+        rows = rows.filter(breakdown__in=list(breakdowns))
+    rows = rows.values_list("code", "indicator", "breakdown", "value")
+    wanted = set(codes)
     for code, indicator, breakdown, value in rows:
-        result[code][(indicator, breakdown)] = value
+        if code in wanted:
+            result[code][(indicator, breakdown)] = value
     return result
 
 

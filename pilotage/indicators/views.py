@@ -95,7 +95,10 @@ def _dashboard(request, level, code):
             "change": change, "region": benchmarks.get("region", {}).get(key),
             "national": benchmarks.get("national", {}).get(key),
         })  # fmt: skip
-    distribution = _distribution(user, level, code, year, breakdown) if level != "ml" else []
+    ranked = request.GET.get("classement", "R10")
+    if ranked not in RATIOS:
+        raise Http404("Ratio inconnu.")
+    distribution = _distribution(user, level, code, year, breakdown, ranked) if level != "ml" else []
     targets, can_set_targets = {}, False
     if level == "ml":
         ml = MissionLocale.objects.get(code=code)
@@ -111,16 +114,20 @@ def _dashboard(request, level, code):
         "masked_for_user": not sees_unmasked(user, level, code), "benchmarks": list(benchmarks),
         "department_code": department_code, "region_code": region_code,
         "threshold": settings.INDICATORS_MASKING_THRESHOLD, "has_targets": bool(targets),
-        "can_set_targets": can_set_targets,
+        "can_set_targets": can_set_targets, "ranked": ranked,
+        "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
+        "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
     }  # fmt: skip
 
 
-def _distribution(user, level, code, year, breakdown):
+def _distribution(user, level, code, year, breakdown, ranked="R10"):
     """For each ratio: its value for each Mission Locale of the entity, ranked, with quartiles."""
-    mls = {
-        ml.code: ml for ml in _children(level, code) if MissionLocale.objects.visible_to(user).filter(pk=ml.pk).exists()
-    }
-    values = current_values(year, "ml", mls)
+    visible = set(MissionLocale.objects.visible_to(user).values_list("pk", flat=True))
+    mls = {ml.code: ml for ml in _children(level, code) if ml.pk in visible}
+    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs the counts, exact values only ratios
+    values = current_values(
+        year, "ml", mls, indicators=None if not exact else list(RATIOS), breakdowns={breakdown, "total"}
+    )
     masked = {c: _masked(user, "ml", c, v, breakdown) for c, v in values.items()}
     result = []
     for ratio in RATIOS:
@@ -133,7 +140,7 @@ def _distribution(user, level, code, year, breakdown):
         result.append({
             "id": ratio, "label": INDICATORS[ratio].label, "count": len(numbers),
             "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
-            "quartiles": quartiles, "ranking": [(mls[c], v) for v, c in known],
+            "quartiles": quartiles, "ranking": [(mls[c], v) for v, c in known] if ratio == ranked else [],
             "hidden": sum(1 for v in per_ml.values() if v == MASKED),
         })  # fmt: skip
     return result
@@ -197,8 +204,10 @@ def matrix(request):
     except ValueError as exc:
         raise Http404("Année invalide.") from exc
     mls = {ml.code: ml for ml in MissionLocale.objects.visible_to(user).active().select_related("department")}
-    values = current_values(year, "ml", mls)
-    entities = {code: _masked(user, "ml", code, v, "total") for code, v in values.items()}
+    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs the counts, exact values only the axes
+    needed = None if not exact else ["R13", "4", "10", "R1", "R9", "R10", "R11"]
+    values = current_values(year, "ml", mls, indicators=needed, breakdowns=["total"])
+    entities = {code: _masked(user, "ml", code, values.get(code, {}), "total") for code in mls}
     entities = {code: {k: (None if v == MASKED else v) for k, v in e.items()} for code, e in entities.items()}
     references = {}
     regions = sorted({ml.department.region_id for ml in mls.values()})

@@ -85,7 +85,8 @@ def test_breakdown_page_masks_the_qpv_count_for_a_council(client, network, resul
 
 def test_department_page_shows_the_distribution(client, network, results):
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
-    page = client.get(reverse("indicators:dashboard", args=["region", "93"]), {"annee": 2024}).content.decode()
+    params = {"annee": 2024, "classement": "R3"}
+    page = client.get(reverse("indicators:dashboard", args=["region", "93"]), params).content.decode()
     assert "Répartition des Missions Locales" in page and "Mission Locale Treize" in page
 
 
@@ -117,4 +118,11 @@ def test_targets_are_set_by_the_state_and_shown_against_the_achieved_value(clien
     assert "Objectif" in page and "0,0500" in page and "0,0667" in page  # achieved 7/60 = 0.1167 → gap 0.0667
     assert client.get(reverse("indicators:targets", args=["ML69S00"]), {"annee": 2024}).status_code == (
         200 if role == Role.NATIONAL_ADMIN else 404
+    )
+
+
+def test_unknown_ranking_ratio_is_404(client, network, results):
+    client.force_login(user_of(Role.NATIONAL_ADMIN, network))
+    assert (
+        client.get(reverse("indicators:dashboard", args=["national", "FR"]), {"classement": "R99"}).status_code == 404
     )
