@@ -46,7 +46,9 @@ def run_pages(measure, workdir):
     from pilotage.indicators.services import indicator_results_load
     from pilotage.reference.models import MissionLocale
 
-    structures = list(MissionLocale.objects.active().filter(code__endswith="S00").values_list("code", "department_id"))
+    # the real network only: the 20,000 Missions Locales of the import bench above are set aside
+    MissionLocale.objects.exclude(code__endswith="S00").update(is_active=False)
+    structures = list(MissionLocale.objects.active().values_list("code", "department_id"))
     folder = workdir / "export_reseau"
     generate_export(folder, young_people=YOUNG_PEOPLE, structures=structures)
     export = load_export(folder)
