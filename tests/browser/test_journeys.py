@@ -49,3 +49,36 @@ def test_departmental_council_browses_its_department_only(page, live_server):
     export = page.request.get(f"{live_server.url}/missions-locales/export.csv?departement=13")
     assert export.ok and own.code in export.text() and other.code not in export.text()
     assert page.request.get(f"{live_server.url}/missions-locales/export.csv?departement=83").status == 404
+
+
+def contact_row(page):
+    """The row of indicator 1 (« Jeunes en contact »), not R1's."""
+    header = page.locator("th", has_text=re.compile(r"^\s*1\s+Jeunes en contact\s*$"))
+    return page.locator("tr", has=header)
+
+
+def test_dashboard_shows_exact_values_to_the_state_and_masks_them_for_a_council(page, live_server):
+    import io
+
+    from pilotage.indicators.services import indicator_results_load
+
+    MissionLocaleFactory(code="13201S00", name="13-ML MARSEILLE", usual_name="Mission Locale de Marseille",
+                         department_id="13")  # fmt: skip
+    text = "niveau,code,annee,indicateur,ventilation,valeur\nml,13201S00,2024,1,total,250\nml,13201S00,2024,1,qpv,7\n"
+    indicator_results_load(path_or_file=io.BytesIO(text.encode()), filename="i.csv", year=2024, wet_run=True)
+    ddets = user_for_role(Role.DEPARTMENTAL_STATE, department_code="13")
+    login(page, live_server, ddets.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableau de bord").click()
+    page.get_by_role("link", name="Mission Locale de Marseille").click()
+    page.get_by_label("Public").select_option("qpv")
+    page.get_by_role("button", name="Afficher").click()
+    cells = contact_row(page).inner_text().split("\t")
+    assert cells[1].strip() == "7", cells
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    council = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
+    login(page, live_server, council.email)
+    page.goto(f"{live_server.url}/tableau-de-bord/ml/13201S00/?annee=2024&ventilation=qpv")
+    assert page.get_by_text("Secret statistique").is_visible()
+    cells = contact_row(page).inner_text().split("\t")
+    assert cells[1].strip() == "s", cells
