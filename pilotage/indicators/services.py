@@ -9,8 +9,10 @@ from pilotage.indicators.catalogue import INDICATORS, LEVELS
 from pilotage.indicators.models import IndicatorDataset, IndicatorValue
 from pilotage.reference.models import Department, MissionLocale, Region
 
-COLUMNS = tuple(Column(name) for name in ("niveau", "code", "annee", "indicateur", "ventilation", "valeur"))
-COLUMNS = (*COLUMNS[:-1], Column("valeur", required=False))
+COLUMNS = (
+    *(Column(name) for name in ("niveau", "code", "annee", "indicateur", "ventilation")),
+    Column("valeur", required=False),
+)
 STORED_PLACES = Decimal("1e-10")
 
 

@@ -27,17 +27,18 @@ COUNTS = {key for key, spec in INDICATORS.items() if spec.is_count and not key.s
 
 
 def _entity(level, code):
+    """(name, department code, region code, object) of a dashboard entity, or None if it does not exist."""
     if level == "ml":
         ml = MissionLocale.objects.select_related("department__region").filter(code=code).first()
-        return ml and (ml.display_name, ml.department.code, ml.department.region_id)
+        return ml and (ml.display_name, ml.department.code, ml.department.region_id, ml)
     if level == "departement":
         department = Department.objects.select_related("region").filter(code=code).first()
-        return department and (str(department), department.code, department.region_id)
+        return department and (str(department), department.code, department.region_id, department)
     if level == "region":
         region = Region.objects.filter(code=code).first()
-        return region and (region.name, None, region.code)
+        return region and (region.name, None, region.code, region)
     if level == "national" and code == "FR":
-        return ("France", None, None)
+        return ("France", None, None, None)
     return None
 
 
@@ -63,7 +64,7 @@ def _dashboard(request, level, code):
     entity = _entity(level, code)
     if entity is None or not sees_entity(request.user, level, code):
         raise Http404("Tableau de bord introuvable.")
-    name, department_code, region_code = entity
+    name, department_code, region_code, obj = entity
     years = available_years()
     try:
         year = int(request.GET.get("annee") or (years[0] if years else 0))
@@ -101,9 +102,8 @@ def _dashboard(request, level, code):
     distribution = _distribution(user, level, code, year, breakdown, ranked) if level != "ml" else []
     targets, can_set_targets = {}, False
     if level == "ml":
-        ml = MissionLocale.objects.get(code=code)
-        targets = dict(Target.objects.filter(mission_locale=ml, year=year).values_list("ratio", "value"))
-        can_set_targets = sets_targets(user, ml)
+        targets = dict(Target.objects.filter(mission_locale=obj, year=year).values_list("ratio", "value"))
+        can_set_targets = sets_targets(user, obj)
         for row in rows:
             target = targets.get(row["id"]) if breakdown == "total" else None
             row["target"] = target

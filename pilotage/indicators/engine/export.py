@@ -220,8 +220,7 @@ def _relations(connection, files, report) -> None:
     for table, column, sql in checks:
         if table not in files:
             continue
-        trimmed = sql
-        for line, value, reason in connection.execute(f"{trimmed} ORDER BY 1 LIMIT {MAX_ISSUES}").fetchall():
+        for line, value, reason in connection.execute(f"{sql} ORDER BY 1 LIMIT {MAX_ISSUES}").fetchall():
             report.add(files[table], line, column, value, reason)
 
 
