@@ -8,5 +8,6 @@ urlpatterns = [
     path("financements/", include("pilotage.funding.urls")),
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("api/", include("pilotage.api.urls")),
+    path("animation/", include("pilotage.animation.urls")),
     path("admin/", admin.site.urls),
 ]
