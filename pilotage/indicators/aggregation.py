@@ -50,11 +50,7 @@ def entities_to_recompute(file_values: Values, merged: Values, ml_department: di
         for entity in upper_entities(ml_department[code], region_of):
             members.setdefault(entity, set()).add(code)
     touched = {entity for code in file_mls & current_mls for entity in upper_entities(ml_department[code], region_of)}
-    return {
-        entity
-        for entity in touched
-        if entity not in file_uppers or not members[entity] <= file_mls
-    }
+    return {entity for entity in touched if entity not in file_uppers or not members[entity] <= file_mls}
 
 
 def _ratio(numerator, denominator) -> Decimal | None:
