@@ -15,15 +15,15 @@ from pilotage.core.exports import tabular_response
 from pilotage.core.forms import DsfrForm
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
-from pilotage.indicators.masking import MASKED, mask_small_counts
+from pilotage.indicators.masking import MASKED
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.queries import available_years, current_values
+from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
 from pilotage.reference.models import Department, MissionLocale, Region
 
 BREAKDOWN_LABELS = {"total": "Ensemble", "femmes": "Femmes", "bas_niveau": "Bas niveau", "qpv": "QPV", "zrr": "ZRR"}
-COUNTS = {key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith(("0.",))}
 
 
 def _entity(level, code):
@@ -40,15 +40,6 @@ def _entity(level, code):
     if level == "national" and code == "FR":
         return ("France", None, None, None)
     return None
-
-
-def _masked(user, level, code, values: dict, breakdown: str) -> dict[str, object]:
-    flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
-    if breakdown != "total":  # context, resources and some ratios exist for the whole population only
-        flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
-    if sees_unmasked(user, level, code):
-        return flat
-    return mask_small_counts(flat, counts=COUNTS, threshold=settings.INDICATORS_MASKING_THRESHOLD)
 
 
 def _children(level, code):
