@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pilotage.funding",
     "pilotage.indicators",
     "pilotage.dialogue",
+    "pilotage.documents",
     "pilotage.api",
 ]
 
