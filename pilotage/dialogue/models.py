@@ -23,7 +23,7 @@ class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The campaigns of the user's region, for the parties of the dialogue (State services, Missions
         Locales); which files each one lists is `ManagementDialogue.objects.visible_to`."""
-        if not _is_dialogue_party(user):
+        if not is_dialogue_party(user):
             return self.none()
         scope = scope_of(user)
         if scope.everything:
@@ -31,7 +31,7 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(region__in=scope.region_codes | scope.related_region_codes)
 
 
-def _is_dialogue_party(user) -> bool:
+def is_dialogue_party(user) -> bool:
     from pilotage.accounts.models import MISSION_LOCALE_ROLES, STATE_ROLES
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -74,7 +74,7 @@ class DialogueQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The State services and the Mission Locale itself; the dialogue is theirs (councils, municipalities,
         ARML and observers do not see the files)."""
-        if not _is_dialogue_party(user):
+        if not is_dialogue_party(user):
             return self.none()
         return self.filter(mission_locale__in=MissionLocale.objects.visible_to(user))
 

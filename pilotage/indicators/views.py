@@ -4,7 +4,6 @@ Locales; small counts masked for those who must not see them (indicators/perms.p
 import json
 import statistics
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -12,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pilotage.core.exports import tabular_response
-from pilotage.core.forms import DsfrForm
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
+from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
@@ -228,17 +227,6 @@ def matrix(request):
                         ("Matrice efficience × performance", None)],
     }  # fmt: skip
     return render(request, "indicators/matrix.html", context)
-
-
-class TargetsForm(DsfrForm):
-    def __init__(self, *args, current: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        for ratio in RATIOS:
-            self.fields[ratio] = forms.DecimalField(
-                label=f"{ratio} — {INDICATORS[ratio].label}", required=False, max_digits=12, decimal_places=4,
-                localize=True, initial=current.get(ratio),
-                help_text="Fraction (0,45 pour 45 %), sauf R2, R7 et R13 qui peuvent dépasser 1.",
-            )  # fmt: skip
 
 
 def targets_edit(request, code):
