@@ -146,7 +146,8 @@ def subsidy_propose(*, dialogue: ManagementDialogue, amount: Decimal | None, jus
 
 def signed_amendment_for(dialogue: ManagementDialogue):
     """The signed avenant of the Mission Locale's CPO for the year the dialogue prepares, if any."""
-    from pilotage.funding.models import Amendment, AmendmentStatus
+    from pilotage.funding.models import Amendment
+    from pilotage.funding.models.conventions import AmendmentStatus
 
     return (
         Amendment.objects.filter(
