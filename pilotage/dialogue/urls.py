@@ -15,4 +15,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/actions/nouvelle/", views.action_edit, name="action_create"),
     path("dossiers/<int:pk>/actions/<int:action_pk>/", views.action_edit, name="action_edit"),
     path("dossiers/<int:pk>/etat/", views.dialogue_transition, name="transition"),
+    path("dossiers/<int:pk>/synthese.<str:fmt>", views.synthesis_document, name="synthesis_document"),
 ]

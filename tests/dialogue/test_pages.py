@@ -126,3 +126,33 @@ def test_followup_counts_states_and_targets(client, network, campaigns):
     assert "3 dossiers" in page
     client.force_login(user_of(Role.ML_DIRECTOR, network))
     assert client.get(reverse("dialogue:followup")).status_code == 404
+
+
+def test_the_synthesis_document_carries_the_file(client, network, campaigns):
+    from pilotage.documents.rendering import docx_text, pdf_text
+    from tests.dialogue.conftest import complete
+    from tests.factories import cpo_for
+
+    cpo_for(network["ml13"], start="2024-01-01", planned="1000000.00")
+    d13 = campaigns["d13"]
+    dreets = user_of(Role.REGIONAL_STATE, network)
+    from pilotage.dialogue.services import answers_save
+
+    answers_save(dialogue=d13, answers={"context.diagnostic": "Territoire urbain dense"}, acting_user=dreets)
+    complete(d13, dreets)
+    client.force_login(dreets)
+    texts = {}
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
+        response = client.get(reverse("dialogue:synthesis_document", args=[d13.pk, fmt]))
+        assert response.status_code == 200
+        assert f"synthese-dialogue-2024-ML-ML13S00.{fmt}" in response["Content-Disposition"]
+        texts[fmt] = " ".join(read(response.content).split())
+    for text in texts.values():
+        assert "Synthèse du dialogue de gestion 2024" in text
+        assert "Territoire urbain dense" in text
+        assert "Bonne couverture du territoire" in text and "Renforcer le diagnostic" in text
+        assert "1 050 000,00 €" in text.replace("\u202f", " ").replace("\u00a0", " ")
+        assert "un million cinquante mille euros" in text
+        assert "dans la marge de ±10 %" in text
+    # a file of another region: 404 for the document too
+    assert client.get(reverse("dialogue:synthesis_document", args=[campaigns["d69"].pk, "pdf"])).status_code == 404
