@@ -144,17 +144,21 @@ def subsidy_propose(*, dialogue: ManagementDialogue, amount: Decimal | None, jus
     return _save(dialogue, acting_user, "Proposition de subvention")
 
 
-def signed_amendment_for(dialogue: ManagementDialogue):
-    """The signed avenant of the Mission Locale's CPO for the year the dialogue prepares, if any."""
+def amendment_for(dialogue: ManagementDialogue, *, signed: bool = False):
+    """The avenant of the Mission Locale's CPO for the year the dialogue prepares (the signed one if asked)."""
     from pilotage.funding.models import Amendment
     from pilotage.funding.models.conventions import AmendmentStatus
 
-    return (
-        Amendment.objects.filter(
-            convention__mission_locale=dialogue.mission_locale, convention__kind="cpo",
-            year=dialogue.campaign.target_year, status=AmendmentStatus.SIGNED,
-        ).order_by("-number").first()
-    )  # fmt: skip
+    amendments = Amendment.objects.filter(
+        convention__mission_locale=dialogue.mission_locale, convention__kind="cpo", year=dialogue.campaign.target_year
+    )
+    if signed:
+        amendments = amendments.filter(status=AmendmentStatus.SIGNED)
+    return amendments.select_related("convention").order_by("-number").first()
+
+
+def signed_amendment_for(dialogue: ManagementDialogue):
+    return amendment_for(dialogue, signed=True)
 
 
 @transaction.atomic

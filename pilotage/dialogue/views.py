@@ -137,7 +137,7 @@ def dialogue_detail(request, pk):
         "targets": read.targets(dialogue), "history_entries": history_entries(dialogue),
         "can_synthesis": perms.writes_synthesis(user, dialogue),
         "can_follow": perms.follows_action_plan(user, dialogue),
-        "amendment": services.signed_amendment_for(dialogue),
+        "amendment": services.amendment_for(dialogue),
         "breadcrumbs": _dialogue_crumbs(dialogue),
     })  # fmt: skip
 
