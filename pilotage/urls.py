@@ -8,6 +8,7 @@ urlpatterns = [
     path("financements/", include("pilotage.funding.urls")),
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("dialogue-de-gestion/", include("pilotage.dialogue.urls")),
+    path("documents/", include("pilotage.documents.urls")),
     path("api/", include("pilotage.api.urls")),
     path("admin/", admin.site.urls),
 ]

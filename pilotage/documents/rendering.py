@@ -76,6 +76,15 @@ def money(amount) -> dict:
     return {"value": value, "figures": euros(value), "words": amount_in_words(value)}
 
 
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]  # fmt: skip
+
+
+def french_date(day) -> str:
+    """date(2025, 1, 1) → « 1er janvier 2025 »; date(2025, 3, 15) → « 15 mars 2025 »."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def in_words(value) -> str:
     return amount_in_words(to_amount(value))
 
@@ -189,13 +198,17 @@ def render_pdf(kind: str, context: dict) -> bytes:
 
 
 def _docx_blocks(container):
-    for paragraph in container.paragraphs:
-        yield paragraph.text
-    for table in container.tables:
-        for row in table.rows:
+    """Paragraphs and tables in document order; a merged cell is read once."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            yield block.text
+            continue
+        for row in block.rows:
             seen = set()
             for cell in row.cells:
-                if id(cell._tc) in seen:  # merged cells repeat
+                if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
                 yield from _docx_blocks(cell)
@@ -238,13 +251,13 @@ def check_docx_template(kind: str, data: bytes) -> None:
             "Le modèle utilise une variable inconnue (%(error)s). Partez du modèle par défaut pour voir les "
             "variables disponibles.",
             code="unknown_variable",
-            params={"error": exc.message},
+            params={"error": (exc.message or "").rstrip(".")},
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ValidationError(
             "Le modèle contient une balise mal formée (ligne %(line)s) : %(error)s.",
             code="syntax",
-            params={"line": exc.lineno, "error": exc.message},
+            params={"line": exc.lineno, "error": (exc.message or "").rstrip(".")},
         ) from exc
     except Exception as exc:  # a corrupt file, a tag docxtpl cannot place
         raise ValidationError(
