@@ -111,7 +111,7 @@ def campaign_followup(dialogues) -> dict:
     from pilotage.indicators.models import Target
 
     today = timezone.localdate()
-    dialogues = list(dialogues.select_related("campaign", "mission_locale"))
+    dialogues = list(dialogues.select_related("campaign__region", "mission_locale"))
     by_status = {status: 0 for status, _ in DialogueStatus.choices}
     late = []
     for dialogue in dialogues:
