@@ -156,3 +156,16 @@ def test_the_synthesis_document_carries_the_file(client, network, campaigns):
         assert "dans la marge de ±10 %" in text
     # a file of another region: 404 for the document too
     assert client.get(reverse("dialogue:synthesis_document", args=[campaigns["d69"].pk, "pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_files_by_api(client, network, campaigns, role):
+    client.force_login(user_of(role, network))
+    response = client.get("/api/v1/dialogues-gestion/?annee=2024")
+    assert response.status_code == 200
+    codes = {item["code_ml"] for item in response.json()["results"]}
+    assert codes == {campaigns[key].mission_locale.code for key in VISIBLE[role]}
+    for key in ("d13", "d69"):
+        expected = 200 if key in VISIBLE[role] else 404
+        assert client.get(f"/api/v1/dialogues-gestion/{campaigns[key].pk}/").status_code == expected
+    assert client.get("/api/v1/dialogues-gestion/?annee=deux").status_code == 400
