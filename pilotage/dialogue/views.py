@@ -82,7 +82,7 @@ def campaign_open(request):
         else:
             messages.success(request, f"Campagne ouverte : {campaign.dialogues.count()} dossiers créés.")
             return redirect("dialogue:campaign", campaign.pk)
-    return render(request, "dialogue/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": "Ouvrir une campagne de dialogue de gestion",
         "breadcrumbs": _crumbs(("Ouvrir une campagne", None)),
     })  # fmt: skip
@@ -253,7 +253,7 @@ def action_edit(request, pk, action_pk=None):
             messages.success(request, "Action enregistrée.")
             return redirect(reverse("dialogue:dialogue", args=[dialogue.pk]) + "#plan-action")
     title = "Modifier l'action" if action else "Nouvelle action du plan d'action"
-    return render(request, "dialogue/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": title, "breadcrumbs": _dialogue_crumbs(dialogue, (title, None)),
     })  # fmt: skip
 
