@@ -169,3 +169,28 @@ def test_files_by_api(client, network, campaigns, role):
         expected = 200 if key in VISIBLE[role] else 404
         assert client.get(f"/api/v1/dialogues-gestion/{campaigns[key].pk}/").status_code == expected
     assert client.get("/api/v1/dialogues-gestion/?annee=deux").status_code == 400
+
+
+def test_campaign_pages_make_as_many_queries_with_3_or_33_files(client, network, campaigns):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotage.dialogue.models import ManagementDialogue
+    from tests.factories import MissionLocaleFactory
+
+    client.force_login(campaigns["dgefp"])
+    urls = [reverse("dialogue:campaign", args=[campaigns["c93"].pk]), reverse("dialogue:followup"),
+            reverse("dialogue:home"), reverse("dialogue:campaign_export", args=[campaigns["c93"].pk, "csv"])]  # fmt: skip
+
+    def counts():
+        result = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result[url] = len(queries)
+        return result
+
+    before = counts()
+    for ml in MissionLocaleFactory.create_batch(30, department_id="13"):
+        ManagementDialogue.objects.create(campaign=campaigns["c93"], mission_locale=ml)
+    assert counts() == before
