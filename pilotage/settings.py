@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pilotage.accounts",
     "pilotage.funding",
     "pilotage.indicators",
+    "pilotage.surveys",
     "pilotage.api",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("compte/", include("pilotage.accounts.urls")),
     path("financements/", include("pilotage.funding.urls")),
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
+    path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
     path("admin/", admin.site.urls),
 ]
