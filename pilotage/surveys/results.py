@@ -163,7 +163,10 @@ def crosstab(question, answers: Sequence[Mapping], keys: Sequence[str | None], l
 
 def _mask_table(table, bases, threshold):
     shown_bases = {k: (MASKED if 0 < b < threshold else b) for k, b in bases.items()}
-    masked = {k: (dict.fromkeys(row, MASKED) if shown_bases[k] == MASKED else dict(row)) for k, row in table.items()}
+    masked = {
+        k: (dict.fromkeys(row, MASKED) if shown_bases[k] == MASKED else mask_across(row, threshold=threshold))
+        for k, row in table.items()
+    }
     # a hidden row base: hide one more row base so that the national base does not give it back
     base_view = mask_across(bases, threshold=threshold)
     for key, value in base_view.items():

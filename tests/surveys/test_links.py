@@ -34,8 +34,9 @@ def open_survey(db):
     survey = make_survey(admin)
     ml_a = MissionLocaleFactory(name="Mission Locale Alpha")
     ml_b = MissionLocaleFactory(name="Mission Locale Bêta")
-    (target_a, token_a), (target_b, token_b) = target_with_token(survey, mission_locale=ml_a), target_with_token(
-        survey, mission_locale=ml_b
+    (target_a, token_a), (target_b, token_b) = (
+        target_with_token(survey, mission_locale=ml_a),
+        target_with_token(survey, mission_locale=ml_b),
     )
     return {"survey": survey, "admin": admin, "a": target_a, "token_a": token_a, "b": target_b, "token_b": token_b}
 
@@ -108,7 +109,7 @@ def test_draft_then_submission_once_then_read_only(client, open_survey):
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED and response.answers["autres_conventions"] == ["faj"]
     page = client.get(link)
-    assert "n'est plus modifiable" in page.content.decode() and "<form method=\"post\" action" not in (
+    assert "n'est plus modifiable" in page.content.decode() and '<form method="post" action' not in (
         page.content.decode()
     )
     client.post(link, {**FULL, "convention": "non", "envoyer": "1"})
