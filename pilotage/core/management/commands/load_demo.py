@@ -11,6 +11,7 @@ from django.db import transaction
 from pilotage.demo.demo import accounts_table, demo_load
 from pilotage.demo.funding import demo_funding_load
 from pilotage.demo.indicators import demo_indicators_load
+from pilotage.demo.surveys import demo_surveys_load
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
                 summary = demo_load(stdout=self.stdout)
                 funding = demo_funding_load()
                 indicators = demo_indicators_load()
+                surveys = demo_surveys_load()
         except ValidationError as exc:
             raise CommandError(
                 f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Financements de démonstration : {funding.summary}")
         for report in indicators:
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
+        self.stdout.write(f"Enquêtes de démonstration : lien personnel de la Mission Locale de Marseille {surveys.link}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
         for line in accounts_table(summary.accounts, summary.password):
