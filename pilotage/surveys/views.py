@@ -386,7 +386,7 @@ def _form_items(questions, answers, errors):
 
 
 def _no_leak(response):
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Referrer-Policy"] = "same-origin"  # the token is in the URL: never sent to another site
     response["Cache-Control"] = "no-store"
     return response
 

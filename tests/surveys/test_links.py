@@ -49,7 +49,7 @@ def test_a_link_needs_no_account_and_opens_its_own_target_only(client, open_surv
     page = client.get(url(open_survey["token_a"]))
     assert page.status_code == 200
     assert "Mission Locale Alpha" in page.content.decode() and "Bêta" not in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     client.post(url(open_survey["token_a"]), {"convention": "oui", "brouillon": "1"})
     assert Response.objects.get(target=open_survey["a"]).answers == {"convention": "oui"}
     assert not Response.objects.filter(target=open_survey["b"]).exists()  # B's response is untouched

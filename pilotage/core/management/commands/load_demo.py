@@ -31,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Financements de démonstration : {funding.summary}")
         for report in indicators:
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
-        self.stdout.write(f"Enquêtes de démonstration : lien personnel de la Mission Locale de Marseille {surveys.link}")
+        self.stdout.write(f"Enquêtes de démonstration : lien de réponse de Marseille (sans compte) {surveys.link}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
         for line in accounts_table(summary.accounts, summary.password):
