@@ -38,7 +38,10 @@ def test_a_mission_locale_answers_by_link_and_the_national_observer_reads_the_re
     assert "/compte/connexion/" not in page.url  # no account needed
     assert page.get_by_role("heading", level=1).inner_text() == "Relations avec le Conseil départemental 2026"
     assert "Mission Locale de Marseille" in page.content()
+    duration = page.locator("[data-question='convention_duree']")
+    assert duration.is_hidden()  # a conditional question appears once its condition is met
     choose(page, "convention", "oui")
+    assert duration.is_visible()
     choose(page, "convention_duree", "pluriannuelle")
     page.get_by_label("Combien d'interlocuteurs différents").fill("3")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
