@@ -112,3 +112,24 @@ def test_a_template_is_copied_then_edited_with_a_conditional_question(client):
         from pilotage.surveys.services import section_add
 
         section_add(questionnaire=template, title="x", acting_user=user)
+
+
+def test_results_and_follow_up_queries_do_not_grow_with_the_answers(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotage.surveys.synthetic import seed_2024_answers
+    from tests.factories import MissionLocaleFactory
+    from tests.surveys.factories import make_survey, submitted
+
+    admin = user_for_role(Role.NATIONAL_ADMIN)
+    client.force_login(admin)
+    counts = []
+    for size in (12, 40):
+        survey = make_survey(admin, title=f"Taille {size}")
+        submitted(survey, [MissionLocaleFactory() for _ in range(size)], seed_2024_answers()[:size])
+        with CaptureQueriesContext(connection) as queries:
+            for name in ("results", "detail", "situations"):
+                assert client.get(reverse(f"surveys:{name}", args=[survey.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
