@@ -30,6 +30,12 @@ class SurveyForm(DsfrModelForm):
         return deadline
 
 
+class DeadlineForm(DsfrForm):
+    deadline = forms.DateTimeField(
+        label="Nouvelle date limite", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
 TARGET_LISTS = [
     ("missions_locales", "Toutes les Missions Locales (de la région pour une enquête régionale)"),
     ("regions", "Les conseils régionaux"),

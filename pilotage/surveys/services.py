@@ -179,6 +179,18 @@ def survey_transition(*, survey: Survey, to: str, acting_user, reason: str = "",
 
 
 @transaction.atomic
+def survey_set_deadline(*, survey: Survey, deadline, acting_user) -> Survey:
+    """Move the deadline (to extend an open survey, or reopen the links of one whose deadline passed)."""
+    _require_manager(acting_user, survey)
+    if survey.status == SurveyStatus.CLOSED:
+        raise ValidationError("L'enquête est close : sa date limite ne change plus.")
+    if deadline <= timezone.now():
+        raise ValidationError("La date limite doit être dans le futur.")
+    survey.deadline = deadline
+    return _saved(survey, acting_user, "Date limite modifiée")
+
+
+@transaction.atomic
 def results_publish(*, survey: Survey, published: bool, acting_user) -> Survey:
     _require_manager(acting_user, survey)
     if published and survey.status != SurveyStatus.CLOSED:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.survey_detail, name="detail"),
     path("<int:pk>/destinataires/", views.survey_targets, name="targets"),
     path("<int:pk>/destinataires/<int:target_pk>/nouveau-lien/", views.target_reissue, name="target_reissue"),
+    path("<int:pk>/date-limite/", views.survey_deadline, name="deadline"),
     path("<int:pk>/action/<str:action>/", views.survey_action, name="action"),
     path("<int:pk>/resultats/", views.results, name="results"),
     path("<int:pk>/resultats/export.<str:fmt>", views.results_export, name="results_export"),

@@ -178,6 +178,7 @@ def survey_detail(request, pk):
             targets=targets,
             submitted=sum(t.submitted for t in targets),
             targets_form=forms.TargetsForm(),
+            deadline_form=forms.DeadlineForm(),
             issued_links=request.session.pop(f"survey_links_{survey.pk}", None),
         )
     return render(request, "surveys/detail.html", context)
@@ -202,6 +203,21 @@ def survey_targets(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{added} destinataire(s) ajouté(s).")
+    return redirect("surveys:detail", pk=pk)
+
+
+@require_POST
+def survey_deadline(request, pk):
+    survey = _managed(request, pk)
+    form = forms.DeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Date limite illisible : utilisez le format AAAA-MM-JJ HH:MM.")
+        services.survey_set_deadline(survey=survey, deadline=form.cleaned_data["deadline"], acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Date limite modifiée.")
     return redirect("surveys:detail", pk=pk)
 
 

@@ -167,3 +167,25 @@ def test_a_reissued_link_replaces_the_old_one(client, open_survey, settings):
     assert client.get(url(open_survey["token_a"])).status_code == 404
     new = re.search(r"/enquetes/r/\S+/", mail.outbox[0].body)[0]
     assert client.get(new).status_code == 200
+
+
+def test_a_council_answers_the_funders_questionnaire_with_a_french_amount(client):
+    from tests.factories import FunderFactory, department
+    from tests.surveys.factories import FUNDERS
+
+    admin = user_for_role(Role.NATIONAL_ADMIN)
+    survey = make_survey(admin, slug=FUNDERS)
+    council = FunderFactory(departmental_council=True, department=department("13"))
+    target, token = target_with_token(survey, funder=council)
+    page = client.get(url(token))
+    assert page.status_code == 200 and "Montant annuel total" in page.content.decode()
+    client.post(url(token), {
+        "finance_ml": "oui", "nb_ml_financees": "4", "montant_annuel": "1\u202f234\u202f567,50 €",
+        "nature_financement": ["fonctionnement", "delegation"], "conventionnement": "pluriannuelle",
+        "freq_dialogue": "trimestrielle", "satisfaction_dialogue": "plutot", "conference_regionale": "oui",
+        "attentes": ["donnees", "visibilite"], "cpo_articulee": "oui", "envoyer": "1",
+    })  # fmt: skip
+    response = Response.objects.get(target=target)
+    assert response.status == ResponseStatus.SUBMITTED
+    assert response.answers["montant_annuel"] == "1234567.50" and response.answers["nb_ml_financees"] == 4
+    assert response.answers["nature_financement"] == ["fonctionnement", "delegation"]

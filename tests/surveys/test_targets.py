@@ -60,3 +60,29 @@ def test_only_the_answer_page_is_public(client):
         response = client.get(reverse(f"surveys:{name}", args=args))
         assert response.status_code == 302 and "/compte/connexion/" in response.url, name
     assert client.get(reverse("surveys:answer", args=["inconnu"])).status_code == 404
+
+
+def test_the_manager_extends_the_deadline_and_the_links_open_again(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.surveys.factories import target_with_token
+
+    admin = user_for_role(Role.NATIONAL_ADMIN)
+    survey = make_survey(admin)
+    _, token = target_with_token(survey, mission_locale=MissionLocaleFactory())
+    survey.deadline = timezone.now() - timedelta(hours=1)
+    survey.save()
+    assert client.get(reverse("surveys:answer", args=[token])).status_code == 410
+    client.force_login(admin)
+    page = client.post(reverse("surveys:deadline", args=[survey.pk]), {"deadline": "2001-01-01T10:00"}, follow=True)
+    assert "dans le futur" in page.content.decode()
+    client.post(reverse("surveys:deadline", args=[survey.pk]), {"deadline": "2099-01-01T10:00"})
+    client.logout()
+    assert client.get(reverse("surveys:answer", args=[token])).status_code == 200
+    council = user_for_role(Role.DEPARTMENTAL_COUNCIL)
+    client.force_login(council)
+    assert (
+        client.post(reverse("surveys:deadline", args=[survey.pk]), {"deadline": "2099-02-01T10:00"}).status_code == 404
+    )
