@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pilotage.indicators",
     "pilotage.dialogue",
     "pilotage.documents",
+    "pilotage.surveys",
     "pilotage.api",
 ]
 

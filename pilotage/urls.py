@@ -9,6 +9,7 @@ urlpatterns = [
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("dialogue-de-gestion/", include("pilotage.dialogue.urls")),
     path("documents/", include("pilotage.documents.urls")),
+    path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
     path("admin/", admin.site.urls),
 ]
