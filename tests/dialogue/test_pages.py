@@ -179,8 +179,9 @@ def test_campaign_pages_make_as_many_queries_with_3_or_33_files(client, network,
     from tests.factories import MissionLocaleFactory
 
     client.force_login(campaigns["dgefp"])
-    urls = [reverse("dialogue:campaign", args=[campaigns["c93"].pk]), reverse("dialogue:followup"),
-            reverse("dialogue:home"), reverse("dialogue:campaign_export", args=[campaigns["c93"].pk, "csv"])]  # fmt: skip
+    c93 = campaigns["c93"].pk
+    urls = [reverse("dialogue:campaign", args=[c93]), reverse("dialogue:followup"), reverse("dialogue:home"),
+            reverse("dialogue:campaign_export", args=[c93, "csv"])]  # fmt: skip
 
     def counts():
         result = {}
