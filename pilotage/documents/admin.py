@@ -44,6 +44,22 @@ class DocumentTemplateForm(forms.ModelForm):
                 raise ValidationError([f"Modèle refusé : {message}" for message in exc.messages]) from exc
         return upload
 
+    def clean(self):
+        """A kept file is checked again when the document it is for changes."""
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and "kind" in self.changed_data and self.instance.pk:
+            for field, checker in (("docx_file", check_docx_template), ("html_file", check_html_template)):
+                kept = cleaned.get(field)
+                if kept and field not in self.changed_data:
+                    with kept.open("rb") as handle:
+                        data = handle.read()
+                    try:
+                        checker(kind, data)
+                    except ValidationError as exc:
+                        self.add_error(field, [f"Modèle refusé : {message}" for message in exc.messages])
+        return cleaned
+
     def clean_docx_file(self):
         return self._check("docx_file", check_docx_template)
 

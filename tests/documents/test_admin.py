@@ -77,3 +77,24 @@ def test_only_the_dgefp_reaches_the_templates(client, test_document, role):
     assert client.get(reverse("admin:documents_documenttemplate_changelist")).status_code == 302
     url = reverse("admin:documents_documenttemplate_default", args=[test_document, "docx"])
     assert client.get(url).status_code == 302  # to the admin login
+
+
+def test_a_kept_template_is_checked_again_when_its_document_changes(client, dgefp, test_document, media, tmp_path):
+    """A DOCX good for the test document uses variables the avenant does not have: moving it there is refused."""
+    from django.core.files.base import ContentFile
+
+    template = DocumentTemplate(kind=test_document)
+    template.docx_file.save("t.docx", ContentFile(make_docx(tmp_path / "t.docx", "{{ raw|euros }}").read_bytes()))
+    response = client.post(reverse("admin:documents_documenttemplate_change", args=[template.pk]),
+                           {"kind": "avenant_cpo"})  # fmt: skip
+    assert response.status_code == 200
+    assert "variable inconnue" in response.context["adminform"].form.errors["docx_file"][0]
+    template.refresh_from_db()
+    assert template.kind == test_document
+
+
+def test_the_changelist_and_change_page_render(client, dgefp, test_document, media, tmp_path):
+    template = DocumentTemplate.objects.create(kind=test_document)
+    page = client.get(reverse("admin:documents_documenttemplate_changelist")).content.decode()
+    assert "Document de test" in page
+    assert client.get(reverse("admin:documents_documenttemplate_change", args=[template.pk])).status_code == 200
