@@ -1,7 +1,5 @@
 """The avenant of fiche 4: its context, the DOCX and the PDF opened again and read, the templates, who downloads."""
 
-import re
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -18,11 +16,11 @@ from pilotage.documents.rendering import (
 )
 from tests.documents.conftest import make_docx
 from tests.documents.factories import signed_amendment
+from tests.documents.text import NBSP, NNBSP, flat
 from tests.network import user_of
 
 pytestmark = pytest.mark.django_db
 
-NNBSP, NBSP = "\u202f", "\u00a0"
 
 #: what the avenant must print: each line, the total, the FIPJ, the advance and the balance, in figures and words
 EXPECTED_AMOUNTS = [
@@ -44,12 +42,6 @@ def as_printed(figures: str) -> str:
     """« 1 000,00 € » as the formatter writes it: narrow no-break spaces in the number, a no-break space before €."""
     number, _ = figures.rsplit(" ", 1)
     return number.replace(" ", NNBSP) + NBSP + "€"
-
-
-def flat(text: str) -> str:
-    """Extracted text with every space as one space, and words cut at a hyphen at the end of a line joined again."""
-    text = re.sub(r"-[ \t]*\n\s*", "-", text)
-    return " ".join(text.replace(NNBSP, " ").replace(NBSP, " ").split())
 
 
 @pytest.fixture
