@@ -166,11 +166,17 @@ def avenant():
     para(document, "La subvention annuelle {{ year }} accordée à {{ ml.designation }} est fixée à : ",
          bold("{{ socle.figures }}"), " ({{ socle.words }}).")  # fmt: skip
     para(document, "{%p if has_complements %}")
-    para(document, "Des subventions annuelles complémentaires sont fixées à : ", bold("{{ parrainage.figures }}"),
-         " ({{ parrainage.words }}) au titre des actions de parrainage et ", bold("{{ fipj.figures }}"),
-         " ({{ fipj.words }}) au titre du FIPJ, dont {{ fipj_direct.figures }} ({{ fipj_direct.words }}) d'aides "
-         "directes aux jeunes et {{ fipj_indirect.figures }} ({{ fipj_indirect.words }}) d'aides indirectes, sur la "
-         "base des plans d'actions annexés au présent document.")  # fmt: skip
+    para(document, "Des subventions annuelles complémentaires sont fixées, sur la base des plans d'actions annexés "
+         "au présent document, à :")  # fmt: skip
+    para(document, "{%p if parrainage.value %}")
+    para(document, "– ", bold("{{ parrainage.figures }}"), " ({{ parrainage.words }}) au titre des actions de "
+         "parrainage ;")  # fmt: skip
+    para(document, "{%p endif %}")
+    para(document, "{%p if fipj.value %}")
+    para(document, "– ", bold("{{ fipj.figures }}"), " ({{ fipj.words }}) au titre du FIPJ, dont "
+         "{{ fipj_direct.figures }} ({{ fipj_direct.words }}) d'aides directes aux jeunes et "
+         "{{ fipj_indirect.figures }} ({{ fipj_indirect.words }}) d'aides indirectes.")  # fmt: skip
+    para(document, "{%p endif %}")
     para(document, "{%p endif %}")
     para(document, "Soit un montant annuel total de ", bold("{{ total.figures }}"), " ({{ total.words }}), réparti "
          "par ligne budgétaire :")  # fmt: skip

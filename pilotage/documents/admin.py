@@ -12,6 +12,8 @@ from pilotage.documents.rendering import (
     check_html_template,
     default_html_source,
     document_kind,
+    docx_template_bytes,
+    html_template_source,
     registered_documents,
 )
 
@@ -44,6 +46,22 @@ class DocumentTemplateForm(forms.ModelForm):
                 raise ValidationError([f"Modèle refusé : {message}" for message in exc.messages]) from exc
         return upload
 
+    def clean(self):
+        """A kept file is checked again when the document it is for changes."""
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and "kind" in self.changed_data and self.instance.pk:
+            for field, checker in (("docx_file", check_docx_template), ("html_file", check_html_template)):
+                kept = cleaned.get(field)
+                if kept and field not in self.changed_data:
+                    with kept.open("rb") as handle:
+                        data = handle.read()
+                    try:
+                        checker(kind, data)
+                    except ValidationError as exc:
+                        self.add_error(field, [f"Modèle refusé : {message}" for message in exc.messages])
+        return cleaned
+
     def clean_docx_file(self):
         return self._check("docx_file", check_docx_template)
 
@@ -58,44 +76,54 @@ class DocumentTemplateAdmin(AuditedAdmin):
     readonly_fields = ["default_templates"]
     fields = ["kind", "docx_file", "html_file", "default_templates"]
 
-    @admin.display(description="modèles par défaut (pour partir d'eux)")
+    @admin.display(description="modèles à télécharger (pour partir d'eux)")
     def default_templates(self, obj=None):
+        def url(kind, which, fmt):
+            return reverse("admin:documents_documenttemplate_download", args=[which, kind, fmt])
+
         return format_html_join(
             "",
-            '<p>{} : <a href="{}">modèle Word par défaut</a> — <a href="{}">modèle HTML par défaut</a></p>',
+            '<p>{} : <a href="{}">Word par défaut</a> — <a href="{}">HTML par défaut</a> — '
+            '<a href="{}">Word en vigueur</a> — <a href="{}">HTML en vigueur</a></p>',
             (
                 (
                     spec.label,
-                    reverse("admin:documents_documenttemplate_default", args=[spec.kind, "docx"]),
-                    reverse("admin:documents_documenttemplate_default", args=[spec.kind, "html"]),
+                    url(spec.kind, "defaut", "docx"),
+                    url(spec.kind, "defaut", "html"),
+                    url(spec.kind, "en-vigueur", "docx"),
+                    url(spec.kind, "en-vigueur", "html"),
                 )
                 for spec in registered_documents()
-            ),
+            ),  # fmt: skip
         ) or format_html("<p>{}</p>", "Aucun document n'est déclaré.")
 
     def get_urls(self):
         return [
             path(
-                "defaut/<str:kind>.<str:fmt>",
-                self.admin_site.admin_view(self.default_template_view),
-                name="documents_documenttemplate_default",
+                "modele/<str:which>/<str:kind>.<str:fmt>",
+                self.admin_site.admin_view(self.download_view),
+                name="documents_documenttemplate_download",
             ),
             *super().get_urls(),
         ]
 
-    def default_template_view(self, request, kind, fmt):
-        """Download the default template of a document, so that an administrator starts from it."""
-        if not self.has_view_permission(request):
+    def download_view(self, request, which, kind, fmt):
+        """Download a document's default template (« defaut »), so that an administrator starts from it, or the
+        one in use (« en-vigueur »: the uploaded one if any, else the default)."""
+        if not self.has_view_permission(request) or which not in {"defaut", "en-vigueur"}:
             raise Http404("Page introuvable.")
         try:
             spec = document_kind(kind)
         except LookupError:
             raise Http404("Document inconnu.") from None
+        default = which == "defaut"
         if fmt == "docx":
-            response = HttpResponse(spec.docx_default.read_bytes(), content_type=DOCX_TYPE)
+            data = spec.docx_default.read_bytes() if default else docx_template_bytes(kind)
+            response = HttpResponse(data, content_type=DOCX_TYPE)
         elif fmt == "html":
-            response = HttpResponse(default_html_source(kind), content_type="text/html; charset=utf-8")
+            source = default_html_source(kind) if default else html_template_source(kind)
+            response = HttpResponse(source, content_type="text/html; charset=utf-8")
         else:
             raise Http404("Format inconnu.")
-        response["Content-Disposition"] = f'attachment; filename="{kind}-defaut.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{which}.{fmt}"'
         return response

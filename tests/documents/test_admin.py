@@ -60,20 +60,55 @@ def test_unknown_kind_is_refused(client, dgefp, test_document, media, tmp_path):
 
 def test_default_templates_can_be_downloaded(client, dgefp, test_document):
     page = client.get(reverse("admin:documents_documenttemplate_add")).content.decode()
-    docx_url = reverse("admin:documents_documenttemplate_default", args=[test_document, "docx"])
+    docx_url = reverse("admin:documents_documenttemplate_download", args=["defaut", test_document, "docx"])
     assert docx_url in page
     response = client.get(docx_url)
     assert response["Content-Type"] == DOCX_TYPE
     assert "Total : {{ total.figures }}" in docx_text(response.content)
-    html = client.get(reverse("admin:documents_documenttemplate_default", args=[test_document, "html"]))
+    html = client.get(reverse("admin:documents_documenttemplate_download", args=["defaut", test_document, "html"]))
     assert b"{{ total.words }}" in html.content
-    for kind, fmt in [("inconnu", "docx"), (test_document, "odt")]:
-        assert client.get(reverse("admin:documents_documenttemplate_default", args=[kind, fmt])).status_code == 404
+    for which, kind, fmt in [("defaut", "inconnu", "docx"), ("defaut", test_document, "odt"),
+                             ("autre", test_document, "docx")]:  # fmt: skip
+        url = reverse("admin:documents_documenttemplate_download", args=[which, kind, fmt])
+        assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.REGIONAL_STATE, Role.ML_DIRECTOR, Role.NATIONAL_OBSERVER])
 def test_only_the_dgefp_reaches_the_templates(client, test_document, role):
     client.force_login(user_for_role(role))
     assert client.get(reverse("admin:documents_documenttemplate_changelist")).status_code == 302
-    url = reverse("admin:documents_documenttemplate_default", args=[test_document, "docx"])
+    url = reverse("admin:documents_documenttemplate_download", args=["defaut", test_document, "docx"])
     assert client.get(url).status_code == 302  # to the admin login
+
+
+def test_a_kept_template_is_checked_again_when_its_document_changes(client, dgefp, test_document, media, tmp_path):
+    """A DOCX good for the test document uses variables the avenant does not have: moving it there is refused."""
+    from django.core.files.base import ContentFile
+
+    template = DocumentTemplate(kind=test_document)
+    template.docx_file.save("t.docx", ContentFile(make_docx(tmp_path / "t.docx", "{{ raw|euros }}").read_bytes()))
+    response = client.post(reverse("admin:documents_documenttemplate_change", args=[template.pk]),
+                           {"kind": "avenant_cpo"})  # fmt: skip
+    assert response.status_code == 200
+    assert "variable inconnue" in response.context["adminform"].form.errors["docx_file"][0]
+    template.refresh_from_db()
+    assert template.kind == test_document
+
+
+def test_the_changelist_and_change_page_render(client, dgefp, test_document, media, tmp_path):
+    template = DocumentTemplate.objects.create(kind=test_document)
+    page = client.get(reverse("admin:documents_documenttemplate_changelist")).content.decode()
+    assert "Document de test" in page
+    assert client.get(reverse("admin:documents_documenttemplate_change", args=[template.pk])).status_code == 200
+
+
+def test_the_template_in_use_can_be_downloaded(client, dgefp, test_document, media, tmp_path):
+    from django.core.files.base import ContentFile
+
+    url = reverse("admin:documents_documenttemplate_download", args=["en-vigueur", test_document, "docx"])
+    assert "DOCUMENT PAR DÉFAUT" in docx_text(client.get(url).content)
+    template = DocumentTemplate(kind=test_document)
+    template.docx_file.save("t.docx", ContentFile(make_docx(tmp_path / "t.docx", "VERSION DÉPOSÉE").read_bytes()))
+    assert "VERSION DÉPOSÉE" in docx_text(client.get(url).content)
+    html_url = reverse("admin:documents_documenttemplate_download", args=["en-vigueur", test_document, "html"])
+    assert b"{{ total.words }}" in client.get(html_url).content  # no HTML uploaded: the default

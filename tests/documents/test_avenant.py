@@ -1,7 +1,5 @@
 """The avenant of fiche 4: its context, the DOCX and the PDF opened again and read, the templates, who downloads."""
 
-import re
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -18,11 +16,11 @@ from pilotage.documents.rendering import (
 )
 from tests.documents.conftest import make_docx
 from tests.documents.factories import signed_amendment
+from tests.documents.text import NBSP, NNBSP, flat
 from tests.network import user_of
 
 pytestmark = pytest.mark.django_db
 
-NNBSP, NBSP = "\u202f", "\u00a0"
 
 #: what the avenant must print: each line, the total, the FIPJ, the advance and the balance, in figures and words
 EXPECTED_AMOUNTS = [
@@ -44,12 +42,6 @@ def as_printed(figures: str) -> str:
     """« 1 000,00 € » as the formatter writes it: narrow no-break spaces in the number, a no-break space before €."""
     number, _ = figures.rsplit(" ", 1)
     return number.replace(" ", NNBSP) + NBSP + "€"
-
-
-def flat(text: str) -> str:
-    """Extracted text with every space as one space, and words cut at a hyphen at the end of a line joined again."""
-    text = re.sub(r"-[ \t]*\n\s*", "-", text)
-    return " ".join(text.replace(NNBSP, " ").replace(NBSP, " ").split())
 
 
 @pytest.fixture
@@ -228,3 +220,45 @@ def test_unknown_format_and_anonymous(client, network, amendment13):
 
 def test_file_name(amendment13):
     assert avenant.file_name(amendment13, "pdf") == "avenant-2025-ML-ML13S00.pdf"
+
+
+def test_avenant_without_complements_nor_bank(client, network):
+    """Only the socle: no sentence on complementary subsidies; no IBAN: the bank details are « à compléter »; a GIP
+    is « le GIP »."""
+    from decimal import Decimal
+
+    from pilotage.funding.models import Amendment
+    from pilotage.funding.services import amendment_set_budget
+    from tests.factories import cpo_for
+
+    ml = network["ml13"]
+    ml.legal_form = "gip"
+    ml.save()
+    amendment = Amendment(convention=cpo_for(ml), number=1, year=2024)
+    dreets = user_of(Role.REGIONAL_STATE, network)
+    amendment_set_budget(amendment=amendment, amounts={"socle": (Decimal("1000000"), "")}, acting_user=dreets)
+    client.force_login(dreets)
+    for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
+        text = flat(read(client.get(reverse("documents:amendment", args=[amendment.pk, fmt])).content))
+        assert "1 000 000,00 € (un million d'euros)" in text
+        assert "500 000,00 € (cinq cent mille euros)" in text  # the advance, and the balance
+        assert "complémentaires" not in text
+        assert "IBAN : (à compléter)" in text
+        assert "désigné sous le terme « le GIP »" in text
+        assert "Groupement d'intérêt public (GIP)" in text
+        assert "engagement juridique Chorus n° …" in text
+
+
+def test_complements_only_name_the_lines_that_exist(network):
+    amendment = signed_amendment(network["ml13"], sign=False)
+    amendment.budget_lines.filter(kind="parrainage").delete()
+    text = flat(docx_text(render_avenant(amendment)))
+    assert "Des subventions annuelles complémentaires" in text
+    assert "au titre des actions de parrainage ;" not in text and "quinze mille deux cents" not in text
+    assert "22 000,51 € (vingt-deux mille euros et cinquante et un centimes) au titre du FIPJ" in text
+
+
+def render_avenant(amendment) -> bytes:
+    from pilotage.documents.rendering import render_docx
+
+    return render_docx(avenant.KIND, avenant.amendment_document_context(amendment))

@@ -10,14 +10,10 @@ from pilotage.documents import rendering
 from pilotage.documents.models import DocumentTemplate
 from pilotage.documents.rendering import docx_text, pdf_text, render_docx, render_pdf
 from tests.documents.conftest import make_docx, sample_context
+from tests.documents.text import flat
 
 FIGURES = "1\u202f234\u202f567,89\u00a0€"
 WORDS = "un million deux cent trente-quatre mille cinq cent soixante-sept euros et quatre-vingt-neuf centimes"
-
-
-def flat(text: str) -> str:
-    """Text as extracted, with every kind of space as one ordinary space."""
-    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
 
 
 def test_money_gives_figures_and_words():
