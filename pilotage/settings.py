@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "pilotage.accounts",
     "pilotage.funding",
     "pilotage.indicators",
+    "pilotage.dialogue",
+    "pilotage.documents",
+    "pilotage.surveys",
     "pilotage.api",
     "pilotage.animation",
 ]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from pilotage.accounts.models import ORGANISATION_FIELDS, Role
 from pilotage.core.validators import compact_identifier
+from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingCategory, FundingLine
 from pilotage.reference.models import (
     Department,
@@ -359,3 +360,20 @@ class ConventionSerializer(serializers.ModelSerializer):
 
     def get_code_ml(self, convention) -> str | None:
         return convention.mission_locale.code if convention.mission_locale_id else None
+
+
+class ManagementDialogueSerializer(serializers.ModelSerializer):
+    """Un dossier de dialogue de gestion : l'année examinée, la Mission Locale, l'état, la subvention proposée."""
+
+    annee = serializers.IntegerField(source="campaign.year", read_only=True)
+    region = serializers.CharField(source="campaign.region_id", read_only=True)
+    code_ml = serializers.CharField(source="mission_locale.code", read_only=True)
+    etat = serializers.ChoiceField(source="status", choices=DialogueStatus.choices, read_only=True)
+    subvention_proposee = serializers.DecimalField(
+        source="proposed_subsidy", max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    conclu_le = serializers.DateField(source="concluded_on", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ManagementDialogue
+        fields = ["id", "annee", "region", "code_ml", "etat", "subvention_proposee", "conclu_le"]

@@ -24,6 +24,7 @@ router.register("services-etat", views.StateServiceViewSet, basename="stateservi
 router.register("financeurs", views.FunderViewSet, basename="funder")
 router.register("lignes-financement", views.FundingLineViewSet, basename="fundingline")
 router.register("conventions", views.ConventionViewSet, basename="convention")
+router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
 
 
 urlpatterns = [

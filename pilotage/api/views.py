@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from pilotage.api import schema, serializers
 from pilotage.api.services import api_token_revoke, api_token_rotate, mission_locale_api_update
+from pilotage.dialogue.models import ManagementDialogue
 from pilotage.funding.models import Convention, FundingCategory, FundingLine
 from pilotage.reference.models import (
     Department,
@@ -341,6 +342,29 @@ class ConventionViewSet(ReferenceViewSet):
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("mission_locale").prefetch_related("co_funders")
+        if code := params.get("code_ml", "").strip():
+            queryset = queryset.filter(mission_locale__code=code)
+        return queryset
+
+
+@_read_schema(
+    serializer=serializers.ManagementDialogueSerializer,
+    tag="Dialogue de gestion",
+    plural="Dossiers de dialogue de gestion",
+    singular="Un dossier de dialogue de gestion",
+    parameters=[_param("annee", "Année examinée."), _param("code_ml", "Code structure de la Mission Locale.")],
+)
+class ManagementDialogueViewSet(ReferenceViewSet):
+    model = ManagementDialogue
+    queryset = ManagementDialogue.objects.none()
+    serializer_class = serializers.ManagementDialogueSerializer
+
+    def filter_by_params(self, queryset, params):
+        queryset = queryset.select_related("campaign", "mission_locale")
+        if year := params.get("annee", "").strip():
+            if not year.isdigit():
+                raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
+            queryset = queryset.filter(campaign__year=int(year))
         if code := params.get("code_ml", "").strip():
             queryset = queryset.filter(mission_locale__code=code)
         return queryset

@@ -285,7 +285,7 @@ def convention_edit(request, pk=None):
     title = f"Modifier : {convention}" if convention else "Nouvelle convention"
     return render(
         request,
-        "funding/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": title,

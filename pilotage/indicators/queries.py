@@ -31,3 +31,25 @@ def available_years() -> list[int]:
     from pilotage.indicators.models import IndicatorDataset
 
     return sorted(set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True)
+
+
+def masked_values(user, level: str, code: str, values: dict, breakdown: str = "total") -> dict[str, object]:
+    """One entity's values {indicator: value} for one breakdown, as `user` may read them: small counts
+    masked (masking.py) unless the user sees this entity unmasked (perms.sees_unmasked)."""
+    from django.conf import settings
+
+    from pilotage.indicators.catalogue import INDICATORS
+    from pilotage.indicators.masking import mask_small_counts
+    from pilotage.indicators.perms import sees_unmasked
+
+    flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
+    if breakdown != "total":  # context, resources and some ratios exist for the whole population only
+        flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
+    if sees_unmasked(user, level, code):
+        return flat
+    counts = {key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0.")}
+    return mask_small_counts(flat, counts=counts, threshold=settings.INDICATORS_MASKING_THRESHOLD)
+
+
+def visible_values(user, year: int, level: str, code: str, breakdown: str = "total") -> dict[str, object]:
+    return masked_values(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)

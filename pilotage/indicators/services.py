@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
+from pilotage.indicators.aggregation import recompute_upper_levels
 from pilotage.indicators.catalogue import INDICATORS, LEVELS
 from pilotage.indicators.models import IndicatorDataset, IndicatorValue
 from pilotage.reference.models import Department, MissionLocale, Region
@@ -27,7 +28,9 @@ def _known_codes() -> dict[str, set[str]]:
 
 def indicator_results_load(*, path_or_file, filename: str, year: int, acting_user=None, wet_run: bool = False):
     """Check every row, then (wet run) make a new version of year `year`: the entities (level, code) of the
-    file take the file's values, the others keep the current ones. Nothing changes → no new version."""
+    file take the file's values, the others keep the current ones, and the departments, regions and nation
+    of the file's Missions Locales are recomputed from their Missions Locales where the file does not give
+    them whole (`aggregation.py`). Nothing changes → no new version."""
     report = ImportReport(filename=filename, wet_run=wet_run)
     rows = read_rows(read_file_bytes(path_or_file), filename, COLUMNS, report)
     if not report.ok:
@@ -78,6 +81,9 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
     entities = {(level, code) for level, code, _, _ in values}
     merged = {key: value for key, value in previous.items() if key[:2] not in entities}
     merged.update(values)
+    region_of = dict(Department.objects.values_list("code", "region_id"))
+    ml_department = dict(MissionLocale.objects.values_list("code", "department_id"))
+    merged = recompute_upper_levels(values, merged, ml_department=ml_department, region_of=region_of)
     changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
     report.updated = len(changed & {k[:2] for k in previous})
     report.created = len(changed) - report.updated

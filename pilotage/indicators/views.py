@@ -4,7 +4,6 @@ Locales; small counts masked for those who must not see them (indicators/perms.p
 import json
 import statistics
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -12,18 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pilotage.core.exports import tabular_response
-from pilotage.core.forms import DsfrForm
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
-from pilotage.indicators.masking import MASKED, mask_small_counts
+from pilotage.indicators.forms import TargetsForm
+from pilotage.indicators.masking import MASKED
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.queries import available_years, current_values
+from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
 from pilotage.reference.models import Department, MissionLocale, Region
 
 BREAKDOWN_LABELS = {"total": "Ensemble", "femmes": "Femmes", "bas_niveau": "Bas niveau", "qpv": "QPV", "zrr": "ZRR"}
-COUNTS = {key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith(("0.",))}
 
 
 def _entity(level, code):
@@ -40,15 +39,6 @@ def _entity(level, code):
     if level == "national" and code == "FR":
         return ("France", None, None, None)
     return None
-
-
-def _masked(user, level, code, values: dict, breakdown: str) -> dict[str, object]:
-    flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
-    if breakdown != "total":  # context, resources and some ratios exist for the whole population only
-        flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
-    if sees_unmasked(user, level, code):
-        return flat
-    return mask_small_counts(flat, counts=COUNTS, threshold=settings.INDICATORS_MASKING_THRESHOLD)
 
 
 def _children(level, code):
@@ -237,17 +227,6 @@ def matrix(request):
                         ("Matrice efficience × performance", None)],
     }  # fmt: skip
     return render(request, "indicators/matrix.html", context)
-
-
-class TargetsForm(DsfrForm):
-    def __init__(self, *args, current: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        for ratio in RATIOS:
-            self.fields[ratio] = forms.DecimalField(
-                label=f"{ratio} — {INDICATORS[ratio].label}", required=False, max_digits=12, decimal_places=4,
-                localize=True, initial=current.get(ratio),
-                help_text="Fraction (0,45 pour 45 %), sauf R2, R7 et R13 qui peuvent dépasser 1.",
-            )  # fmt: skip
 
 
 def targets_edit(request, code):

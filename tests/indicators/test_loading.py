@@ -24,11 +24,15 @@ def test_a_computed_file_is_loaded_as_a_version(mls):
     user = UserFactory()
     report = load("\n".join([HEADER, "ml,ML1,2024,1,total,120", "ml,ML1,2024,R5,femmes,0.4321", "ml,ML1,2024,9,total,",
                              "national,FR,2024,1,total,500"]), user=user)  # fmt: skip
-    assert report.saved and report.created == 2
+    # ML1's department and region, absent from the file, are recomputed from it; the nation is kept as sent
+    assert report.saved and report.created == 4
     dataset = IndicatorDataset.objects.get()
-    assert dataset.is_current and dataset.loaded_by == user and dataset.values.count() == 4
-    assert str(IndicatorValue.objects.get(indicator="R5").value) == "0.4321000000"
-    assert IndicatorValue.objects.get(indicator="9").value is None
+    assert dataset.is_current and dataset.loaded_by == user
+    assert dataset.values.filter(level="ml").count() == 3
+    assert dataset.values.get(level="departement", code="13", indicator="1", breakdown="total").value == 120
+    assert dataset.values.get(level="national", indicator="1").value == 500
+    assert str(IndicatorValue.objects.get(level="ml", indicator="R5").value) == "0.4321000000"
+    assert IndicatorValue.objects.get(level="ml", indicator="9").value is None
 
 
 def test_reloading_the_same_file_makes_no_new_version(mls):
@@ -43,9 +47,10 @@ def test_aggregates_of_one_mission_locale_keep_the_others_and_the_history(mls):
     load("\n".join([HEADER, "ml,ML2,2024,1,total,85"]))
     assert IndicatorDataset.objects.count() == 2
     current = IndicatorDataset.objects.get(is_current=True)
-    assert {(v.code, int(v.value)) for v in current.values.all()} == {("ML1", 120), ("ML2", 85)}
+    assert {(v.code, int(v.value)) for v in current.values.filter(level="ml")} == {("ML1", 120), ("ML2", 85)}
     old = IndicatorDataset.objects.get(is_current=False)
-    assert {(v.code, int(v.value)) for v in old.values.all()} == {("ML1", 120), ("ML2", 80)}
+    assert {(v.code, int(v.value)) for v in old.values.filter(level="ml")} == {("ML1", 120), ("ML2", 80)}
+    assert current.values.get(level="national", indicator="1", breakdown="total").value == 205
 
 
 def test_bad_rows_refuse_the_whole_file(mls):

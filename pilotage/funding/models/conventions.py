@@ -216,6 +216,12 @@ class AmendmentStatus(models.TextChoices):
     SIGNED = "signed", "Signé"
 
 
+class AmendmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The avenants of the conventions the user sees."""
+        return self.filter(convention__in=Convention.objects.visible_to(user).values("pk"))
+
+
 chorus_validator = RegexValidator(r"^\d{10}$", "Un numéro d'engagement juridique Chorus a 10 chiffres.")
 
 
@@ -243,6 +249,7 @@ class Amendment(models.Model):
         help_text="Obligatoire quand l'ajustement cumulé sort de ±10 % de la subvention prévue.",
     )
 
+    objects = AmendmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from pilotage.demo.demo import accounts_table, demo_load
+from pilotage.demo.dialogue import demo_dialogue_load
 from pilotage.demo.funding import demo_funding_load
 from pilotage.demo.indicators import demo_indicators_load
+from pilotage.demo.surveys import demo_surveys_load
 
 
 class Command(BaseCommand):
@@ -22,6 +24,8 @@ class Command(BaseCommand):
                 summary = demo_load(stdout=self.stdout)
                 funding = demo_funding_load()
                 indicators = demo_indicators_load()
+                dialogues = demo_dialogue_load()
+                surveys = demo_surveys_load()
         except ValidationError as exc:
             raise CommandError(
                 f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
@@ -29,6 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Financements de démonstration : {funding.summary}")
         for report in indicators:
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
+        self.stdout.write(f"Dialogue de gestion de démonstration : {dialogues} dossier(s) créé(s)")
+        self.stdout.write(f"Enquêtes de démonstration : lien de réponse de Marseille (sans compte) {surveys.link}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
         for line in accounts_table(summary.accounts, summary.password):

@@ -1,0 +1,159 @@
+"""What a dialogue file shows beside each step: the Mission Locale's indicators (Y, Y-1, region, nation), its
+targets, its funding and the ±10 % room of its CPO; and the follow-up of a campaign. Reads only."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from pilotage.dialogue.guide import STEPS
+from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
+from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.engine.compute import RATIOS
+from pilotage.indicators.masking import MASKED
+from pilotage.indicators.queries import current_values, visible_values
+
+
+def step_indicators(user, dialogue: ManagementDialogue, step) -> list[dict]:
+    """One row per indicator of the step: label, value Y, Y-1, change, region Y, nation Y."""
+    ml = dialogue.mission_locale
+    year = dialogue.campaign.year
+    now = visible_values(user, year, "ml", ml.code)
+    before = visible_values(user, year - 1, "ml", ml.code)
+    region = visible_values(user, year, "region", dialogue.campaign.region_id)
+    nation = visible_values(user, year, "national", "FR")
+    rows = []
+    for key in step.indicators:
+        value, previous = now.get(key), before.get(key)
+        change = value - previous if value not in (None, MASKED) and previous not in (None, MASKED) else None
+        spec = INDICATORS[key]
+        rows.append({"id": key, "label": spec.label, "ratio": spec.is_ratio, "value": value, "previous": previous,
+                     "change": change, "region": region.get(key), "national": nation.get(key)})  # fmt: skip
+    return rows
+
+
+def targets(dialogue: ManagementDialogue) -> list[dict]:
+    """Each ratio: the target negotiated for the year to come, last year's target and the value achieved in Y."""
+    from pilotage.indicators.models import Target
+
+    ml = dialogue.mission_locale
+    year = dialogue.campaign.year
+    set_targets = defaultdict(dict)
+    for target_year, ratio, value in Target.objects.filter(mission_locale=ml, year__in=[year, year + 1]).values_list(
+        "year", "ratio", "value"
+    ):
+        set_targets[target_year][ratio] = value
+    achieved = current_values(year, "ml", [ml.code], indicators=list(RATIOS), breakdowns=["total"]).get(ml.code, {})
+    rows = []
+    for ratio in RATIOS:
+        value = achieved.get((ratio, "total"))
+        previous_target = set_targets[year].get(ratio)
+        rows.append({
+            "id": ratio, "label": INDICATORS[ratio].label, "achieved": value, "previous_target": previous_target,
+            "gap": value - previous_target if value is not None and previous_target is not None else None,
+            "target": set_targets[year + 1].get(ratio),
+        })  # fmt: skip
+    return rows
+
+
+def funding(dialogue: ManagementDialogue) -> dict:
+    """The conclusive step's funding: each funder type's contribution in Y-1 and Y, the CPO covering the year to
+    come, its ±10 % room, and what the proposal would do to it."""
+    from pilotage.funding.models import Convention, FundingLine
+    from pilotage.reference.models import FunderType
+
+    ml = dialogue.mission_locale
+    year = dialogue.campaign.year
+    sums = defaultdict(dict)
+    for funder_type, line_year, total in (
+        FundingLine.objects.filter(mission_locale=ml, year__in=[year - 1, year])
+        .values_list("funder_type", "year").annotate(total=Sum("amount")).order_by()
+    ):  # fmt: skip
+        sums[funder_type][line_year] = total
+    contributions = []
+    totals = {year - 1: Decimal(0), year: Decimal(0)}
+    for funder_type, label in FunderType.choices:
+        if funder_type not in sums:
+            continue
+        row = {"type": funder_type, "label": label, "previous": sums[funder_type].get(year - 1),
+               "current": sums[funder_type].get(year)}  # fmt: skip
+        for y in totals:
+            totals[y] += sums[funder_type].get(y) or 0
+        contributions.append(row)
+    for row in contributions:
+        row["share"] = (row["current"] or 0) / totals[year] * 100 if totals[year] else None
+    cpo = (
+        Convention.objects.filter(mission_locale=ml, kind="cpo", start_date__year__lte=year + 1,
+                                  end_date__year__gte=year + 1).prefetch_related("amendments__budget_lines").first()
+    )  # fmt: skip
+    guardrail = simulated = None
+    if cpo is not None:
+        guardrail = cpo.guardrail()
+        if dialogue.proposed_subsidy is not None:
+            simulated = cpo.guardrail({year + 1: dialogue.proposed_subsidy})
+    return {"contributions": contributions, "total_previous": totals[year - 1], "total_current": totals[year],
+            "cpo": cpo, "guardrail": guardrail, "simulated": simulated,
+            "state_current": sums.get(FunderType.ETAT, {}).get(year)}  # fmt: skip
+
+
+def steps_progress(dialogue: ManagementDialogue) -> list[dict]:
+    answered = set(dialogue.answers.exclude(text="").values_list("theme", flat=True))
+    return [
+        {"step": step, "answered": sum(1 for t in step.themes if t.key in answered), "themes": len(step.themes)}
+        for step in STEPS
+    ]
+
+
+def campaign_followup(dialogues) -> dict:
+    """Counts by state, late files and targets negotiated for a set of files (a campaign, a region, France)."""
+    from django.utils import timezone
+
+    from pilotage.indicators.models import Target
+
+    today = timezone.localdate()
+    dialogues = list(dialogues.select_related("campaign__region", "mission_locale"))
+    by_status = {status: 0 for status, _ in DialogueStatus.choices}
+    late = []
+    for dialogue in dialogues:
+        by_status[dialogue.status] += 1
+        campaign = dialogue.campaign
+        if dialogue.status == DialogueStatus.PREPARATION and campaign.preparation_due < today:
+            late.append((dialogue, "préparation attendue le " + campaign.preparation_due.strftime("%d/%m/%Y")))
+        elif dialogue.is_open and campaign.conclusion_due < today:
+            late.append((dialogue, "conclusion attendue le " + campaign.conclusion_due.strftime("%d/%m/%Y")))
+    with_targets = set(
+        Target.objects.filter(
+            mission_locale__in=[d.mission_locale_id for d in dialogues],
+            year__in={d.campaign.target_year for d in dialogues},
+        ).values_list("mission_locale_id", "year")
+    )
+    negotiated = sum(1 for d in dialogues if (d.mission_locale_id, d.campaign.target_year) in with_targets)
+    return {"total": len(dialogues), "by_status": [(s, label, by_status[s]) for s, label in DialogueStatus.choices],
+            "late": late, "negotiated": negotiated}  # fmt: skip
+
+
+def targets_versus_achieved(dialogues) -> list[dict]:
+    """For each ratio, over the files: how many Missions Locales had a target for the examined year Y, and how
+    many reached it (value Y ≥ target; for R11, the share of exits without solution, value ≤ target)."""
+    from pilotage.indicators.models import Target
+
+    dialogues = list(dialogues.select_related("campaign", "mission_locale"))
+    by_year = defaultdict(list)
+    for d in dialogues:
+        by_year[d.campaign.year].append(d.mission_locale)
+    result = {ratio: {"id": ratio, "label": INDICATORS[ratio].label, "with_target": 0, "reached": 0, "known": 0}
+              for ratio in RATIOS}  # fmt: skip
+    for year, mls in by_year.items():
+        codes = {ml.pk: ml.code for ml in mls}
+        values = current_values(year, "ml", list(codes.values()), indicators=list(RATIOS), breakdowns=["total"])
+        for ml_id, ratio, target in Target.objects.filter(mission_locale_id__in=codes, year=year).values_list(
+            "mission_locale_id", "ratio", "value"
+        ):
+            row = result[ratio]
+            row["with_target"] += 1
+            achieved = values.get(codes[ml_id], {}).get((ratio, "total"))
+            if achieved is None:
+                continue
+            row["known"] += 1
+            row["reached"] += achieved <= target if ratio == "R11" else achieved >= target
+    return list(result.values())

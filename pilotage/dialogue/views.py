@@ -1,0 +1,320 @@
+"""Management dialogue pages. Every query starts from `visible_to(request.user)`; writes go through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from pilotage.core.audit import history_entries
+from pilotage.core.exports import tabular_response
+from pilotage.dialogue import context as read
+from pilotage.dialogue import forms, perms, services
+from pilotage.dialogue.guide import STEP_BY_KEY, STEPS, SYNTHESIS_THEMES
+from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign, ManagementDialogue
+from pilotage.dialogue.workflow import available_transitions
+from pilotage.indicators.forms import TargetsForm
+from pilotage.indicators.models import Target
+from pilotage.indicators.services import targets_set
+
+HOME = ("Dialogue de gestion", "dialogue:home")
+
+
+def _crumbs(*items):
+    return [(HOME[0], reverse(HOME[1])), *items]
+
+
+def _dialogue(request, pk) -> ManagementDialogue:
+    return get_object_or_404(
+        ManagementDialogue.objects.visible_to(request.user).select_related("campaign__region", "mission_locale"),
+        pk=pk,
+    )
+
+
+def _error_message(request, exc):
+    text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+    messages.error(request, text)
+
+
+def _dialogue_crumbs(dialogue, *items):
+    campaign = dialogue.campaign
+    return _crumbs(
+        (str(campaign), reverse("dialogue:campaign", args=[campaign.pk])),
+        (dialogue.mission_locale.display_name, reverse("dialogue:dialogue", args=[dialogue.pk]) if items else None),
+        *items,
+    )
+
+
+def home(request):
+    user = request.user
+    campaigns = DialogueCampaign.objects.visible_to(user).select_related("region")
+    if not campaigns.exists() and not perms.opens_campaign(user) and not ManagementDialogue.objects.visible_to(user):
+        raise Http404("Page introuvable.")
+    dialogues = ManagementDialogue.objects.visible_to(user)
+    rows = []
+    for campaign in campaigns:
+        followup = read.campaign_followup(dialogues.filter(campaign=campaign))
+        rows.append({"campaign": campaign, **followup})
+    own = None
+    if user.mission_locale_id:
+        own = dialogues.select_related("campaign__region").order_by("-campaign__year")
+    return render(request, "dialogue/home.html", {
+        "rows": rows, "can_open": perms.opens_campaign(user), "own": own, "breadcrumbs": _crumbs(),
+    })  # fmt: skip
+
+
+def campaign_open(request):
+    user = request.user
+    if not perms.opens_campaign(user):
+        raise Http404("Page introuvable.")
+    regions = forms.region_choices(user)
+    form = forms.CampaignForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_open(
+                region=data["region"], year=data["year"], acting_user=user,
+                **{k: data.get(k) for k in ("opens_on", "preparation_due", "conclusion_due",
+                                            "activity_report_closing", "finance_report_closing")},
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            _error_message(request, exc)
+        else:
+            messages.success(request, f"Campagne ouverte : {campaign.dialogues.count()} dossiers créés.")
+            return redirect("dialogue:campaign", campaign.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": "Ouvrir une campagne de dialogue de gestion",
+        "breadcrumbs": _crumbs(("Ouvrir une campagne", None)),
+    })  # fmt: skip
+
+
+def _campaign_rows(request, campaign):
+    return (
+        ManagementDialogue.objects.visible_to(request.user).filter(campaign=campaign)
+        .select_related("mission_locale__department", "campaign").order_by("mission_locale__name")
+    )  # fmt: skip
+
+
+def campaign_detail(request, pk):
+    campaign = get_object_or_404(DialogueCampaign.objects.visible_to(request.user).select_related("region"), pk=pk)
+    dialogues = _campaign_rows(request, campaign)
+    late_ids = set(dialogues.late().values_list("pk", flat=True))
+    with_targets = set(
+        Target.objects.filter(year=campaign.target_year, mission_locale__in=dialogues.values("mission_locale"))
+        .values_list("mission_locale_id", flat=True).distinct()
+    )  # fmt: skip
+    return render(request, "dialogue/campaign.html", {
+        "campaign": campaign, "dialogues": dialogues, "late_ids": late_ids, "with_targets": with_targets,
+        "followup": read.campaign_followup(dialogues), "results": read.targets_versus_achieved(dialogues),
+        "breadcrumbs": _crumbs((str(campaign), None)),
+    })  # fmt: skip
+
+
+def campaign_export(request, pk, fmt):
+    campaign = get_object_or_404(DialogueCampaign.objects.visible_to(request.user), pk=pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu.")
+    dialogues = _campaign_rows(request, campaign)
+    late_ids = set(dialogues.late().values_list("pk", flat=True))
+    rows = [
+        [d.mission_locale.code, d.mission_locale.display_name, d.mission_locale.department.code,
+         d.get_status_display(), "oui" if d.pk in late_ids else "non", d.proposed_subsidy,
+         d.concluded_on.isoformat() if d.concluded_on else ""]
+        for d in dialogues
+    ]  # fmt: skip
+    header = ["code_ml", "mission_locale", "departement", "etat", "en_retard", "subvention_proposee", "conclu_le"]
+    return tabular_response(rows=rows, header=header, filename=f"dialogue-{campaign.year}-{campaign.region_id}",
+                            fmt=fmt)  # fmt: skip
+
+
+def dialogue_detail(request, pk):
+    dialogue = _dialogue(request, pk)
+    user = request.user
+    return render(request, "dialogue/dialogue.html", {
+        "dialogue": dialogue, "steps": read.steps_progress(dialogue),
+        "transitions": available_transitions(user, dialogue), "transition_log": dialogue.transitions.all(),
+        "synthesis": dialogue.synthesis.order_by("pk"), "actions": dialogue.actions.all(),
+        "targets": read.targets(dialogue), "history_entries": history_entries(dialogue),
+        "can_synthesis": perms.writes_synthesis(user, dialogue),
+        "can_follow": perms.follows_action_plan(user, dialogue),
+        "amendment": services.amendment_for(dialogue),
+        "breadcrumbs": _dialogue_crumbs(dialogue),
+    })  # fmt: skip
+
+
+def dialogue_step(request, pk, step):
+    dialogue = _dialogue(request, pk)
+    step = STEP_BY_KEY.get(step)
+    if step is None:
+        raise Http404("Étape inconnue.")
+    user = request.user
+    can_write = perms.writes_answers(user, dialogue)
+    answers = dict(dialogue.answers.values_list("theme", "text"))
+    subsidy_form = None
+    if step.shows_funding and perms.proposes_subsidy(user, dialogue):
+        subsidy_form = forms.SubsidyForm(initial={"amount": dialogue.proposed_subsidy,
+                                                  "justification": dialogue.subsidy_justification})  # fmt: skip
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied("Ce dossier n'est pas modifiable.")
+        try:
+            if "comment" in request.POST:
+                comment_form = forms.CommentForm(request.POST)
+                if comment_form.is_valid():
+                    services.comment_add(dialogue=dialogue, step=step.key, text=comment_form.cleaned_data["text"],
+                                         acting_user=user)  # fmt: skip
+                    messages.success(request, "Commentaire ajouté.")
+            elif "subsidy" in request.POST:
+                subsidy_form = forms.SubsidyForm(request.POST)
+                if subsidy_form.is_valid():
+                    services.subsidy_propose(dialogue=dialogue, amount=subsidy_form.cleaned_data["amount"],
+                                             justification=subsidy_form.cleaned_data["justification"],
+                                             acting_user=user)  # fmt: skip
+                    messages.success(request, "Proposition de subvention enregistrée.")
+                else:
+                    raise ValidationError("Montant proposé invalide.")
+            else:
+                texts = {t.key: request.POST.get(t.key, "") for t in step.themes if t.key in request.POST}
+                changed = services.answers_save(dialogue=dialogue, answers=texts, acting_user=user)
+                messages.success(request, f"Étape enregistrée ({changed} thème(s) modifié(s)).")
+        except (ValidationError, PermissionDenied) as exc:
+            _error_message(request, exc)
+        return redirect("dialogue:step", dialogue.pk, step.key)
+    themes = [{"theme": t, "text": answers.get(t.key, "")} for t in step.themes]
+    index = STEPS.index(step)
+    return render(request, "dialogue/step.html", {
+        "dialogue": dialogue, "step": step, "themes": themes, "can_write": can_write,
+        "indicators": read.step_indicators(user, dialogue, step),
+        "funding": read.funding(dialogue) if step.shows_funding else None, "subsidy_form": subsidy_form,
+        "comments": dialogue.comments.filter(step=step.key).select_related("author"),
+        "comment_form": forms.CommentForm() if can_write else None,
+        "previous_step": STEPS[index - 1] if index else None,
+        "next_step": STEPS[index + 1] if index + 1 < len(STEPS) else None,
+        "breadcrumbs": _dialogue_crumbs(dialogue, (f"Étape {step.number}", None)),
+    })  # fmt: skip
+
+
+def synthesis_edit(request, pk):
+    dialogue = _dialogue(request, pk)
+    user = request.user
+    if not perms.writes_synthesis(user, dialogue):
+        raise PermissionDenied("Le tableau de synthèse n'est pas modifiable par vous.")
+    rows = {row.theme: row for row in dialogue.synthesis.all()}
+    can_targets = perms.proposes_subsidy(user, dialogue)
+    year = dialogue.campaign.target_year
+    current = dict(
+        Target.objects.filter(mission_locale=dialogue.mission_locale, year=year).values_list("ratio", "value")
+    )
+    targets_form = TargetsForm(request.POST or None, current=current, prefix="objectifs") if can_targets else None
+    if request.method == "POST":
+        data = {
+            theme: {k: request.POST.get(f"{theme}-{k}", "") for k in ("strengths", "areas_for_progress",
+                                                                       "priority_actions")}
+            for theme, _ in SYNTHESIS_THEMES
+        }  # fmt: skip
+        if targets_form is not None and not targets_form.is_valid():
+            messages.error(request, "Objectifs invalides : corrigez les valeurs signalées.")
+        else:
+            try:
+                changed = services.synthesis_save(dialogue=dialogue, rows=data, acting_user=user)
+                if targets_form is not None:
+                    changed += targets_set(mission_locale=dialogue.mission_locale, year=year,
+                                           values=dict(targets_form.cleaned_data), acting_user=user)  # fmt: skip
+            except (ValidationError, PermissionDenied) as exc:
+                _error_message(request, exc)
+            else:
+                messages.success(request, f"Synthèse et objectifs enregistrés ({changed} modification(s)).")
+                return redirect("dialogue:dialogue", dialogue.pk)
+    table = [{"theme": theme, "label": label, "row": rows.get(theme)} for theme, label in SYNTHESIS_THEMES]
+    return render(request, "dialogue/synthesis.html", {
+        "dialogue": dialogue, "table": table, "targets_form": targets_form, "year": year,
+        "breadcrumbs": _dialogue_crumbs(dialogue, ("Synthèse et objectifs", None)),
+    })  # fmt: skip
+
+
+def action_edit(request, pk, action_pk=None):
+    dialogue = _dialogue(request, pk)
+    user = request.user
+    action = get_object_or_404(dialogue.actions, pk=action_pk) if action_pk else None
+    allowed = perms.writes_synthesis(user, dialogue) or (action and perms.follows_action_plan(user, dialogue))
+    if not allowed:
+        raise PermissionDenied("Le plan d'action n'est pas modifiable par vous.")
+    form = forms.ActionForm(request.POST or None, instance=action or ActionPlanItem(dialogue=dialogue),
+                            follow_up_only=not dialogue.is_open)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data}
+        if action is None:
+            fields = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            services.action_save(dialogue=dialogue, action=action, acting_user=user, **fields)
+        except (ValidationError, PermissionDenied) as exc:
+            _error_message(request, exc)
+        else:
+            messages.success(request, "Action enregistrée.")
+            return redirect(reverse("dialogue:dialogue", args=[dialogue.pk]) + "#plan-action")
+    title = "Modifier l'action" if action else "Nouvelle action du plan d'action"
+    return render(request, "core/form_page.html", {
+        "form": form, "title": title, "breadcrumbs": _dialogue_crumbs(dialogue, (title, None)),
+    })  # fmt: skip
+
+
+def dialogue_transition(request, pk):
+    dialogue = _dialogue(request, pk)
+    if request.method != "POST":
+        return redirect("dialogue:dialogue", dialogue.pk)
+    form = forms.TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            dialogue = services.dialogue_transition(
+                dialogue=dialogue,
+                name=form.cleaned_data["name"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _error_message(request, exc)
+        else:
+            messages.success(request, f"Le dossier est maintenant « {dialogue.get_status_display()} ».")
+    return redirect("dialogue:dialogue", dialogue.pk)
+
+
+def followup(request):
+    """National (DGEFP) or regional (DREETS) follow-up: where each campaign stands, late files, targets."""
+    user = request.user
+    campaigns = DialogueCampaign.objects.visible_to(user).select_related("region")
+    if not perms.opens_campaign(user):
+        raise Http404("Page introuvable.")
+    try:
+        year = int(request.GET.get("annee") or 0) or None
+    except ValueError as exc:
+        raise Http404("Année invalide.") from exc
+    years = sorted(set(campaigns.values_list("year", flat=True)), reverse=True)
+    year = year or (years[0] if years else None)
+    dialogues = ManagementDialogue.objects.visible_to(user).filter(campaign__year=year)
+    rows = [
+        {"campaign": c, **read.campaign_followup(dialogues.filter(campaign=c))} for c in campaigns.filter(year=year)
+    ]
+    return render(request, "dialogue/followup.html", {
+        "rows": rows, "year": year, "years": years, "overall": read.campaign_followup(dialogues),
+        "results": read.targets_versus_achieved(dialogues), "breadcrumbs": _crumbs(("Suivi des campagnes", None)),
+    })  # fmt: skip
+
+
+def synthesis_document(request, pk, fmt):
+    """The synthesis as DOCX (editable) or PDF, generated from the file's data."""
+    from pilotage.dialogue.documents import KIND, synthesis_context
+    from pilotage.documents.rendering import render_docx, render_pdf
+
+    dialogue = _dialogue(request, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404("Format inconnu.")
+    context = synthesis_context(dialogue, request.user)
+    if fmt == "docx":
+        data = render_docx(KIND, context)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        data, content_type = render_pdf(KIND, context), "application/pdf"
+    response = HttpResponse(data, content_type=content_type)
+    filename = f"synthese-dialogue-{dialogue.campaign.year}-ML-{dialogue.mission_locale.code}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "pilotage.documents"
+    label = "documents"
+    verbose_name = "Documents officiels"
+
+    def ready(self):
+        from pilotage.documents import avenant
+
+        avenant.register()

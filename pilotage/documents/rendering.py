@@ -1,0 +1,293 @@
+"""Official documents generated from the data: a DOCX (editable, docxtpl) and a PDF (WeasyPrint) per kind.
+
+Each app registers its documents at startup (`register_document` in its `AppConfig.ready`). A document has
+two templates: a DOCX with docxtpl (Jinja2) tags and a Django HTML template for the PDF. The defaults live in
+the code; an administrator may upload replacements (`DocumentTemplate`), which are used instead.
+
+docxtpl uses Jinja2, not Django: the context must hold preformatted strings (`money()` gives an amount in
+figures and in words), although the Jinja filters `euros`, `in_words` and `number_words` exist in both.
+"""
+
+import io
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.template import engines
+from django.template.loader import get_template
+
+from pilotage.core.templatetags.pilotage import euros
+from pilotage.documents.words import amount_in_words, number_in_words, to_amount
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    kind: str
+    label: str
+    docx_default: Path
+    html_default: str
+    #: builds a realistic context, used to check an uploaded template before it is accepted
+    sample_context: Callable[[], dict] | None = None
+
+
+_REGISTRY: dict[str, DocumentKind] = {}
+
+
+def register_document(
+    kind: str,
+    *,
+    label: str,
+    docx_default: Path,
+    html_default: str,
+    sample_context: Callable[[], dict] | None = None,
+) -> None:
+    """Declare a document. `html_default` is a Django template name; `sample_context` (optional, no database
+    access) lets an uploaded template be checked against every variable the document provides."""
+    docx_default = Path(docx_default)
+    if not docx_default.is_file():
+        raise ImproperlyConfigured(f"Document {kind}: default DOCX template {docx_default} is missing.")
+    _REGISTRY[kind] = DocumentKind(kind, label, docx_default, html_default, sample_context)
+
+
+def document_kind(kind: str) -> DocumentKind:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise LookupError(f"Unknown document kind {kind!r}") from None
+
+
+def registered_documents() -> list[DocumentKind]:
+    return sorted(_REGISTRY.values(), key=lambda d: d.label)
+
+
+# Formatting, shared by both engines
+
+
+def money(amount) -> dict:
+    """An amount as the templates show it: {"value": Decimal, "figures": "1 234,50 €", "words": "mille…"}."""
+    value = to_amount(amount if amount is not None else Decimal("0"))
+    return {"value": value, "figures": euros(value), "words": amount_in_words(value)}
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre"]  # fmt: skip
+
+
+def french_date(day) -> str:
+    """date(2025, 1, 1) → « 1er janvier 2025 »; date(2025, 3, 15) → « 15 mars 2025 »."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def in_words(value) -> str:
+    return amount_in_words(to_amount(value))
+
+
+def _jinja_env(strict: bool = False) -> jinja2.Environment:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    env.filters.update({"euros": euros, "in_words": in_words, "number_words": number_in_words})
+    return env
+
+
+# Templates: the administrator's if any, else the default
+
+
+def _uploaded(kind: str):
+    from pilotage.documents.models import DocumentTemplate
+
+    return DocumentTemplate.objects.filter(kind=kind).first()
+
+
+def docx_template_bytes(kind: str) -> bytes:
+    custom = _uploaded(kind)
+    if custom and custom.docx_file:
+        with custom.docx_file.open("rb") as handle:
+            return handle.read()
+    return document_kind(kind).docx_default.read_bytes()
+
+
+def html_template_source(kind: str) -> str:
+    custom = _uploaded(kind)
+    if custom and custom.html_file:
+        with custom.html_file.open("rb") as handle:
+            return handle.read().decode("utf-8")
+    return default_html_source(kind)
+
+
+def default_html_source(kind: str) -> str:
+    template = get_template(document_kind(kind).html_default)
+    return Path(template.origin.name).read_text(encoding="utf-8")
+
+
+# Rendering
+
+
+def _docx_from(template: bytes, context: dict, *, strict: bool = False) -> bytes:
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(io.BytesIO(template))
+    document.render(context, jinja_env=_jinja_env(strict), autoescape=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def render_docx(kind: str, context: dict) -> bytes:
+    """The DOCX of `kind` filled with `context` (preformatted strings; see `money`)."""
+    document_kind(kind)
+    return _docx_from(docx_template_bytes(kind), context)
+
+
+def _html_from(source: str, context: dict) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def render_html(kind: str, context: dict) -> str:
+    document_kind(kind)
+    return _html_from(html_template_source(kind), context)
+
+
+#: base URL of the HTML documents: `{% static %}` URLs ("/static/…") resolve to file:///static/…
+_BASE_URL = "file:///"
+
+
+def _static_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnly(URLFetcher):
+        """Serves local static files (fonts, stylesheets, images); refuses every other URL, so that a
+        document never reaches the network nor reads an arbitrary file."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file" or parts.netloc or not parts.path.startswith(prefix):
+                raise ValueError(f"Ressource refusée : {url}")
+            relative = unquote(parts.path[len(prefix) :])
+            if ".." in Path(relative).parts:
+                raise ValueError(f"Ressource refusée : {url}")
+            found = finders.find(relative)
+            if not found:
+                raise ValueError(f"Fichier statique introuvable : {relative}")
+            content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": content_type})
+
+    return StaticFilesOnly()
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+
+
+def render_pdf(kind: str, context: dict) -> bytes:
+    """The PDF of `kind`: its HTML template (the administrator's or the default) printed by WeasyPrint."""
+    return html_to_pdf(render_html(kind, context))
+
+
+# Reading documents back (tests, checks)
+
+
+def _docx_blocks(container):
+    """Paragraphs and tables in document order; a merged cell is read once."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if not isinstance(block, Table):
+            yield block.text
+            continue
+        for row in block.rows:
+            seen = set()
+            for cell in row.cells:
+                if id(cell._tc) in seen:
+                    continue
+                seen.add(id(cell._tc))
+                yield from _docx_blocks(cell)
+
+
+def docx_text(data: bytes) -> str:
+    """All the text of a DOCX: paragraphs, table cells (nested too), headers and footers, one block a line."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    blocks = list(_docx_blocks(document))
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            blocks.extend(_docx_blocks(part))
+    return "\n".join(blocks)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF (pypdf)."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+# Checking an administrator's template
+
+
+def check_docx_template(kind: str, data: bytes) -> None:
+    """Refuse (ValidationError, in French) a DOCX template that does not render with the sample context."""
+    import zipfile
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError("Ce fichier n'est pas un document Word (.docx).", code="not_docx")
+    spec = document_kind(kind)
+    sample = spec.sample_context() if spec.sample_context else {}
+    try:
+        _docx_from(data, sample, strict=spec.sample_context is not None)
+    except jinja2.UndefinedError as exc:
+        raise ValidationError(
+            "Le modèle utilise une variable inconnue (%(error)s). Partez du modèle par défaut pour voir les "
+            "variables disponibles.",
+            code="unknown_variable",
+            params={"error": (exc.message or "").rstrip(".")},
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ValidationError(
+            "Le modèle contient une balise mal formée (ligne %(line)s) : %(error)s.",
+            code="syntax",
+            params={"line": exc.lineno, "error": (exc.message or "").rstrip(".")},
+        ) from exc
+    except Exception as exc:  # a corrupt file, a tag docxtpl cannot place
+        raise ValidationError(
+            "Le modèle Word ne peut pas être rempli : %(error)s.", code="broken", params={"error": exc}
+        ) from exc
+
+
+def check_html_template(kind: str, data: bytes) -> None:
+    """Refuse an HTML template that is not UTF-8, not valid Django template syntax or fails to render."""
+    from django.template import TemplateSyntaxError
+
+    spec = document_kind(kind)
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("Le modèle HTML doit être encodé en UTF-8.", code="encoding") from exc
+    sample = spec.sample_context() if spec.sample_context else {}
+    try:
+        html = _html_from(source, sample)
+    except TemplateSyntaxError as exc:
+        raise ValidationError(
+            "Le modèle HTML contient une balise mal formée : %(error)s.", code="syntax", params={"error": exc}
+        ) from exc
+    except Exception as exc:
+        raise ValidationError(
+            "Le modèle HTML ne peut pas être rempli : %(error)s.", code="broken", params={"error": exc}
+        ) from exc
+    try:
+        html_to_pdf(html)
+    except Exception as exc:
+        raise ValidationError(
+            "Le PDF ne peut pas être produit depuis ce modèle : %(error)s.", code="pdf", params={"error": exc}
+        ) from exc

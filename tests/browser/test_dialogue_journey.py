@@ -1,0 +1,79 @@
+"""Real-browser journey of the management dialogue: the Mission Locale's director fills its step and transmits,
+the DREETS completes and concludes the file, then downloads the avenant of the year to come."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pilotage.accounts.models import Role
+from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
+from pilotage.dialogue.services import campaign_open
+from pilotage.documents.rendering import docx_text
+from pilotage.funding.models import Amendment
+from pilotage.funding.services import amendment_set_budget
+from tests.browser.test_journeys import login
+from tests.factories import MissionLocaleFactory, cpo_for, user_for_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live_server):
+    ml = MissionLocaleFactory(code="13201S00", name="13-ML MARSEILLE", usual_name="Mission Locale de Marseille",
+                              department_id="13")  # fmt: skip
+    director = user_for_role(Role.ML_DIRECTOR, mission_locale=ml)
+    dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
+    campaign = campaign_open(region=ml.department.region, year=2024, acting_user=dreets)
+    cpo = cpo_for(ml, start="2023-01-01", planned="1000000.00")
+    amendment = Amendment(convention=cpo, year=2025, number=3, iban="FR7630006000011234567890189")
+    amendment_set_budget(amendment=amendment, amounts={"socle": (Decimal("1020000.00"), "2102500003")},
+                         acting_user=dreets)  # fmt: skip
+    dialogue = ManagementDialogue.objects.get(campaign=campaign, mission_locale=ml)
+
+    # the director fills the context step and transmits the preparation
+    login(page, live_server, director.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Dialogue de gestion").click()
+    page.get_by_role("link", name="Dossier 2024 de Mission Locale de Marseille").click()
+    page.get_by_role("link", name=re.compile("Étape 1")).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Étape 1 : Analyse et partage du contexte"
+    page.get_by_label("Le diagnostic de territoire").fill("Territoire urbain, 31 % des jeunes en QPV.")
+    page.get_by_role("button", name="Enregistrer l'étape").click()
+    assert page.get_by_text("Étape enregistrée").is_visible()
+    page.get_by_role("link", name="Retour au dossier").click()
+    page.get_by_role("button", name="Transmettre la préparation et ouvrir l'échange").click()
+    assert page.get_by_text("En cours", exact=True).first.is_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # the DREETS writes the synthesis, an action and the subsidy, then concludes
+    login(page, live_server, dreets.email)
+    page.goto(f"{live_server.url}/dialogue-de-gestion/dossiers/{dialogue.pk}/")
+    page.get_by_role("link", name="Rédiger la synthèse et les objectifs").click()
+    page.locator("#pathway-strengths").fill("Accueil sans rendez-vous dans six centres sociaux")
+    page.get_by_label(re.compile("R10 — ")).fill("0,45")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("link", name="Ajouter une action").click()
+    page.get_by_label("Thème").select_option("pathway")
+    page.get_by_label("Action").fill("Diagnostic dans le mois")
+    page.get_by_label("Pilote").fill("Responsable de l'accueil")
+    page.get_by_label("Échéance").fill("2025-09-30")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("link", name=re.compile("Étape 4")).click()
+    page.get_by_label("Subvention de l'État proposée (€)").fill("1 020 000")
+    page.get_by_role("button", name="Enregistrer la proposition").click()
+    assert page.get_by_text("dans le cadre de ±10 %").is_visible()
+    page.get_by_role("link", name="Retour au dossier").click()
+    page.get_by_role("button", name="Conclure le dialogue").click()
+    assert page.get_by_text("Le dossier est maintenant « Conclu »").is_visible()
+    dialogue.refresh_from_db()
+    assert dialogue.status == DialogueStatus.CONCLUDED and dialogue.proposed_subsidy == Decimal("1020000.00")
+    assert dialogue.concluded_on == date.today()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Avenant 2025 (Word, modifiable)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    with open(download.path(), "rb") as handle:
+        text = docx_text(handle.read())
+    assert ml.siret in re.sub(r"\s", "", text) and "2102500003" in text
+    assert "un million vingt mille euros" in text
