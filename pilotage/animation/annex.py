@@ -26,7 +26,7 @@ def euros(value: Decimal | None) -> str:
 
 
 def annex_context(programme: Programme) -> dict:
-    from pilotage.animation.words import amount_in_words
+    from pilotage.documents.words import amount_in_words
 
     summary = programme_summary(programme)
     region = programme.regional_association.region
@@ -90,7 +90,32 @@ def annex_context(programme: Programme) -> dict:
 
 
 def render_annex(fmt: str, context: dict) -> tuple[bytes, str]:
-    from pilotage.animation.rendering import render_docx, render_pdf
+    from pilotage.documents.rendering import render_docx, render_pdf
 
     render = {"docx": render_docx, "pdf": render_pdf}[fmt]
     return render(KIND, context), CONTENT_TYPES[fmt]
+
+
+def sample_context() -> dict:
+    """Every variable of the annex, without the database: an uploaded template is checked against it."""
+    action = {
+        "number": "1", "title": "Aide à la maîtrise des conventionnement ETAT et FSE",
+        "origin": "(action n° 1 du catalogue)",
+        "why": ["Aider à la maîtrise des contenus des CPO"], "how": ["Recueil des besoins auprès des structures."],
+        "method": ["Deux chargés de mission de l'ARML"], "milestones": ["31/03/2026 : diagnostic"],
+        "cost": "40 000,00 €", "state": "20 000,00 €",
+        "fundings": [{"name": "Conseil régional", "amount": "10 000,00 €"}],
+    }  # fmt: skip
+    return {
+        "operator": "Association régionale des Missions Locales", "region": "Provence-Alpes-Côte d'Azur",
+        "year": 2026, "status": "Approuvé", "convention": "ANIM-93-2026",
+        "parties": "l'Etat, Conseil régional, Association régionale des Missions Locales",
+        "catalogue": [{"mission": "I MISSION FORMATION/ ECHANGE", "number": 1, "label": "CONTRIBUER"}],
+        "missions": [{"roman": "I", "label": "MISSION FORMATION/ ECHANGE", "objectives": [
+            {"number": 1, "label": "CONTRIBUER", "actions": [action]}]}],
+        "totals": {"cost": "40 000,00 €", "state": "20 000,00 €", "state_in_words": "vingt mille euros",
+                   "unfunded": "10 000,00 €", "by_funder": [{"name": "État", "amount": "20 000,00 €"}],
+                   "by_mission": [{"label": "I — MISSION FORMATION/ ECHANGE", "cost": "40 000,00 €",
+                                   "state": "20 000,00 €"}]},
+        "band": "2,50 % dans la fourchette recommandée 2–4 %",
+    }  # fmt: skip

@@ -19,6 +19,9 @@ OBSERVED = (Decimal("1"), Decimal("6"))
 COST_GAP_TOLERANCE_PCT = Decimal("10")
 
 
+NOT_A_MISSION_LOCALE = "l'opérateur du programme d'animation ne peut pas être une Mission Locale."
+
+
 def operator_refusal(regional_association) -> str | None:
     """None if the ARML may operate the programme, else the French reason: its SIRET, or its SIREN (the same
     legal person with another establishment), is a Mission Locale's."""
@@ -28,9 +31,9 @@ def operator_refusal(regional_association) -> str | None:
     if not siret:
         return None
     if MissionLocale.objects.filter(siret=siret).exists():
-        return "Ce SIRET est celui d'une Mission Locale : l'opérateur du programme d'animation ne peut pas être une Mission Locale."
+        return f"Ce SIRET est celui d'une Mission Locale : {NOT_A_MISSION_LOCALE}"
     if MissionLocale.objects.filter(siret__startswith=siret[:9]).exists():
-        return "Ce SIREN est celui d'une Mission Locale : l'opérateur du programme d'animation ne peut pas être une Mission Locale."
+        return f"Ce SIREN est celui d'une Mission Locale : {NOT_A_MISSION_LOCALE}"
     return None
 
 
