@@ -80,6 +80,7 @@ def _check_drafting(programme, acting_user):
 def action_save(*, programme: Programme, data: ActionData, acting_user, action: ProgrammeAction | None = None):
     """Add or change an action: under one of the six objectives (the catalogue action's own, if one is
     chosen), State + co-funders not beyond the forecast cost, co-funders other than the State."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _check_drafting(programme, acting_user)
     cofundings = {funder: amount for funder, amount in (data.cofundings or {}).items() if amount}
     if data.action_type and data.objective is None:
@@ -122,7 +123,7 @@ def action_save(*, programme: Programme, data: ActionData, acting_user, action: 
 
 @transaction.atomic
 def action_delete(*, action: ProgrammeAction, acting_user) -> None:
-    _check_drafting(action.programme, acting_user)
+    _check_drafting(Programme.objects.select_for_update().get(pk=action.programme_id), acting_user)
     action._history_user = acting_user
     action.delete()
 
@@ -197,6 +198,7 @@ def programme_record_convention(
     from pilotage.funding.models import ConventionKind, ConventionStatus
     from pilotage.funding.services import convention_save
 
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not acting_user.has_perm("animation.review_programme", programme):
         raise PermissionDenied("Seules la DREETS de la région ou la DGEFP enregistrent la convention.")
     if not acting_user.has_perm("funding.add_convention"):
@@ -242,6 +244,7 @@ class ReportData:
 @transaction.atomic
 def action_report_save(*, action: ProgrammeAction, data: ReportData, acting_user) -> ProgrammeAction:
     """The activity report of one action: what was done, cost actually spent, milestones met, indicators."""
+    action.programme = Programme.objects.select_for_update().get(pk=action.programme_id)
     if not acting_user.has_perm("animation.report_programme", action.programme):
         raise PermissionDenied("Le rapport d'activité s'écrit sur un programme approuvé, par son ARML.")
     action.done, action.cost_spent, action.report_comment = data.done, data.cost_spent, data.report_comment

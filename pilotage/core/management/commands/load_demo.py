@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from pilotage.demo.animation import demo_animation_load
 from pilotage.demo.demo import accounts_table, demo_load
 from pilotage.demo.dialogue import demo_dialogue_load
 from pilotage.demo.funding import demo_funding_load
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 indicators = demo_indicators_load()
                 dialogues = demo_dialogue_load()
                 surveys = demo_surveys_load()
+                animation = demo_animation_load()
         except ValidationError as exc:
             raise CommandError(
                 f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
@@ -35,6 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
         self.stdout.write(f"Dialogue de gestion de démonstration : {dialogues} dossier(s) créé(s)")
         self.stdout.write(f"Enquêtes de démonstration : lien de réponse de Marseille (sans compte) {surveys.link}")
+        self.stdout.write(f"Animation régionale de démonstration : {animation} programme(s) créé(s)")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
         for line in accounts_table(summary.accounts, summary.password):
