@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from pilotage.animation.annex import DOCX_DEFAULT, KIND
-from pilotage.animation.services import ActionData, action_save
 from pilotage.animation.models import Objective
+from pilotage.animation.services import ActionData, action_save
 from pilotage.documents.rendering import check_docx_template, docx_text, pdf_text
 from tests.animation.factories import add_action, arml_user, programme_for, state_budget
 from tests.factories import FunderFactory
@@ -83,7 +83,8 @@ def test_the_annex_pdf_has_the_same_content(client, programme):
     for expected in ("Année 2026", "OBJECTIF 6 — CONTRIBUER à la constitution de partenariats régionaux",
                      "Forum régional de l'alternance", "Montant alloué par l'Etat : 25 000,00 €",
                      "Coût prévisionnel total du programme : 90 000,00 €",
-                     "Montant total alloué par l'Etat : 45 000,50 €", "dans la fourchette recommandée 2–4 %"):  # fmt: skip
+                     "Montant total alloué par l'Etat : 45 000,50 €",
+                     "dans la fourchette recommandée 2–4 %"):  # fmt: skip
         assert expected in text, expected
 
 
