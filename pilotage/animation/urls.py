@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("suivi/", views.follow_up, name="follow_up"),
+    path("suivi/export.<str:fmt>", views.follow_up_export, name="follow_up_export"),
     path("programmes/nouveau/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/actions/ajouter/", views.action_edit, name="action_add"),

@@ -1,6 +1,7 @@
 """Regional animation pages. Every query starts from `visible_to(request.user)`; rules live in services."""
 
 import json
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from pilotage.animation.services import (
     programme_create as create_programme,
 )
 from pilotage.animation.workflow import TRANSITIONS, available_transitions
+from pilotage.core.exports import tabular_response
 from pilotage.reference.models import Region
 
 HOME = ("Animation régionale", "animation:home")
@@ -269,8 +271,7 @@ def action_report_edit(request, pk, action_pk):
     })  # fmt: skip
 
 
-def follow_up(request):
-    """The State's follow-up of every region it sees: programme, State amount, band, activity report."""
+def _follow_up_rows(request):
     user = request.user
     visible = Programme.objects.visible_to(user)
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
@@ -278,11 +279,35 @@ def follow_up(request):
         year = int(request.GET.get("annee") or (years[0] if years else timezone.now().year))
     except ValueError:
         raise Http404("Année inconnue.") from None
-    scope = user.scope
     regions = Region.objects.order_by("name")
-    if not scope.everything:
-        regions = regions.filter(code__in=scope.region_codes)
-    rows = national_follow_up(year, visible, list(regions))
+    if not user.scope.everything:
+        regions = regions.filter(code__in=user.scope.region_codes)
+    return year, years, national_follow_up(year, visible, list(regions))
+
+
+def _cents(value):
+    return value.quantize(Decimal("0.01")) if value is not None else None
+
+
+def follow_up_export(request, fmt):
+    year, _, rows = _follow_up_rows(request)
+    header = ["code_region", "region", "annee", "statut", "montant_etat", "budget_etat_ml", "annee_budget",
+              "part_etat_pct", "position", "rapport_remis"]  # fmt: skip
+    data = [
+        [row.region.code, row.region.name, year,
+         row.programme.get_status_display() if row.programme else "", _cents(row.state_amount),
+         _cents(row.band.state_budget) if row.band else None, row.budget_year,
+         round(row.band.share_pct, 2) if row.band and row.band.share_pct is not None else None,
+         row.band.label if row.band else "",
+         ("oui" if row.programme.status in REPORT_STATUSES else "non") if row.programme else ""]
+        for row in rows
+    ]  # fmt: skip
+    return tabular_response(rows=data, header=header, filename=f"suivi_animation_{year}", fmt=fmt)
+
+
+def follow_up(request):
+    """The State's follow-up of every region it sees: programme, State amount, band, activity report."""
+    year, years, rows = _follow_up_rows(request)
     with_share = [row for row in rows if row.band and row.band.share_pct is not None]
     chart = {
         "x": json.dumps([[row.region.name for row in with_share]]),

@@ -132,3 +132,39 @@ def test_the_national_follow_up(client, network):
     assert "map-chart-reg" in page and "&quot;93&quot;: 3.0" in page and "&quot;84&quot;: 0.6" in page
     assert client.get(reverse("animation:follow_up"), {"annee": "deux"}).status_code == 404
     assert RegionalAssociation.objects.count() == 2
+
+
+def test_the_activity_report_pages_show_the_gaps(client, network):
+    from tests.factories import user_for_role
+
+    owner = arml_user("93")
+    programme = programme_for(owner, year=2026, actions=((1, "10000", "5000", "2000"), (8, "20000", "10000", "0")))
+    dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
+    client.force_login(owner)
+    assert client.get(reverse("animation:report", args=[programme.pk])).status_code == 404  # not approved yet
+    programme = programme_transition(programme=programme, name="submit", acting_user=owner)
+    programme_transition(programme=programme, name="approve", acting_user=dreets)
+    first, second = programme.actions.order_by("position")
+    url = reverse("animation:action_report", args=[programme.pk, first.pk])
+    milestone = first.milestones.get()
+    missing_date = client.post(url, {"cost_spent": "12 000", f"achievement_{milestone.pk}": "met"})
+    assert "Indiquez la date à laquelle le jalon a été atteint." in missing_date.content.decode()
+    response = client.post(url, {"done": "Cinq sessions", "cost_spent": "12 000",
+                                 f"achievement_{milestone.pk}": "partial", "indicator_label_0": "Sessions",
+                                 "indicator_target_0": "6", "indicator_achieved_0": "5"})  # fmt: skip
+    assert response.status_code == 302
+    client.post(reverse("animation:action_report", args=[programme.pk, second.pk]), {"cost_spent": "20 500"})
+    page = client.get(reverse("animation:report", args=[programme.pk])).content.decode()
+    assert "1 action avec des écarts" in page and "n° 1 Aide à la maîtrise" in page
+    assert "2\u202f000,00\u00a0€ (+20,0\u00a0%)" in page and "1 partiel" in page
+    assert "500,00\u00a0€ (+2,5\u00a0%)" in page
+    client.post(reverse("animation:transition", args=[programme.pk, "submit_report"]))
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.REPORTED
+    assert client.get(url).status_code == 404  # the report is handed in
+    client.force_login(dreets)
+    export = client.get(reverse("animation:follow_up_export", args=["csv"]), {"annee": "2026"})
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("code_region;region;annee;statut;montant_etat")
+    assert lines[1].startswith("93;Provence-Alpes-Côte d'Azur;2026;Rapport d'activité remis;15000.00;")
+    assert lines[1].endswith(";oui") and len(lines) == 2  # the DREETS follows its own region
