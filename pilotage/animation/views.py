@@ -313,6 +313,12 @@ def follow_up(request):
         "x": json.dumps([[row.region.name for row in with_share]]),
         "y": json.dumps([[float(round(row.band.share_pct, 2)) for row in with_share]]),
         "map": json.dumps({row.region.code: float(round(row.band.share_pct, 2)) for row in with_share}),
+        # the map's reference value: the State's share of all the programmes shown over all their budgets
+        "national": float(
+            round(sum(r.state_amount for r in with_share) / sum(r.band.state_budget for r in with_share) * 100, 2)
+        )
+        if with_share
+        else 0,
     }
     return render(request, "animation/follow_up.html", {
         "year": year, "years": years, "rows": rows, "chart": chart, "with_share": with_share,

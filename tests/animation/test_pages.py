@@ -129,7 +129,7 @@ def test_the_national_follow_up(client, network):
     page = client.get(reverse("animation:follow_up"), {"annee": "2026"}).content.decode()
     assert page.count('<th scope="row">') == 18
     assert "3,00\u00a0%" in page and "0,60\u00a0%" in page and "hors fourchette" in page
-    assert "map-chart-reg" in page and "&quot;93&quot;: 3.0" in page and "&quot;84&quot;: 0.6" in page
+    assert 'map-chart level="reg"' in page and "&quot;93&quot;: 3.0" in page and "&quot;84&quot;: 0.6" in page
     assert client.get(reverse("animation:follow_up"), {"annee": "deux"}).status_code == 404
     assert RegionalAssociation.objects.count() == 2
 
