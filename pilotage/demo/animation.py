@@ -62,6 +62,46 @@ def _add(programme, arml_user, council, rows):
         action_save(programme=programme, data=data, acting_user=arml_user)
 
 
+#: other regions' programmes of the demo year, started by the DGEFP, so that the national follow-up shows a
+#: distribution: (region, State share of the budget of its Missions Locales in %, status reached)
+OTHER_REGIONS = [
+    ("84", "2.1", "closed"), ("75", "3.6", "reported"), ("44", "1.4", "approved"), ("11", "0.8", "approved"),
+    ("32", "5.2", "submitted"), ("53", "2.9", "approved"), ("76", "6.4", "draft"),
+]  # fmt: skip
+STEPS = ["submit", "approve", "submit_report", "close"]
+STATUS_AFTER = {"draft": 0, "submitted": 1, "approved": 2, "reported": 3, "closed": 4}
+
+
+def _other_region(region_code: str, share: str, status: str, admin, council) -> None:
+    """A programme of two catalogue actions whose State amount is `share` % of the region's State budget."""
+    from pilotage.animation.budget import state_budgets
+    from pilotage.reference.models import RegionalAssociation
+
+    budget = state_budgets(DEMO_YEAR, [region_code]).get(region_code, (None, None))[0]
+    if budget is None:
+        return
+    arml = RegionalAssociation.objects.get(region_id=region_code)
+    programme = programme_create(regional_association=arml, year=DEMO_YEAR, acting_user=admin)
+    state = (budget * Decimal(share) / 100).quantize(Decimal("1000"))
+    halves = [(state / 2).quantize(Decimal("1")), state - (state / 2).quantize(Decimal("1"))]
+    for number, amount in zip((5, 12), halves, strict=True):
+        action_type = ActionType.objects.get(number=number)
+        data = ActionData(objective=action_type.objective, action_type=action_type, title=action_type.title,
+                          why="\n".join(action_type.why), how="\n".join(action_type.how),
+                          method="Équipe de l'ARML.", forecast_cost=amount * Decimal("1.4"), state_amount=amount,
+                          cofundings={council: amount * Decimal("0.3")} if council else {},
+                          milestones=[("Bilan intermédiaire", date(DEMO_YEAR, 6, 30))])  # fmt: skip
+        action_save(programme=programme, data=data, acting_user=admin)
+    for name in STEPS[: STATUS_AFTER[status]]:
+        if name == "submit_report":
+            for action in programme.actions.all():
+                action_report_save(action=action, acting_user=admin, data=ReportData(
+                    done="Réalisé.", cost_spent=action.forecast_cost, report_comment="",
+                    achievements={m.pk: ("met", m.due_on) for m in action.milestones.all()}, indicators=[],
+                ))  # fmt: skip
+        programme = programme_transition(programme=programme, name=name, acting_user=admin)
+
+
 def demo_animation_load() -> int:
     """The number of programmes created (0 when the demo is loaded again)."""
     arml_user, dreets, council_user = _user("arml"), _user("dreets"), _user("region")
@@ -99,4 +139,10 @@ def demo_animation_load() -> int:
         programme = programme_create(regional_association=arml, year=DEMO_YEAR + 1, acting_user=arml_user)
         _add(programme, arml_user, council, DRAFT_ACTIONS)
         created += 1
+    admin = _user("dgefp")
+    for region_code, share, status in OTHER_REGIONS:
+        if not Programme.objects.filter(regional_association__region_id=region_code, year=DEMO_YEAR).exists():
+            other_council = Funder.objects.filter(type=FunderType.REGION, region_id=region_code).first()
+            _other_region(region_code, share, status, admin, other_council)
+            created += 1
     return created

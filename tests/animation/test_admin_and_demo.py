@@ -42,13 +42,21 @@ def test_the_demo_story_of_paca():
 
     demo_load()
     demo_funding_load()
-    assert demo_animation_load() == 2
-    approved = Programme.objects.get(year=DEMO_YEAR)
+    assert demo_animation_load() == 9
+    approved = Programme.objects.get(year=DEMO_YEAR, regional_association__region_id="93")
     assert approved.regional_association.region_id == "93" and approved.status == "approved"
     assert approved.convention.is_tripartite and approved.council_approved_by.email == "region@demo.pilotage.fr"
     summary = programme_summary(approved)
     assert summary.region_band.band.position == "recommended" and summary.totals.state == Decimal("1630000")
     assert [a.position for a in summary.flagged_actions] == [1, 2]
-    draft = Programme.objects.get(year=DEMO_YEAR + 1)
+    draft = Programme.objects.get(year=DEMO_YEAR + 1, regional_association__region_id="93")
     assert draft.status == "draft" and programme_summary(draft).region_band.band.position == "observed"
     assert demo_animation_load() == 0
+    from pilotage.animation.reading import national_distribution
+
+    distribution = national_distribution(DEMO_YEAR)
+    assert distribution["count"] == 8
+    assert distribution["counts"] == {"recommended": 4, "observed": 2, "outside": 2, "unknown": 0}
+    statuses = dict(Programme.objects.filter(year=DEMO_YEAR).values_list("regional_association__region_id", "status"))
+    assert statuses == {"93": "approved", "84": "closed", "75": "reported", "44": "approved", "11": "approved",
+                        "32": "submitted", "53": "approved", "76": "draft"}  # fmt: skip
