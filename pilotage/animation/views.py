@@ -59,6 +59,7 @@ def home(request):
         .select_related("regional_association__region")
         .annotate(state_total=Sum("actions__state_amount"), cost_total=Sum("actions__forecast_cost"),
                   action_count=Count("actions"))
+        .order_by("-year", "regional_association__region__name")
     )  # fmt: skip
     return render(
         request,

@@ -377,3 +377,25 @@ class ManagementDialogueSerializer(serializers.ModelSerializer):
     class Meta:
         model = ManagementDialogue
         fields = ["id", "annee", "region", "code_ml", "etat", "subvention_proposee", "conclu_le"]
+
+
+class AnimationProgrammeSerializer(serializers.ModelSerializer):
+    """Un programme régional d'animation : l'ARML, l'année, l'état, le coût et le montant de l'État."""
+
+    annee = serializers.IntegerField(source="year", read_only=True)
+    region = serializers.CharField(source="regional_association.region_id", read_only=True)
+    arml = serializers.IntegerField(source="regional_association_id", read_only=True)
+    etat = serializers.CharField(source="status", read_only=True)
+    actions = serializers.IntegerField(source="action_count", read_only=True)
+    cout_previsionnel = serializers.DecimalField(source="cost_total", max_digits=14, decimal_places=2,
+                                                 read_only=True, allow_null=True)  # fmt: skip
+    montant_etat = serializers.DecimalField(source="state_total", max_digits=14, decimal_places=2, read_only=True,
+                                            allow_null=True)  # fmt: skip
+    convention = serializers.IntegerField(source="convention_id", read_only=True, allow_null=True)
+
+    class Meta:
+        from pilotage.animation.models import Programme
+
+        model = Programme
+        fields = ["id", "annee", "region", "arml", "etat", "actions", "cout_previsionnel", "montant_etat",
+                  "convention"]  # fmt: skip

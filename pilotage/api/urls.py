@@ -25,6 +25,7 @@ router.register("financeurs", views.FunderViewSet, basename="funder")
 router.register("lignes-financement", views.FundingLineViewSet, basename="fundingline")
 router.register("conventions", views.ConventionViewSet, basename="convention")
 router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
+router.register("programmes-animation", views.AnimationProgrammeViewSet, basename="animationprogramme")
 
 
 urlpatterns = [

@@ -370,6 +370,35 @@ class ManagementDialogueViewSet(ReferenceViewSet):
         return queryset
 
 
+@_read_schema(
+    serializer=serializers.AnimationProgrammeSerializer,
+    tag="Animation régionale",
+    plural="Programmes régionaux d'animation",
+    singular="Un programme régional d'animation",
+    parameters=[_param("annee", "Année du programme."), _param("region", "Code INSEE de la région.")],
+)
+class AnimationProgrammeViewSet(ReferenceViewSet):
+    from pilotage.animation.models import Programme as model
+
+    queryset = model.objects.none()
+    serializer_class = serializers.AnimationProgrammeSerializer
+
+    def filter_by_params(self, queryset, params):
+        from django.db.models import Count, Sum
+
+        queryset = queryset.select_related("regional_association").annotate(
+            action_count=Count("actions"), cost_total=Sum("actions__forecast_cost"),
+            state_total=Sum("actions__state_amount"),
+        ).order_by("-year", "regional_association__region_id")  # fmt: skip
+        if year := params.get("annee", "").strip():
+            if not year.isdigit():
+                raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
+            queryset = queryset.filter(year=int(year))
+        if region := params.get("region", "").strip():
+            queryset = queryset.filter(regional_association__region_id=region)
+        return queryset
+
+
 @login_not_required
 @extend_schema(
     summary="Le compte authentifié",

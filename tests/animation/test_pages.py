@@ -168,3 +168,21 @@ def test_the_activity_report_pages_show_the_gaps(client, network):
     assert lines[0].startswith("code_region;region;annee;statut;montant_etat")
     assert lines[1].startswith("93;Provence-Alpes-Côte d'Azur;2026;Rapport d'activité remis;15000.00;")
     assert lines[1].endswith(";oui") and len(lines) == 2  # the DREETS follows its own region
+
+
+@pytest.mark.parametrize("role", [Role.NATIONAL_ADMIN, Role.ARML, Role.REGIONAL_COUNCIL, Role.DEPARTMENTAL_STATE])
+def test_the_api_follows_the_region(client, network, programmes, role):
+    client.force_login(user_of(role, network))
+    response = client.get("/api/v1/programmes-animation/", {"annee": "2026"})
+    regions = sorted(row["region"] for row in response.json()["results"])
+    assert regions == {Role.NATIONAL_ADMIN: ["84", "93"], Role.ARML: ["93"], Role.REGIONAL_COUNCIL: ["93"],
+                       Role.DEPARTMENTAL_STATE: []}[role]  # fmt: skip
+    for region_code in ("93", "84"):
+        expected = role in (SEES_93 if region_code == "93" else SEES_84)
+        detail = client.get(f"/api/v1/programmes-animation/{programmes[region_code].pk}/")
+        assert detail.status_code == (200 if expected else 404)
+        if expected and region_code == "93":
+            assert detail.json() | {"id": 0, "arml": 0} == {
+                "id": 0, "annee": 2026, "region": "93", "arml": 0, "etat": "draft", "actions": 2,
+                "cout_previsionnel": "30000.00", "montant_etat": "15000.00", "convention": None}  # fmt: skip
+    assert client.get("/api/v1/programmes-animation/?annee=deux").status_code == 400
