@@ -150,7 +150,6 @@ def action_edit(request, pk, action_pk=None):
     title = f"Modifier l'action {action.position}" if action else "Ajouter une action"
     return render(request, "animation/action_form.html", {
         "form": form, "programme": programme, "action": action, "title": title,
-        "catalogue": {str(t.pk): {"objective": t.objective_id} for t in form.fields["action_type"].queryset},
         "breadcrumbs": _programme_crumbs(programme, (title, None)),
     })  # fmt: skip
 

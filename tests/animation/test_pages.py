@@ -186,3 +186,21 @@ def test_the_api_follows_the_region(client, network, programmes, role):
                 "id": 0, "annee": 2026, "region": "93", "arml": 0, "etat": "draft", "actions": 2,
                 "cout_previsionnel": "30000.00", "montant_etat": "15000.00", "convention": None}  # fmt: skip
     assert client.get("/api/v1/programmes-animation/?annee=deux").status_code == 400
+
+
+def test_the_programme_page_makes_a_fixed_number_of_queries(client, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.animation.factories import add_action
+
+    user = arml_user("93")
+    programme = programme_for(user, actions=((1, "1000", "500", "100"),))
+    client.force_login(user)
+    counts = []
+    for number in (2, 3, 8):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("animation:programme_detail", args=[programme.pk])).status_code == 200
+        counts.append(len(queries))
+        add_action(programme, user, number=number, cost="1000", state="500", council="100")
+    assert counts[0] == counts[1] == counts[2], counts
