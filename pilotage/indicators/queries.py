@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import cache
 
 from pilotage.indicators.models import IndicatorValue
 
@@ -33,6 +34,14 @@ def available_years() -> list[int]:
     return sorted(set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True)
 
 
+@cache
+def _counts() -> frozenset[str]:
+    """The indicators that count young people (masked when small); the context counts 0.x are public data."""
+    from pilotage.indicators.catalogue import INDICATORS
+
+    return frozenset(key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0."))
+
+
 def masked_values(user, level: str, code: str, values: dict, breakdown: str = "total") -> dict[str, object]:
     """One entity's values {indicator: value} for one breakdown, as `user` may read them: small counts
     masked (masking.py) unless the user sees this entity unmasked (perms.sees_unmasked)."""
@@ -47,8 +56,7 @@ def masked_values(user, level: str, code: str, values: dict, breakdown: str = "t
         flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
     if sees_unmasked(user, level, code):
         return flat
-    counts = {key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0.")}
-    return mask_small_counts(flat, counts=counts, threshold=settings.INDICATORS_MASKING_THRESHOLD)
+    return mask_small_counts(flat, counts=_counts(), threshold=settings.INDICATORS_MASKING_THRESHOLD)
 
 
 def visible_values(user, year: int, level: str, code: str, breakdown: str = "total") -> dict[str, object]:
