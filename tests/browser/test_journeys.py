@@ -31,7 +31,9 @@ def test_departmental_council_browses_its_department_only(page, live_server):
     user = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
 
     login(page, live_server, user.email)
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Territoires").click()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    menu.get_by_role("button", name="Réseau").click()
+    menu.get_by_role("link", name="Territoires").click()
     page.get_by_role("link", name=re.compile("Bouches-du-Rhône")).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Bouches-du-Rhône (13)"
     assert page.get_by_role("link", name="Mission Locale de Toulon").count() == 0
