@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -35,13 +36,15 @@ class DemoSurveys:
 
 
 def demo_token(code: str) -> str:
-    """A fixed token for the demo only (real tokens are random: `secrets.token_urlsafe(32)`)."""
-    return hashlib.sha256(f"demo-survey-{code}".encode()).hexdigest()[:43]
+    """A fixed token for the demo only (real tokens are random: `secrets.token_urlsafe(32)`), derived from the
+    deployment's secret key so that a demo link cannot be worked out from the source code."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}-demo-survey-{code}".encode()).hexdigest()[:43]
 
 
 def _targets(survey, mls, prefix):
     return bulk_create_with_history(
-        [Target(survey=survey, mission_locale=ml, email=ml.email, token_hash=hash_token(f"{prefix}-{ml.code}"))
+        [Target(survey=survey, mission_locale=ml, email=ml.email,
+                token_hash=hash_token(demo_token(f"{prefix}-{ml.code}")))
          for ml in mls],
         Target,
         default_user=survey.created_by,
