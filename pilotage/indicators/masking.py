@@ -64,6 +64,22 @@ def mask_small_counts(values: Mapping[str, object], *, counts: set[str], thresho
     return result
 
 
+def inputs_of_ratio_masking() -> frozenset[str]:
+    """The indicators whose values decide whether a ratio is masked: the ratios' numerators and denominators,
+    the « dont » parents they are compared with (transitively), and the parts of the partitions. Reading only
+    these (and the ratios) masks the ratios exactly as reading everything would."""
+    needed = {part for num, den, _ in RATIOS.values() for part in (num, den)}
+    for whole, parts in PARTITIONS:
+        needed |= {whole, *parts}
+    pending = list(needed)
+    while pending:
+        parent = SUBSETS.get(pending.pop())
+        if parent and parent not in needed:
+            needed.add(parent)
+            pending.append(parent)
+    return frozenset(needed)
+
+
 def small_count_behind_mean(values, key, threshold) -> bool:
     """A mean duration is hidden when the young people behind it are few: 8 (exits) for 5, 6 for 7."""
     base = {"5": "8", "7": "6"}[key]

@@ -14,7 +14,7 @@ from pilotage.core.exports import tabular_response
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
-from pilotage.indicators.masking import MASKED
+from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.queries import available_years, current_values
@@ -114,10 +114,9 @@ def _distribution(user, level, code, year, breakdown, ranked="R10"):
     """For each ratio: its value for each Mission Locale of the entity, ranked, with quartiles."""
     visible = set(MissionLocale.objects.visible_to(user).values_list("pk", flat=True))
     mls = {ml.code: ml for ml in _children(level, code) if ml.pk in visible}
-    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs the counts, exact values only ratios
-    values = current_values(
-        year, "ml", mls, indicators=None if not exact else list(RATIOS), breakdowns={breakdown, "total"}
-    )
+    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only ratios
+    indicators = list(RATIOS) if exact else [*RATIOS, *inputs_of_ratio_masking()]
+    values = current_values(year, "ml", mls, indicators=indicators, breakdowns={breakdown, "total"})
     masked = {c: _masked(user, "ml", c, v, breakdown) for c, v in values.items()}
     result = []
     for ratio in RATIOS:
@@ -194,8 +193,10 @@ def matrix(request):
     except ValueError as exc:
         raise Http404("Année invalide.") from exc
     mls = {ml.code: ml for ml in MissionLocale.objects.visible_to(user).active().select_related("department")}
-    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs the counts, exact values only the axes
-    needed = None if not exact else ["R13", "4", "10", "R1", "R9", "R10", "R11"]
+    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only the axes
+    needed = ["R13", "4", "10", "R1", "R9", "R10", "R11"]
+    if not exact:  # the axes are ratios and `4`, which the inputs of the ratios' masking include
+        needed += inputs_of_ratio_masking()
     values = current_values(year, "ml", mls, indicators=needed, breakdowns=["total"])
     entities = {code: _masked(user, "ml", code, values.get(code, {}), "total") for code in mls}
     entities = {code: {k: (None if v == MASKED else v) for k, v in e.items()} for code, e in entities.items()}

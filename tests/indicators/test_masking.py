@@ -38,3 +38,23 @@ def test_masking_across_missions_locales_of_a_total():
     assert mask_across({"ML1": 5, "ML2": 40, "ML3": 60}) == {"ML1": MASKED, "ML2": MASKED, "ML3": 60}
     assert mask_across({"ML1": 5, "ML2": 6, "ML3": 60}) == {"ML1": MASKED, "ML2": MASKED, "ML3": 60}
     assert mask_across({"ML1": 0, "ML2": 60}) == {"ML1": 0, "ML2": 60}
+
+
+def test_ratios_are_masked_the_same_from_the_inputs_of_their_masking_only():
+    """The distribution reads only `inputs_of_ratio_masking()`; on many random entities the ratios come out
+    masked exactly as from every indicator."""
+    import random
+
+    from pilotage.indicators.catalogue import INDICATORS
+    from pilotage.indicators.engine.compute import RATIOS
+    from pilotage.indicators.masking import inputs_of_ratio_masking, mask_small_counts
+
+    counts = {k for k, spec in INDICATORS.items() if spec.is_count and not k.startswith("0.")}
+    inputs = inputs_of_ratio_masking()
+    generator = random.Random(7)
+    for _ in range(500):
+        values = {k: generator.choice([0, 1, 5, 10, 11, 12, 30, 200]) for k in counts}
+        values.update(dict.fromkeys(RATIOS, 0.5))
+        full = mask_small_counts(values, counts=counts)
+        partial = mask_small_counts({k: v for k, v in values.items() if k in inputs or k in RATIOS}, counts=counts)
+        assert {r: full[r] for r in RATIOS} == {r: partial[r] for r in RATIOS}
