@@ -23,15 +23,8 @@ from pilotage.animation.models import (
 )
 from pilotage.animation.rules import funding_refusal, operator_refusal
 from pilotage.animation.workflow import TRANSITIONS
+from pilotage.core.audit import save_audited
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
-
-
-def _save(obj, user, reason=None):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    return obj
 
 
 @transaction.atomic
@@ -48,7 +41,7 @@ def programme_create(*, regional_association: RegionalAssociation, year: int, ac
         raise ValidationError(f"Le programme {year} de {regional_association} existe déjà.")
     programme = Programme(regional_association=regional_association, year=year)
     programme.full_clean()
-    return _save(programme, acting_user)
+    return save_audited(programme, acting_user)
 
 
 @dataclass
@@ -100,13 +93,13 @@ def action_save(*, programme: Programme, data: ActionData, acting_user, action: 
     if action.objective is None:
         raise ValidationError("Une action se rattache à l'un des six objectifs du programme.")
     action.full_clean(exclude=["programme"])
-    _save(action, acting_user)
+    save_audited(action, acting_user)
     existing = {f.funder_id: f for f in action.fundings.all()}
     for funder, amount in cofundings.items():
         funding = existing.pop(funder.pk, None) or ActionFunding(action=action, funder=funder)
         if funding.pk is None or funding.amount != amount:
             funding.amount = amount
-            _save(funding, acting_user)
+            save_audited(funding, acting_user)
     for funding in existing.values():
         funding._history_user = acting_user
         funding.delete()
@@ -114,7 +107,7 @@ def action_save(*, programme: Programme, data: ActionData, acting_user, action: 
         kept = {(m.label, m.due_on): m for m in action.milestones.all()}
         for label, due_on in data.milestones:
             if kept.pop((label, due_on), None) is None:
-                _save(Milestone(action=action, label=label, due_on=due_on), acting_user)
+                save_audited(Milestone(action=action, label=label, due_on=due_on), acting_user)
         for milestone in kept.values():
             milestone._history_user = acting_user
             milestone.delete()
@@ -166,12 +159,12 @@ def programme_transition(*, programme: Programme, name: str, acting_user, reason
             )
     from_status = programme.status
     programme.status = transition.target or programme.status
-    _save(programme, acting_user, reason=f"{transition.label}{' : ' + reason if reason else ''}")
+    save_audited(programme, acting_user, reason=f"{transition.label}{' : ' + reason if reason else ''}")
     log = ProgrammeTransition(
         programme=programme, name=name, from_status=from_status, to_status=programme.status, user=acting_user,
         reason=reason,
     )  # fmt: skip
-    _save(log, acting_user)
+    save_audited(log, acting_user)
     return programme
 
 
@@ -184,7 +177,7 @@ def comment_add(*, programme: Programme, text: str, acting_user, action: Program
         raise ValidationError("Le commentaire est vide.")
     if action is not None and action.programme_id != programme.pk:
         raise PermissionDenied("Cette action n'est pas de ce programme.")
-    return _save(Comment(programme=programme, action=action, author=acting_user, text=text), acting_user)
+    return save_audited(Comment(programme=programme, action=action, author=acting_user, text=text), acting_user)
 
 
 @transaction.atomic
@@ -228,7 +221,7 @@ def programme_record_convention(
         raise ValidationError([f"{field} : {' '.join(errors)}" for field, errors in form.errors.items()])
     convention = convention_save(form=form, acting_user=acting_user)
     programme.convention = convention
-    _save(programme, acting_user, reason="Convention tripartite enregistrée")
+    save_audited(programme, acting_user, reason="Convention tripartite enregistrée")
     return convention
 
 
@@ -249,7 +242,7 @@ def action_report_save(*, action: ProgrammeAction, data: ReportData, acting_user
         raise PermissionDenied("Le rapport d'activité s'écrit sur un programme approuvé, par son ARML.")
     action.done, action.cost_spent, action.report_comment = data.done, data.cost_spent, data.report_comment
     action.full_clean(exclude=["programme"])
-    _save(action, acting_user, reason="Rapport d'activité")
+    save_audited(action, acting_user, reason="Rapport d'activité")
     for milestone in action.milestones.all():
         if milestone.pk not in data.achievements:
             continue
@@ -258,13 +251,13 @@ def action_report_save(*, action: ProgrammeAction, data: ReportData, acting_user
             raise ValidationError(f"Indiquez la date à laquelle le jalon « {milestone.label} » a été atteint.")
         if (milestone.achievement, milestone.achieved_on) != (achievement, achieved_on):
             milestone.achievement, milestone.achieved_on = achievement, achieved_on
-            _save(milestone, acting_user)
+            save_audited(milestone, acting_user)
     existing = list(action.indicators.all())
     for index, (label, target, achieved) in enumerate(data.indicators):
         indicator = existing[index] if index < len(existing) else ResultIndicator(action=action)
         if indicator.pk is None or (indicator.label, indicator.target, indicator.achieved) != (label, target, achieved):
             indicator.label, indicator.target, indicator.achieved = label, target, achieved
-            _save(indicator, acting_user)
+            save_audited(indicator, acting_user)
     for indicator in existing[len(data.indicators) :]:
         indicator._history_user = acting_user
         indicator.delete()

@@ -93,7 +93,7 @@ def programme_create(request):
         else:
             messages.success(request, "Programme créé : ajoutez ses actions.")
             return redirect("animation:programme_detail", programme.pk)
-    return render(request, "animation/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": "Nouveau programme régional d'animation",
         "breadcrumbs": _crumbs(("Nouveau programme", None)),
     })  # fmt: skip

@@ -66,3 +66,12 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def save_audited(obj, user, reason: str = ""):
+    """Save `obj` with the acting user (and a reason) in its history: the services' one way to write."""
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    return obj

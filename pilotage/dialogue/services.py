@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pilotage.core.audit import save_audited
 from pilotage.dialogue import perms
 from pilotage.dialogue.guide import SYNTHESIS_THEMES, THEME_KEYS
 from pilotage.dialogue.models import (
@@ -37,14 +38,6 @@ def default_calendar(year: int) -> dict[str, date]:
     }
 
 
-def _save(obj, user, reason=""):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def campaign_open(*, region, year: int, acting_user, **calendar_dates) -> DialogueCampaign:
     """Open the campaign of `region` for year `year`: one file for each active Mission Locale of the region."""
@@ -56,12 +49,12 @@ def campaign_open(*, region, year: int, acting_user, **calendar_dates) -> Dialog
     if dates["preparation_due"] > dates["conclusion_due"]:
         raise ValidationError("La préparation doit être attendue avant la date de conclusion des dialogues.")
     campaign = DialogueCampaign(region=region, year=year, opened_by=acting_user, **dates)
-    _save(campaign, acting_user, "Ouverture de la campagne")
+    save_audited(campaign, acting_user, "Ouverture de la campagne")
     for ml in MissionLocale.objects.active().for_region(region.code).order_by("pk"):
         dialogue = ManagementDialogue(campaign=campaign, mission_locale=ml)
-        _save(dialogue, acting_user, "Ouverture de la campagne")
+        save_audited(dialogue, acting_user, "Ouverture de la campagne")
         for theme, _ in SYNTHESIS_THEMES:
-            _save(SynthesisRow(dialogue=dialogue, theme=theme), acting_user)
+            save_audited(SynthesisRow(dialogue=dialogue, theme=theme), acting_user)
     return campaign
 
 
@@ -84,7 +77,7 @@ def answers_save(*, dialogue: ManagementDialogue, answers: dict[str, str], actin
             continue
         answer = answer or ThemeAnswer(dialogue=dialogue, theme=theme)
         answer.text = text
-        _save(answer, acting_user)
+        save_audited(answer, acting_user)
         changed += 1
     return changed
 
@@ -94,7 +87,7 @@ def comment_add(*, dialogue: ManagementDialogue, step: str, text: str, acting_us
     _check(perms.writes_answers(acting_user, dialogue), "Vous ne pouvez pas commenter ce dossier en cet état.")
     if not text.strip():
         raise ValidationError("Le commentaire est vide.")
-    return _save(StepComment(dialogue=dialogue, step=step, text=text.strip(), author=acting_user), acting_user)
+    return save_audited(StepComment(dialogue=dialogue, step=step, text=text.strip(), author=acting_user), acting_user)
 
 
 @transaction.atomic
@@ -109,7 +102,7 @@ def synthesis_save(*, dialogue: ManagementDialogue, rows: dict[str, dict[str, st
             continue
         for key, value in new.items():
             setattr(row, key, value)
-        _save(row, acting_user)
+        save_audited(row, acting_user)
         changed += 1
     return changed
 
@@ -130,7 +123,7 @@ def action_save(*, dialogue: ManagementDialogue, acting_user, action: ActionPlan
     for key, value in fields.items():
         setattr(action, key, value)
     action.full_clean()
-    return _save(action, acting_user)
+    return save_audited(action, acting_user)
 
 
 @transaction.atomic
@@ -141,7 +134,7 @@ def subsidy_propose(*, dialogue: ManagementDialogue, amount: Decimal | None, jus
         raise ValidationError("Le montant proposé ne peut pas être négatif.")
     dialogue.proposed_subsidy = amount
     dialogue.subsidy_justification = justification.strip()
-    return _save(dialogue, acting_user, "Proposition de subvention")
+    return save_audited(dialogue, acting_user, "Proposition de subvention")
 
 
 def amendment_for(dialogue: ManagementDialogue, *, signed: bool = False):
@@ -195,7 +188,7 @@ def dialogue_transition(*, dialogue: ManagementDialogue, name: str, acting_user,
         dialogue.concluded_on = None
     source = dialogue.status
     dialogue.status = transition.target
-    _save(dialogue, acting_user, reason or transition.label)
+    save_audited(dialogue, acting_user, reason or transition.label)
     DialogueTransition.objects.create(
         dialogue=dialogue, from_status=source, to_status=transition.target, by=acting_user, reason=reason
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.accounts.models import Role, User
+from pilotage.core.audit import save_audited
 from pilotage.reference.models import Funder, FunderType, MissionLocale
 from pilotage.surveys.answering import read_answers
 from pilotage.surveys.mail import send_invitation
@@ -30,14 +31,6 @@ from pilotage.surveys.models import (
 TEMPLATES_FILE = Path(__file__).parent / "data" / "questionnaires.json"
 
 
-def _saved(obj, user, reason=""):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    return obj
-
-
 # Questionnaires
 
 
@@ -49,19 +42,19 @@ def templates_load(*, path: Path = TEMPLATES_FILE, acting_user=None) -> list[Que
     for spec in json.loads(Path(path).read_text(encoding="utf-8")):
         if Questionnaire.objects.filter(slug=spec["slug"]).exists():
             continue
-        questionnaire = _saved(
+        questionnaire = save_audited(
             Questionnaire(slug=spec["slug"], title=spec["title"], description=spec.get("description", ""),
                           source=spec.get("source", ""), audience=spec["audience"], is_template=True),
             acting_user, "Modèle chargé",
         )  # fmt: skip
         by_code = {}
         for section_order, section_spec in enumerate(spec["sections"], start=1):
-            section = _saved(Section(questionnaire=questionnaire, order=section_order, title=section_spec["title"]),
-                             acting_user)  # fmt: skip
+            section = Section(questionnaire=questionnaire, order=section_order, title=section_spec["title"])
+            save_audited(section, acting_user)
             for order, q in enumerate(section_spec["questions"], start=1):
                 condition = q.get("if", {})
                 (condition_code, condition_values), *_ = condition.items() if condition else [(None, [])]
-                by_code[q["code"]] = _saved(
+                by_code[q["code"]] = save_audited(
                     Question(
                         section=section, order=order, code=q["code"], text=q["text"], kind=q["kind"],
                         help_text=q.get("help", ""), required=q.get("required", True),
@@ -84,7 +77,7 @@ def questionnaire_copy(*, questionnaire: Questionnaire, acting_user) -> Question
     number = 1
     while Questionnaire.objects.filter(slug=f"{questionnaire.slug}-copie-{number}").exists():
         number += 1
-    copy = _saved(
+    copy = save_audited(
         Questionnaire(slug=f"{questionnaire.slug}-copie-{number}", title=f"{questionnaire.title} (copie {number})",
                       description=questionnaire.description, source=questionnaire.source,
                       audience=questionnaire.audience, is_template=False),
@@ -92,13 +85,13 @@ def questionnaire_copy(*, questionnaire: Questionnaire, acting_user) -> Question
     )  # fmt: skip
     copies: dict[int, Question] = {}
     for section in questionnaire.sections.prefetch_related("questions"):
-        new_section = _saved(Section(questionnaire=copy, order=section.order, title=section.title), acting_user)
+        new_section = save_audited(Section(questionnaire=copy, order=section.order, title=section.title), acting_user)
         for question in section.questions.all():
             old_pk, condition_pk = question.pk, question.condition_question_id
             question.pk = None
             question.section = new_section
             question.condition_question = copies.get(condition_pk)
-            copies[old_pk] = _saved(question, acting_user)
+            copies[old_pk] = save_audited(question, acting_user)
     return copy
 
 
@@ -115,7 +108,7 @@ def _may_edit_questionnaire(user, questionnaire):
 def section_add(*, questionnaire: Questionnaire, title: str, acting_user) -> Section:
     _may_edit_questionnaire(acting_user, questionnaire)
     order = (questionnaire.sections.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    return _saved(Section(questionnaire=questionnaire, order=order, title=title), acting_user)
+    return save_audited(Section(questionnaire=questionnaire, order=order, title=title), acting_user)
 
 
 @transaction.atomic
@@ -127,7 +120,7 @@ def question_add(*, section: Section, acting_user, **fields) -> Question:
     order = (section.questions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     question = Question(section=section, order=order, **fields)
     question.full_clean(exclude=["section"])
-    return _saved(question, acting_user)
+    return save_audited(question, acting_user)
 
 
 # Surveys and their state machine
@@ -141,7 +134,7 @@ def survey_create(*, questionnaire, title, deadline, acting_user, region=None, f
         region = acting_user.state_service.region  # a DREETS's surveys are regional
     if deadline <= timezone.now():
         raise ValidationError("La date limite doit être dans le futur.")
-    return _saved(
+    return save_audited(
         Survey(questionnaire=questionnaire, title=title, deadline=deadline, region=region,
                funding_year=funding_year, created_by=acting_user),
         acting_user, "Création",
@@ -170,7 +163,7 @@ def survey_transition(*, survey: Survey, to: str, acting_user, reason: str = "",
     SurveyTransition.objects.create(survey=survey, from_status=survey.status, to_status=to, by=acting_user,
                                     reason=reason)  # fmt: skip
     survey.status = to
-    _saved(survey, acting_user, reason or f"Statut : {SurveyStatus(to).label}")
+    save_audited(survey, acting_user, reason or f"Statut : {SurveyStatus(to).label}")
     links = {}
     if to == SurveyStatus.OPEN:
         for target in survey.targets.select_related("mission_locale", "funder"):
@@ -187,7 +180,7 @@ def survey_set_deadline(*, survey: Survey, deadline, acting_user) -> Survey:
     if deadline <= timezone.now():
         raise ValidationError("La date limite doit être dans le futur.")
     survey.deadline = deadline
-    return _saved(survey, acting_user, "Date limite modifiée")
+    return save_audited(survey, acting_user, "Date limite modifiée")
 
 
 @transaction.atomic
@@ -196,7 +189,7 @@ def results_publish(*, survey: Survey, published: bool, acting_user) -> Survey:
     if published and survey.status != SurveyStatus.CLOSED:
         raise ValidationError("Les résultats se publient une fois l'enquête close.")
     survey.results_published = published
-    return _saved(survey, acting_user, "Résultats publiés" if published else "Publication retirée")
+    return save_audited(survey, acting_user, "Résultats publiés" if published else "Publication retirée")
 
 
 # Targets and their personal links
@@ -257,7 +250,7 @@ def targets_add(*, survey: Survey, acting_user, mission_locales=(), funders=()) 
             added.append(Target(survey=survey, funder=funder, email=default_email(funder=funder)))
     for target in added:
         target.token_hash = _new_token()[1]  # never shown: a link is issued when invitations are sent
-        _saved(target, acting_user, "Destinataire ajouté")
+        save_audited(target, acting_user, "Destinataire ajouté")
     if survey.status == SurveyStatus.OPEN:
         for target in added:
             target_issue_link(target=target, base_url="", acting_user=acting_user)
@@ -279,7 +272,7 @@ def target_issue_link(*, target: Target, base_url: str, acting_user=None, remind
         target.reminded_at, target.reminders = now, target.reminders + 1
     elif target.invited_at is None:
         target.invited_at = now
-    _saved(target, acting_user, "Relance" if reminder else "Lien personnel émis")
+    save_audited(target, acting_user, "Relance" if reminder else "Lien personnel émis")
     link = f"{base_url}{answer_path(token)}"
     send_invitation(target=target, link=link, reminder=reminder)
     return link
@@ -335,6 +328,6 @@ def response_save(*, target: Target, data, final: bool, acting_user=None) -> tup
     if final:
         response.status = ResponseStatus.SUBMITTED
         response.submitted_at = timezone.now()
-    _saved(response, acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    save_audited(response, acting_user if getattr(acting_user, "is_authenticated", False) else None,
            "Réponse envoyée" if final else "Brouillon enregistré")  # fmt: skip
     return response, errors

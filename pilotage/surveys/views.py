@@ -153,7 +153,7 @@ def survey_create(request):
         else:
             messages.success(request, "Enquête créée : ajoutez ses destinataires, puis ouvrez-la.")
             return redirect("surveys:detail", pk=survey.pk)
-    return render(request, "surveys/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": "Nouvelle enquête", "breadcrumbs": _crumbs(("Nouvelle enquête", None)),
     })  # fmt: skip
 
