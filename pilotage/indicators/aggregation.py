@@ -26,8 +26,8 @@ from pilotage.indicators.engine.compute import (
     RESOURCES,
     YOUTH_OUTPUT,
 )
+from pilotage.indicators.models import STORED_PLACES
 
-STORED_PLACES = Decimal("1e-10")
 Key = tuple[str, str, str, str]  # level, code, indicator, breakdown
 Values = dict[Key, Decimal | None]
 MISSING = object()
@@ -37,20 +37,29 @@ def upper_entities(department: str, region_of: dict[str, str]) -> list[tuple[str
     return [("departement", department), ("region", region_of[department]), ("national", "FR")]
 
 
-def entities_to_recompute(file_values: Values, merged: Values, ml_department: dict[str, str],
-                          region_of: dict[str, str]) -> set[tuple[str, str]]:  # fmt: skip
-    """The upper entities containing a Mission Locale of the file, except those the file itself gives for
-    all their Missions Locales (a whole warehouse output) or gives with none of its Missions Locales (an
-    upper-level aggregate sent as such)."""
-    file_mls = {code for level, code, _, _ in file_values if level == "ml"}
-    file_uppers = {(level, code) for level, code, _, _ in file_values if level != "ml"}
+def _members(merged: Values, ml_department: dict[str, str], region_of: dict[str, str]) -> dict:
+    """Each upper entity → the codes of its Missions Locales that have rows in `merged`."""
     current_mls = {code for level, code, _, _ in merged if level == "ml" and code in ml_department}
     members: dict[tuple[str, str], set[str]] = {}
     for code in current_mls:
         for entity in upper_entities(ml_department[code], region_of):
             members.setdefault(entity, set()).add(code)
-    touched = {entity for code in file_mls & current_mls for entity in upper_entities(ml_department[code], region_of)}
+    return members
+
+
+def _to_recompute(file_values: Values, members: dict) -> set[tuple[str, str]]:
+    file_mls = {code for level, code, _, _ in file_values if level == "ml"}
+    file_uppers = {(level, code) for level, code, _, _ in file_values if level != "ml"}
+    touched = {entity for entity, codes in members.items() if codes & file_mls}
     return {entity for entity in touched if entity not in file_uppers or not members[entity] <= file_mls}
+
+
+def entities_to_recompute(file_values: Values, merged: Values, ml_department: dict[str, str],
+                          region_of: dict[str, str]) -> set[tuple[str, str]]:  # fmt: skip
+    """The upper entities containing a Mission Locale of the file, except those the file itself gives for
+    all their Missions Locales (a whole warehouse output) or gives with none of its Missions Locales (an
+    upper-level aggregate sent as such)."""
+    return _to_recompute(file_values, _members(merged, ml_department, region_of))
 
 
 def _ratio(numerator, denominator) -> Decimal | None:
@@ -121,16 +130,11 @@ def recompute_entity(values: Values, level: str, code: str, ml_codes: list[str])
 def recompute_upper_levels(file_values: Values, merged: Values, *, ml_department: dict[str, str],
                            region_of: dict[str, str]) -> Values:  # fmt: skip
     """`merged` with the upper entities touched by the file recomputed from their Missions Locales."""
-    targets = entities_to_recompute(file_values, merged, ml_department, region_of)
+    members = _members(merged, ml_department, region_of)
+    targets = _to_recompute(file_values, members)
     if not targets:
         return merged
-    members: dict[tuple[str, str], list[str]] = {}
-    for level, code, _, _ in merged:
-        if level == "ml" and code in ml_department:
-            for entity in upper_entities(ml_department[code], region_of):
-                if entity in targets:
-                    members.setdefault(entity, []).append(code)
     result = {key: value for key, value in merged.items() if key[:2] not in targets}
-    for (level, code), ml_codes in members.items():
-        result.update(recompute_entity(merged, level, code, sorted(set(ml_codes))))
+    for level, code in targets:
+        result.update(recompute_entity(merged, level, code, sorted(members[(level, code)])))
     return result

@@ -1,5 +1,7 @@
 """Indicator results loaded into the platform, by year, each load a new version (the history is kept)."""
 
+from decimal import Decimal
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +30,10 @@ class IndicatorDataset(models.Model):
 
     def __str__(self):
         return f"Indicateurs {self.year} — {self.source} ({self.loaded_at:%d/%m/%Y %H:%M})"
+
+
+#: the precision `IndicatorValue.value` keeps (decimal_places=10): loaded and recomputed values are rounded to it
+STORED_PLACES = Decimal("1e-10")
 
 
 class IndicatorValue(models.Model):

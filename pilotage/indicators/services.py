@@ -7,14 +7,13 @@ from django.db import transaction
 from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
 from pilotage.indicators.aggregation import recompute_upper_levels
 from pilotage.indicators.catalogue import INDICATORS, LEVELS
-from pilotage.indicators.models import IndicatorDataset, IndicatorValue
+from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue
 from pilotage.reference.models import Department, MissionLocale, Region
 
 COLUMNS = (
     *(Column(name) for name in ("niveau", "code", "annee", "indicateur", "ventilation")),
     Column("valeur", required=False),
 )
-STORED_PLACES = Decimal("1e-10")
 
 
 def _known_codes() -> dict[str, set[str]]:
