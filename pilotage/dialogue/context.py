@@ -92,8 +92,7 @@ def funding(dialogue: ManagementDialogue) -> dict:
         if dialogue.proposed_subsidy is not None:
             simulated = cpo.guardrail({year + 1: dialogue.proposed_subsidy})
     return {"contributions": contributions, "total_previous": totals[year - 1], "total_current": totals[year],
-            "cpo": cpo, "guardrail": guardrail, "simulated": simulated,
-            "state_current": sums.get(FunderType.ETAT, {}).get(year)}  # fmt: skip
+            "cpo": cpo, "guardrail": guardrail, "simulated": simulated}  # fmt: skip
 
 
 def steps_progress(dialogue: ManagementDialogue) -> list[dict]:
@@ -104,32 +103,39 @@ def steps_progress(dialogue: ManagementDialogue) -> list[dict]:
     ]
 
 
+def _late_reason(dialogue, today) -> str:
+    campaign = dialogue.campaign
+    if dialogue.status == DialogueStatus.PREPARATION and campaign.preparation_due < today:
+        return "préparation attendue le " + campaign.preparation_due.strftime("%d/%m/%Y")
+    return "conclusion attendue le " + campaign.conclusion_due.strftime("%d/%m/%Y")
+
+
 def campaign_followup(dialogues) -> dict:
-    """Counts by state, late files and targets negotiated for a set of files (a campaign, a region, France)."""
+    """Counts by state, late files (the rule of `DialogueQuerySet.late`) and the Missions Locales with targets
+    negotiated, for a set of files (a campaign, a region, France)."""
     from django.utils import timezone
 
     from pilotage.indicators.models import Target
 
     today = timezone.localdate()
+    late_ids = set(dialogues.late(today).values_list("pk", flat=True))
     dialogues = list(dialogues.select_related("campaign__region", "mission_locale"))
     by_status = {status: 0 for status, _ in DialogueStatus.choices}
-    late = []
     for dialogue in dialogues:
         by_status[dialogue.status] += 1
-        campaign = dialogue.campaign
-        if dialogue.status == DialogueStatus.PREPARATION and campaign.preparation_due < today:
-            late.append((dialogue, "préparation attendue le " + campaign.preparation_due.strftime("%d/%m/%Y")))
-        elif dialogue.is_open and campaign.conclusion_due < today:
-            late.append((dialogue, "conclusion attendue le " + campaign.conclusion_due.strftime("%d/%m/%Y")))
+    late = [(dialogue, _late_reason(dialogue, today)) for dialogue in dialogues if dialogue.pk in late_ids]
     with_targets = set(
         Target.objects.filter(
             mission_locale__in=[d.mission_locale_id for d in dialogues],
             year__in={d.campaign.target_year for d in dialogues},
         ).values_list("mission_locale_id", "year")
     )
-    negotiated = sum(1 for d in dialogues if (d.mission_locale_id, d.campaign.target_year) in with_targets)
+    negotiated = {
+        d.mission_locale_id for d in dialogues if (d.mission_locale_id, d.campaign.target_year) in with_targets
+    }
     return {"total": len(dialogues), "by_status": [(s, label, by_status[s]) for s, label in DialogueStatus.choices],
-            "late": late, "negotiated": negotiated}  # fmt: skip
+            "late": late, "late_ids": late_ids, "negotiated": len(negotiated),
+            "with_targets": negotiated}  # fmt: skip
 
 
 def targets_versus_achieved(dialogues) -> list[dict]:

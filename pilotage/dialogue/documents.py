@@ -8,7 +8,6 @@ from django.utils import timezone
 from pilotage.dialogue import context as read
 from pilotage.dialogue.guide import STEP_BY_KEY, SYNTHESIS_THEMES
 from pilotage.documents.rendering import money
-from pilotage.indicators.engine.compute import RATIOS
 from pilotage.indicators.masking import MASKED
 
 KIND = "synthese_dialogue"
@@ -17,13 +16,12 @@ HTML_DEFAULT = "dialogue/synthese_document.html"
 THEME_LABELS = dict(SYNTHESIS_THEMES)
 
 
-def _number(value, ratio: bool) -> str:
+def _ratio(value) -> str:
     if value is None:
         return "—"
     if value == MASKED:
         return "s"
-    text = f"{value:,.4f}" if ratio else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+    return f"{value:,.4f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _state_service(dialogue) -> str:
@@ -70,22 +68,21 @@ def synthesis_context(dialogue, user) -> dict:
         "indicators": [
             {
                 "label": f"{r['id']} — {r['label']}",
-                "value": _number(r["value"], True),
-                "previous": _number(r["previous"], True),
-                "region": _number(r["region"], True),
-                "national": _number(r["national"], True),
+                "value": _ratio(r["value"]),
+                "previous": _ratio(r["previous"]),
+                "region": _ratio(r["region"]),
+                "national": _ratio(r["national"]),
             }
             for r in indicators
         ],  # fmt: skip
         "targets": [
             {
                 "label": f"{t['id']} — {t['label']}",
-                "previous_target": _number(t["previous_target"], True),
-                "achieved": _number(t["achieved"], True),
-                "target": _number(t["target"], True),
+                "previous_target": _ratio(t["previous_target"]),
+                "achieved": _ratio(t["achieved"]),
+                "target": _ratio(t["target"]),
             }
             for t in read.targets(dialogue)
-            if t["id"] in RATIOS
         ],  # fmt: skip
         "synthesis": [
             {

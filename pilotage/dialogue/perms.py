@@ -3,9 +3,8 @@
 import rules
 
 from pilotage.accounts.models import MISSION_LOCALE_ROLES, Role
+from pilotage.indicators.perms import sets_targets
 from pilotage.reference.models import MissionLocale
-
-STATE_TERRITORIAL_ROLES = {Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}
 
 
 def _sees(user, dialogue) -> bool:
@@ -14,12 +13,9 @@ def _sees(user, dialogue) -> bool:
 
 @rules.predicate
 def leads_dialogue(user, dialogue=None) -> bool:
-    """The State leads the dialogue: the DGEFP, the DREETS of the region and the DDETS of the department."""
-    if dialogue is None or not user.is_active:
-        return False
-    if user.is_superuser or user.role == Role.NATIONAL_ADMIN:
-        return True
-    return user.role in STATE_TERRITORIAL_ROLES and _sees(user, dialogue)
+    """The State leads the dialogue: the DGEFP, the DREETS of the region and the DDETS of the department —
+    the same services that record the negotiated targets (`indicators.perms.sets_targets`)."""
+    return dialogue is not None and sets_targets(user, dialogue.mission_locale)
 
 
 @rules.predicate

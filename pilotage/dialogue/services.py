@@ -150,10 +150,6 @@ def amendment_for(dialogue: ManagementDialogue, *, signed: bool = False):
     return amendments.select_related("convention").order_by("-number").first()
 
 
-def signed_amendment_for(dialogue: ManagementDialogue):
-    return amendment_for(dialogue, signed=True)
-
-
 @transaction.atomic
 def dialogue_transition(*, dialogue: ManagementDialogue, name: str, acting_user, reason: str = ""):
     """Move the file along the workflow (workflow.py), with the checks of the target state."""
@@ -180,7 +176,7 @@ def dialogue_transition(*, dialogue: ManagementDialogue, name: str, acting_user,
         if missing:
             raise ValidationError("Pour conclure, complétez : " + ", ".join(missing) + ".")
         dialogue.concluded_on = timezone.localdate()
-    if transition.target == DialogueStatus.AVENANT_SIGNED and signed_amendment_for(dialogue) is None:
+    if transition.target == DialogueStatus.AVENANT_SIGNED and amendment_for(dialogue, signed=True) is None:
         raise ValidationError(
             f"Aucun avenant {dialogue.campaign.target_year} signé n'est enregistré sur la CPO de cette Mission Locale."
         )

@@ -48,9 +48,9 @@ def _dialogue_crumbs(dialogue, *items):
 def home(request):
     user = request.user
     campaigns = DialogueCampaign.objects.visible_to(user).select_related("region")
-    if not campaigns.exists() and not perms.opens_campaign(user) and not ManagementDialogue.objects.visible_to(user):
-        raise Http404("Page introuvable.")
     dialogues = ManagementDialogue.objects.visible_to(user)
+    if not campaigns.exists() and not perms.opens_campaign(user) and not dialogues.exists():
+        raise Http404("Page introuvable.")
     rows = []
     for campaign in campaigns:
         followup = read.campaign_followup(dialogues.filter(campaign=campaign))
@@ -98,14 +98,11 @@ def _campaign_rows(request, campaign):
 def campaign_detail(request, pk):
     campaign = get_object_or_404(DialogueCampaign.objects.visible_to(request.user).select_related("region"), pk=pk)
     dialogues = _campaign_rows(request, campaign)
-    late_ids = set(dialogues.late().values_list("pk", flat=True))
-    with_targets = set(
-        Target.objects.filter(year=campaign.target_year, mission_locale__in=dialogues.values("mission_locale"))
-        .values_list("mission_locale_id", flat=True).distinct()
-    )  # fmt: skip
+    followup = read.campaign_followup(dialogues)
     return render(request, "dialogue/campaign.html", {
-        "campaign": campaign, "dialogues": dialogues, "late_ids": late_ids, "with_targets": with_targets,
-        "followup": read.campaign_followup(dialogues), "results": read.targets_versus_achieved(dialogues),
+        "campaign": campaign, "dialogues": dialogues, "late_ids": followup["late_ids"],
+        "with_targets": followup["with_targets"], "followup": followup,
+        "results": read.targets_versus_achieved(dialogues),
         "breadcrumbs": _crumbs((str(campaign), None)),
     })  # fmt: skip
 
