@@ -9,6 +9,8 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
+from stdnum.fr import siret as stdnum_siret
+
 from pilotage.documents.rendering import french_date, money, register_document
 
 KIND = "avenant_cpo"
@@ -61,7 +63,7 @@ def format_siret(siret: str | None) -> str:
         return BLANK
     if len(siret) != 14:
         return siret
-    return f"{siret[0:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"
+    return stdnum_siret.format(siret)
 
 
 def bank_details(iban: str, bic: str, bank_name: str, holder: str) -> dict:
