@@ -12,10 +12,6 @@ KIND = "annexe_programme_animation"
 LABEL = "Annexe au programme régional d'animation des Missions Locales"
 DOCX_DEFAULT = Path(__file__).parent / "templates_docx" / "annexe_programme.docx"
 HTML_DEFAULT = "animation/annexe_programme.html"
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def euros(value: Decimal | None) -> str:
@@ -87,13 +83,6 @@ def annex_context(programme: Programme) -> dict:
         },
         "band": band_text,
     }
-
-
-def render_annex(fmt: str, context: dict) -> tuple[bytes, str]:
-    from pilotage.documents.rendering import render_docx, render_pdf
-
-    render = {"docx": render_docx, "pdf": render_pdf}[fmt]
-    return render(KIND, context), CONTENT_TYPES[fmt]
 
 
 def sample_context() -> dict:

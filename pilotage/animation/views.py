@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -222,16 +222,14 @@ def convention_record(request, pk):
 
 
 def annex(request, pk, fmt):
-    from pilotage.animation.annex import annex_context, render_annex
+    from pilotage.animation.annex import KIND, annex_context
+    from pilotage.documents.rendering import CONTENT_TYPES, document_download
 
     programme = _programme(request, pk)
-    if fmt not in {"docx", "pdf"}:
+    if fmt not in CONTENT_TYPES:
         raise Http404
-    content, content_type = render_annex(fmt, annex_context(programme))
-    response = HttpResponse(content, content_type=content_type)
     filename = f"annexe_programme_animation_{programme.regional_association.region_id}_{programme.year}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_download(KIND, fmt, annex_context(programme), filename)
 
 
 def report(request, pk):

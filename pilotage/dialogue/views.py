@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -300,18 +300,10 @@ def followup(request):
 def synthesis_document(request, pk, fmt):
     """The synthesis as DOCX (editable) or PDF, generated from the file's data."""
     from pilotage.dialogue.documents import KIND, synthesis_context
-    from pilotage.documents.rendering import render_docx, render_pdf
+    from pilotage.documents.rendering import CONTENT_TYPES, document_download
 
     dialogue = _dialogue(request, pk)
-    if fmt not in ("docx", "pdf"):
+    if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu.")
-    context = synthesis_context(dialogue, request.user)
-    if fmt == "docx":
-        data = render_docx(KIND, context)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        data, content_type = render_pdf(KIND, context), "application/pdf"
-    response = HttpResponse(data, content_type=content_type)
     filename = f"synthese-dialogue-{dialogue.campaign.year}-ML-{dialogue.mission_locale.code}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_download(KIND, fmt, synthesis_context(dialogue, request.user), filename)

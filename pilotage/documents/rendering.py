@@ -194,6 +194,26 @@ def render_pdf(kind: str, context: dict) -> bytes:
     return html_to_pdf(render_html(kind, context))
 
 
+# Downloads
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def document_download(kind: str, fmt: str, context: dict, filename: str):
+    """The DOCX or PDF of `kind` as an attachment response; an unknown format is a 404."""
+    from django.http import Http404, HttpResponse
+
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Format inconnu.")
+    data = render_docx(kind, context) if fmt == "docx" else render_pdf(kind, context)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 # Reading documents back (tests, checks)
 
 

@@ -1,21 +1,10 @@
 """Downloads of the generated documents. The object comes through its `visible_to(user)`: out of territory, 404."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from pilotage.documents import avenant
-from pilotage.documents.rendering import render_docx, render_pdf
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-
-
-def _download(data: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from pilotage.documents.rendering import CONTENT_TYPES, document_download
 
 
 def amendment_document(request, pk, fmt):
@@ -30,5 +19,4 @@ def amendment_document(request, pk, fmt):
         convention__mission_locale__isnull=False,
     )
     context = avenant.amendment_document_context(amendment)
-    render = render_docx if fmt == "docx" else render_pdf
-    return _download(render(avenant.KIND, context), avenant.file_name(amendment, fmt), fmt)
+    return document_download(avenant.KIND, fmt, context, avenant.file_name(amendment, fmt))
