@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
-.PHONY: install run test test-postgres lint bench demo requirements clean
+.PHONY: install run test test-fast test-postgres lint bench demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -32,11 +32,15 @@ lint: install
 
 # The whole suite on the embedded SQLite database, real browser journeys included.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+# The edit-test loop: no browser journeys, no slow tests.
+test-fast: install
+	$(BIN)/pytest -n auto -m "not browser and not slow"
 
 # The same suite on PostgreSQL (the production database); CI runs both.
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --create-db
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db
 
 bench: install
 	$(BIN)/python -m benchmarks
