@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "pilotage.core",
     "pilotage.reference",
     "pilotage.accounts",
@@ -185,6 +187,9 @@ PILOTAGE_OPERATOR_NAME = env.str("PILOTAGE_OPERATOR_NAME", "ministère du Travai
 
 # Statistical secrecy: counts of young people below this are hidden outside the State and the Mission Locale.
 INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
+
+# Background jobs (django-tasks): the database backend, run by `pilotage db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
