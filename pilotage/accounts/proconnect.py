@@ -21,6 +21,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
@@ -133,6 +134,11 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         # mozilla-django-oidc reads (and here would discover) its endpoints when the backend is built, that is
         # on every `authenticate` of any kind: read them only for a ProConnect callback.
         self.UserModel = get_user_model()
+
+    def get_user(self, user_id):
+        # Django's rule (ModelBackend), which mozilla-django-oidc's version skips: a deactivated account's
+        # session ends at its next request.
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request, **kwargs):
         if request is None or "nonce" not in kwargs or not proconnect_enabled():
