@@ -169,17 +169,13 @@ class Workflow:
         self.transitions: dict[str, Transition] = {}
         valid = set(states.values)
         for declared in transitions:
-            transition = replace(
-                declared,
-                workflow=self,
-                state_label=declared.state_label or (states(declared.target).label if declared.target else ""),
-            )
-            if transition.name in self.transitions:
-                raise ImproperlyConfigured(f"{model.__name__}: transition « {transition.name} » déclarée deux fois.")
-            unknown = (transition.sources | {transition.target} - {None}) - valid
-            if unknown or not transition.sources:
-                raise ImproperlyConfigured(f"{model.__name__}.{transition.name}: états inconnus {sorted(unknown)}.")
-            self.transitions[transition.name] = transition
+            if declared.name in self.transitions:
+                raise ImproperlyConfigured(f"{model.__name__}: transition « {declared.name} » déclarée deux fois.")
+            unknown = (declared.sources | {declared.target} - {None}) - valid
+            if unknown or not declared.sources:
+                raise ImproperlyConfigured(f"{model.__name__}.{declared.name}: états inconnus {sorted(unknown)}.")
+            label = declared.state_label or (states(declared.target).label if declared.target else "")
+            self.transitions[declared.name] = replace(declared, workflow=self, state_label=label)
 
     def __iter__(self):
         return iter(self.transitions.values())
