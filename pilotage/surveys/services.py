@@ -150,8 +150,8 @@ def survey_transition(*, survey: Survey, to: str, acting_user, reason: str = "",
     the manager)."""
     leading_there = WORKFLOW.transitions_to(to)
     if not leading_there:
-        message = WORKFLOW.messages.source.format(state=survey.get_status_display(), target=SurveyStatus(to).label)
-        raise TransitionError(message, code="source")
+        state, target = survey.get_status_display(), SurveyStatus(to).label
+        raise TransitionError(WORKFLOW.messages.source.format(state=state, action="", target=target), code="source")
     move = transition_apply(obj=survey, transition=leading_there[0], user=acting_user, reason=reason,
                             params={"base_url": base_url})  # fmt: skip
     return move.outcome or {}

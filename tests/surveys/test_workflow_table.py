@@ -5,7 +5,9 @@ UNML the national ones, a DREETS its region's (`surveys.perms.manages_survey`)."
 import pytest
 
 from pilotage.accounts.models import Role
+from pilotage.core.workflow import TransitionError
 from pilotage.surveys.models import SurveyStatus
+from pilotage.surveys.services import survey_transition
 from pilotage.surveys.workflow import WORKFLOW
 from tests.factories import user_for_role
 from tests.surveys.factories import make_survey, target_with_token
@@ -32,3 +34,13 @@ def test_who_may_make_each_transition(network, kind, name):
     survey = make_survey(admin, status=SOURCE[name], region=region)
     target_with_token(survey, mission_locale=network["ml13"])  # opening needs a target
     check_transition(WORKFLOW, name, survey, users_by_place(network), EXPECTED[kind])
+
+
+def test_no_transition_leads_back_to_draft(network):
+    admin = user_for_role(Role.NATIONAL_ADMIN)
+    survey = make_survey(admin, status=SurveyStatus.OPEN)
+    with pytest.raises(TransitionError, match="Une enquête « Ouverte » ne peut pas passer à « En préparation ».$"):
+        survey_transition(survey=survey, to=SurveyStatus.DRAFT, acting_user=admin)
+    with pytest.raises(TransitionError, match="Une enquête « Ouverte » ne peut pas passer à « Ouverte ».$"):
+        survey_transition(survey=survey, to=SurveyStatus.OPEN, acting_user=admin)
+    assert not survey.transitions.exists()
