@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from pilotage.animation.models import (
     ActionFunding,
@@ -18,12 +17,12 @@ from pilotage.animation.models import (
     Programme,
     ProgrammeAction,
     ProgrammeStatus,
-    ProgrammeTransition,
     ResultIndicator,
 )
 from pilotage.animation.rules import funding_refusal, operator_refusal
-from pilotage.animation.workflow import TRANSITIONS
+from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.audit import save_audited
+from pilotage.core.workflow import transition_apply
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
 
 
@@ -121,51 +120,10 @@ def action_delete(*, action: ProgrammeAction, acting_user) -> None:
     action.delete()
 
 
-@transaction.atomic
 def programme_transition(*, programme: Programme, name: str, acting_user, reason: str = "") -> Programme:
-    """Make the transition `name` of the declared workflow, logged with who, when, from, to and why."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError("Transition inconnue.")
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status not in transition.sources:
-        raise ValidationError(
-            f"« {transition.label} » n'est pas possible quand le programme est « {programme.get_status_display()} »."
-        )
-    if not acting_user.has_perm(transition.permission, programme):
-        raise PermissionDenied("Vous ne pouvez pas faire cette action sur ce programme.")
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError("Indiquez le motif.")
-    now = timezone.now()
-    if name == "submit" and not programme.actions.exists():
-        raise ValidationError("Un programme sans action ne se soumet pas : ajoutez au moins une action.")
-    if name == "submit":
-        programme.council_approved_at = programme.council_approved_by = None
-    if name == "approve":
-        programme.approved_at, programme.approved_by = now, acting_user
-    if name == "council_approve":
-        if programme.council_approved_at:
-            raise ValidationError("Le conseil régional a déjà approuvé ce programme.")
-        programme.council_approved_at, programme.council_approved_by = now, acting_user
-    if name == "reopen":
-        programme.approved_at = programme.approved_by = None
-        programme.council_approved_at = programme.council_approved_by = None
-    if name == "submit_report":
-        missing = [str(a) for a in programme.actions.filter(cost_spent__isnull=True)]
-        if missing:
-            raise ValidationError(
-                "Indiquez le coût réalisé de chaque action avant de remettre le rapport : " + ", ".join(missing) + "."
-            )
-    from_status = programme.status
-    programme.status = transition.target or programme.status
-    save_audited(programme, acting_user, reason=f"{transition.label}{' : ' + reason if reason else ''}")
-    log = ProgrammeTransition(
-        programme=programme, name=name, from_status=from_status, to_status=programme.status, user=acting_user,
-        reason=reason,
-    )  # fmt: skip
-    save_audited(log, acting_user)
-    return programme
+    """Make the transition `name` of the declared workflow (`workflow.py`), logged with who, when, from, to and
+    why, in one `transition_apply`. Returns the programme as saved."""
+    return transition_apply(obj=programme, transition=WORKFLOW.get(name), user=acting_user, reason=reason).obj
 
 
 @transaction.atomic

@@ -26,8 +26,9 @@ from pilotage.animation.services import (
 from pilotage.animation.services import (
     programme_create as create_programme,
 )
-from pilotage.animation.workflow import TRANSITIONS, available_transitions
+from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.exports import tabular_response
+from pilotage.core.workflow import TransitionError
 from pilotage.reference.models import Region
 
 HOME = ("Animation régionale", "animation:home")
@@ -112,7 +113,7 @@ def programme_detail(request, pk):
             "band": summary.region_band.band,
             "budget_year": summary.region_band.budget_year,
             "distribution": national_distribution(programme.year),
-            "transitions": available_transitions(programme, user),
+            "transitions": WORKFLOW.available(user, programme),
             "can_draft": user.has_perm("animation.draft_programme", programme),
             "can_review": user.has_perm("animation.review_programme", programme),
             "can_comment": user.has_perm("animation.comment_programme", programme),
@@ -120,7 +121,7 @@ def programme_detail(request, pk):
             "comment_form": forms.CommentForm(programme=programme),
             "convention_form": forms.ConventionRecordForm(),
             "comments": programme.comments.select_related("author", "action"),
-            "log": programme.transitions.select_related("user"),
+            "log": programme.transitions.select_related("by"),
             "history_entries": _history(programme),
             "breadcrumbs": _crumbs((str(programme), None)),
         },
@@ -171,17 +172,15 @@ def action_delete_view(request, pk, action_pk):
 @require_POST
 def transition(request, pk, name):
     programme = _programme(request, pk)
-    if name not in TRANSITIONS:
+    if name not in WORKFLOW.transitions:
         raise Http404
     form = forms.ReasonForm(request.POST)
     form.is_valid()
     try:
         programme_transition(programme=programme, name=name, acting_user=request.user,
                              reason=form.cleaned_data.get("reason", ""))  # fmt: skip
-        messages.success(request, f"{TRANSITIONS[name].label} : fait.")
-    except ValidationError as exc:
-        _error(request, exc)
-    except PermissionDenied as exc:
+        messages.success(request, f"{WORKFLOW.get(name).label} : fait.")
+    except TransitionError as exc:
         messages.error(request, str(exc))
     return redirect("animation:programme_detail", programme.pk)
 
@@ -240,7 +239,7 @@ def report(request, pk):
     return render(request, "animation/report.html", {
         "programme": programme, "summary": summary,
         "can_report": request.user.has_perm("animation.report_programme", programme),
-        "transitions": [t for t in available_transitions(programme, request.user)
+        "transitions": [t for t in WORKFLOW.available(request.user, programme)
                         if t.name in {"submit_report", "close"}],
         "breadcrumbs": _programme_crumbs(programme, ("Rapport d'activité", None)),
     })  # fmt: skip

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from pilotage.accounts.models import User
 from pilotage.demo.demo import DEMO_DOMAIN, STORY_MISSION_LOCALE, _hash
 from pilotage.reference.models import MissionLocale
+from pilotage.surveys.links import answer_path
 from pilotage.surveys.models import (
     Questionnaire,
     Response,
@@ -22,7 +23,7 @@ from pilotage.surveys.models import (
     Target,
     hash_token,
 )
-from pilotage.surveys.services import answer_path, templates_load
+from pilotage.surveys.services import templates_load
 from pilotage.surveys.synthetic import RESPONDENTS, seed_2024_answers
 
 CLOSED_TITLE = "État des lieux 2024 — relations avec les Conseils départementaux"
@@ -63,8 +64,8 @@ def demo_surveys_load() -> DemoSurveys:
         survey = Survey.objects.create(questionnaire=questionnaire, title=CLOSED_TITLE, deadline=deadline,
                                        status=SurveyStatus.CLOSED, funding_year=2024, results_published=True,
                                        created_by=unml)  # fmt: skip
-        for before, after, day in (("draft", "open", 1), ("open", "closed", 16)):
-            SurveyTransition.objects.create(survey=survey, from_status=before, to_status=after, by=unml,
+        for name, before, after, day in (("open", "draft", "open", 1), ("close", "open", "closed", 16)):
+            SurveyTransition.objects.create(survey=survey, name=name, from_status=before, to_status=after, by=unml,
                                             at=timezone.make_aware(datetime(2024, 3, day, 9, 0)))  # fmt: skip
         targets = _targets(survey, mls, "demo-2024")
         story = next(t for t in targets if t.mission_locale.code == STORY_MISSION_LOCALE)
@@ -82,7 +83,7 @@ def demo_surveys_load() -> DemoSurveys:
         survey = Survey.objects.create(questionnaire=questionnaire, title=OPEN_TITLE, status=SurveyStatus.OPEN,
                                        deadline=timezone.make_aware(datetime(2099, 6, 15, 18, 0)), funding_year=2024,
                                        created_by=dgefp)  # fmt: skip
-        SurveyTransition.objects.create(survey=survey, from_status="draft", to_status="open", by=dgefp)
+        SurveyTransition.objects.create(survey=survey, name="open", from_status="draft", to_status="open", by=dgefp)
         department_mls = [ml for ml in mls if ml.department_id == story_ml.department_id]
         targets = _targets(survey, department_mls, "demo-2026")
         story = next(t for t in targets if t.mission_locale_id == story_ml.pk)

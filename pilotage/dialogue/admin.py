@@ -19,7 +19,7 @@ class TransitionInline(admin.TabularInline):
     model = DialogueTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+    readonly_fields = ["name", "from_status", "to_status", "by", "at", "reason"]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pilotage.core.scope import scope_of
+from pilotage.core.workflow import TransitionLog
 from pilotage.dialogue.guide import STEPS, SYNTHESIS_THEMES
 from pilotage.reference.models import MissionLocale
 
@@ -205,18 +206,14 @@ class ActionPlanItem(models.Model):
         return self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS) and self.due_on < timezone.localdate()
 
 
-class DialogueTransition(models.Model):
+class DialogueTransition(TransitionLog):
     """The log of the workflow: who moved the file, when, from which state to which, and why."""
 
     dialogue = models.ForeignKey(ManagementDialogue, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField("de", max_length=20, choices=DialogueStatus.choices)
-    to_status = models.CharField("vers", max_length=20, choices=DialogueStatus.choices)
-    by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField("motif", blank=True)
+    from_status = models.CharField("de", max_length=30, choices=DialogueStatus.choices)
+    to_status = models.CharField("vers", max_length=30, choices=DialogueStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
         verbose_name = "changement d'état"
 
     def __str__(self):

@@ -31,6 +31,13 @@ def is_the_director(user, dialogue=None) -> bool:
 
 
 @rules.predicate
+def transmits_preparation(user, dialogue=None) -> bool:
+    """The Mission Locale's director transmits its preparation, or the State opens the exchange (its team
+    prepares but does not transmit)."""
+    return is_the_director(user, dialogue) or leads_dialogue(user, dialogue)
+
+
+@rules.predicate
 def writes_answers(user, dialogue=None) -> bool:
     """The Mission Locale (director and team) prepares its part and the State completes it, while the file is
     open; a concluded file is read-only until it is reopened."""

@@ -6,22 +6,20 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from pilotage.core.audit import save_audited
+from pilotage.core.workflow import transition_apply
 from pilotage.dialogue import perms
 from pilotage.dialogue.guide import SYNTHESIS_THEMES, THEME_KEYS
 from pilotage.dialogue.models import (
     ActionPlanItem,
     DialogueCampaign,
-    DialogueStatus,
-    DialogueTransition,
     ManagementDialogue,
     StepComment,
     SynthesisRow,
     ThemeAnswer,
 )
-from pilotage.dialogue.workflow import TRANSITIONS
+from pilotage.dialogue.workflow import WORKFLOW
 from pilotage.reference.models import MissionLocale
 
 
@@ -137,55 +135,7 @@ def subsidy_propose(*, dialogue: ManagementDialogue, amount: Decimal | None, jus
     return save_audited(dialogue, acting_user, "Proposition de subvention")
 
 
-def amendment_for(dialogue: ManagementDialogue, *, signed: bool = False):
-    """The avenant of the Mission Locale's CPO for the year the dialogue prepares (the signed one if asked)."""
-    from pilotage.funding.models import Amendment
-    from pilotage.funding.models.conventions import AmendmentStatus
-
-    amendments = Amendment.objects.filter(
-        convention__mission_locale=dialogue.mission_locale, convention__kind="cpo", year=dialogue.campaign.target_year
-    )
-    if signed:
-        amendments = amendments.filter(status=AmendmentStatus.SIGNED)
-    return amendments.select_related("convention").order_by("-number").first()
-
-
-@transaction.atomic
 def dialogue_transition(*, dialogue: ManagementDialogue, name: str, acting_user, reason: str = ""):
-    """Move the file along the workflow (workflow.py), with the checks of the target state."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError("Changement d'état inconnu.")
-    dialogue = ManagementDialogue.objects.select_for_update().get(pk=dialogue.pk)
-    if dialogue.status != transition.source:
-        raise ValidationError(
-            f"Le dossier est « {dialogue.get_status_display()} » : « {transition.label} » n'est pas possible."
-        )
-    _check(transition.allowed(acting_user, dialogue), "Vous ne pouvez pas faire ce changement d'état.")
-    reason = reason.strip()
-    if transition.needs_reason and not reason:
-        raise ValidationError("Indiquez le motif de la réouverture.")
-    if transition.target == DialogueStatus.CONCLUDED:
-        missing = []
-        if dialogue.proposed_subsidy is None:
-            missing.append("la subvention proposée (étape conclusive)")
-        if not any(row.is_filled for row in dialogue.synthesis.all()):
-            missing.append("le tableau de synthèse")
-        if not dialogue.actions.exists():
-            missing.append("au moins une action du plan d'action")
-        if missing:
-            raise ValidationError("Pour conclure, complétez : " + ", ".join(missing) + ".")
-        dialogue.concluded_on = timezone.localdate()
-    if transition.target == DialogueStatus.AVENANT_SIGNED and amendment_for(dialogue, signed=True) is None:
-        raise ValidationError(
-            f"Aucun avenant {dialogue.campaign.target_year} signé n'est enregistré sur la CPO de cette Mission Locale."
-        )
-    if name == "reopen":
-        dialogue.concluded_on = None
-    source = dialogue.status
-    dialogue.status = transition.target
-    save_audited(dialogue, acting_user, reason or transition.label)
-    DialogueTransition.objects.create(
-        dialogue=dialogue, from_status=source, to_status=transition.target, by=acting_user, reason=reason
-    )
-    return dialogue
+    """Move the file along its declared workflow (`workflow.py`): checks, state, log and history in one
+    `transition_apply`. Returns the file as saved."""
+    return transition_apply(obj=dialogue, transition=WORKFLOW.get(name), user=acting_user, reason=reason).obj

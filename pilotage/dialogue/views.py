@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from pilotage.core.audit import history_entries
 from pilotage.core.exports import tabular_response
+from pilotage.core.workflow import TransitionError
 from pilotage.dialogue import context as read
 from pilotage.dialogue import forms, perms, services
 from pilotage.dialogue.guide import STEP_BY_KEY, STEPS, SYNTHESIS_THEMES
 from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign, ManagementDialogue
-from pilotage.dialogue.workflow import available_transitions
+from pilotage.dialogue.workflow import WORKFLOW, amendment_for
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.models import Target
 from pilotage.indicators.services import targets_set
@@ -129,12 +130,12 @@ def dialogue_detail(request, pk):
     user = request.user
     return render(request, "dialogue/dialogue.html", {
         "dialogue": dialogue, "steps": read.steps_progress(dialogue),
-        "transitions": available_transitions(user, dialogue), "transition_log": dialogue.transitions.all(),
+        "transitions": WORKFLOW.available(user, dialogue), "transition_log": dialogue.transitions.all(),
         "synthesis": dialogue.synthesis.order_by("pk"), "actions": dialogue.actions.all(),
         "targets": read.targets(dialogue), "history_entries": history_entries(dialogue),
         "can_synthesis": perms.writes_synthesis(user, dialogue),
         "can_follow": perms.follows_action_plan(user, dialogue),
-        "amendment": services.amendment_for(dialogue),
+        "amendment": amendment_for(dialogue),
         "breadcrumbs": _dialogue_crumbs(dialogue),
     })  # fmt: skip
 
@@ -268,8 +269,8 @@ def dialogue_transition(request, pk):
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            _error_message(request, exc)
+        except TransitionError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, f"Le dossier est maintenant « {dialogue.get_status_display()} ».")
     return redirect("dialogue:dialogue", dialogue.pk)

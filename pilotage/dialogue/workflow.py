@@ -1,38 +1,71 @@
-"""The states of a management dialogue file and who may move it (a declared state machine).
+"""The states of a management dialogue file and who may move it, declared on the engine of `core/workflow.py`.
 
 preparation → in progress → concluded → avenant signed; concluded → in progress again only by reopening with a
 reason. Every move is logged (DialogueTransition) and audited (history of the file)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from django.utils import timezone
 
+from pilotage.core.workflow import Messages, Transition, Workflow
 from pilotage.dialogue import perms
 from pilotage.dialogue.models import DialogueStatus as S
+from pilotage.dialogue.models import DialogueTransition, ManagementDialogue
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    source: str
-    target: str
-    allowed: Callable
-    needs_reason: bool = False
+def amendment_for(dialogue, *, signed: bool = False):
+    """The avenant of the Mission Locale's CPO for the year the dialogue prepares (the signed one if asked)."""
+    from pilotage.funding.models import Amendment
+    from pilotage.funding.models.conventions import AmendmentStatus
 
-
-TRANSITIONS = {
-    t.name: t
-    for t in (
-        Transition("start", "Transmettre la préparation et ouvrir l'échange", S.PREPARATION, S.IN_PROGRESS,
-                   lambda user, d: perms.is_the_director(user, d) or perms.leads_dialogue(user, d)),
-        Transition("conclude", "Conclure le dialogue", S.IN_PROGRESS, S.CONCLUDED, perms.leads_dialogue),
-        Transition("reopen", "Rouvrir le dialogue", S.CONCLUDED, S.IN_PROGRESS, perms.reopens_dialogue,
-                   needs_reason=True),
-        Transition("sign_avenant", "Enregistrer la signature de l'avenant", S.CONCLUDED, S.AVENANT_SIGNED,
-                   perms.leads_dialogue),
+    amendments = Amendment.objects.filter(
+        convention__mission_locale=dialogue.mission_locale, convention__kind="cpo", year=dialogue.campaign.target_year
     )
-}  # fmt: skip
+    if signed:
+        amendments = amendments.filter(status=AmendmentStatus.SIGNED)
+    return amendments.select_related("convention").order_by("-number").first()
 
 
-def available_transitions(user, dialogue) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.source == dialogue.status and t.allowed(user, dialogue)]
+def conclusion_missing(dialogue) -> str | None:
+    missing = []
+    if dialogue.proposed_subsidy is None:
+        missing.append("la subvention proposée (étape conclusive)")
+    if not any(row.is_filled for row in dialogue.synthesis.all()):
+        missing.append("le tableau de synthèse")
+    if not dialogue.actions.exists():
+        missing.append("au moins une action du plan d'action")
+    return "Pour conclure, complétez : " + ", ".join(missing) + "." if missing else None
+
+
+def avenant_missing(dialogue) -> str | None:
+    if amendment_for(dialogue, signed=True) is None:
+        year = dialogue.campaign.target_year
+        return f"Aucun avenant {year} signé n'est enregistré sur la CPO de cette Mission Locale."
+    return None
+
+
+def stamp_conclusion(move):
+    move.obj.concluded_on = timezone.localdate(move.at)
+
+
+def clear_conclusion(move):
+    move.obj.concluded_on = None
+
+
+WORKFLOW = Workflow(
+    model=ManagementDialogue, states=S, log_model=DialogueTransition, log_object_field="dialogue",
+    messages=Messages(
+        unknown="Changement d'état inconnu.",
+        source="Le dossier est « {state} » : « {action} » n'est pas possible.",
+        forbidden="Vous ne pouvez pas faire ce changement d'état.",
+        reason="Indiquez le motif de la réouverture.",
+    ),
+    transitions=[
+        Transition("start", "Transmettre la préparation et ouvrir l'échange", S.PREPARATION, S.IN_PROGRESS,
+                   perms.transmits_preparation),
+        Transition("conclude", "Conclure le dialogue", S.IN_PROGRESS, S.CONCLUDED, perms.leads_dialogue,
+                   guards=conclusion_missing, update=stamp_conclusion),
+        Transition("reopen", "Rouvrir le dialogue", S.CONCLUDED, S.IN_PROGRESS, perms.reopens_dialogue,
+                   needs_reason=True, update=clear_conclusion, button_class="fr-btn--secondary"),
+        Transition("sign_avenant", "Enregistrer la signature de l'avenant", S.CONCLUDED, S.AVENANT_SIGNED,
+                   perms.leads_dialogue, guards=avenant_missing),
+    ],
+)  # fmt: skip

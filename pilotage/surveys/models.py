@@ -1,6 +1,6 @@
 """Questionnaires (sections, questions, conditions), surveys sent to targets, their responses.
 
-A survey is a state machine (draft → open → closed, see `TRANSITIONS`) whose every move is logged in
+A survey is a state machine (draft → open → closed, declared in `workflow.py`) whose every move is logged in
 `SurveyTransition`. A target answers through a personal link: only the SHA-256 of its token is stored.
 """
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pilotage.core.scope import scope_of
+from pilotage.core.workflow import TransitionLog
 from pilotage.reference.models import Funder, MissionLocale, Region
 
 
@@ -127,14 +128,6 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", "Close"
 
 
-#: the state machine of a survey: from → allowed targets
-TRANSITIONS = {
-    SurveyStatus.DRAFT: {SurveyStatus.OPEN},
-    SurveyStatus.OPEN: {SurveyStatus.CLOSED},
-    SurveyStatus.CLOSED: set(),
-}
-
-
 class SurveyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The DGEFP and the UNML (national observer): every survey; a DREETS: the surveys of its region;
@@ -186,18 +179,15 @@ class Survey(models.Model):
         return self.status == SurveyStatus.OPEN and not self.is_past_deadline
 
 
-class SurveyTransition(models.Model):
-    """The log of the survey's state machine: who, when, from, to, why."""
+class SurveyTransition(TransitionLog):
+    """The log of the survey's workflow (`workflow.py`): who, when, from, to, why."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField("de", max_length=10, choices=SurveyStatus.choices)
-    to_status = models.CharField("vers", max_length=10, choices=SurveyStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
-    at = models.DateTimeField("le", default=timezone.now)
-    reason = models.CharField("motif", max_length=300, blank=True)
+    from_status = models.CharField("de", max_length=30, choices=SurveyStatus.choices)
+    to_status = models.CharField("vers", max_length=30, choices=SurveyStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        pass
 
     def __str__(self):
         return f"{self.survey} : {self.from_status} → {self.to_status}"

@@ -1,21 +1,19 @@
 """Writes on questionnaires, surveys, targets and responses. Keyword-only, atomic; each records who acted."""
 
 import json
-import secrets
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.accounts.models import Role, User
 from pilotage.core.audit import save_audited
+from pilotage.core.workflow import TransitionError, transition_apply
 from pilotage.reference.models import Funder, FunderType, MissionLocale
 from pilotage.surveys.answering import read_answers
-from pilotage.surveys.mail import send_invitation
+from pilotage.surveys.links import new_token, target_issue_link
 from pilotage.surveys.models import (
-    TRANSITIONS,
     Question,
     Questionnaire,
     Response,
@@ -23,10 +21,10 @@ from pilotage.surveys.models import (
     Section,
     Survey,
     SurveyStatus,
-    SurveyTransition,
     Target,
     hash_token,
 )
+from pilotage.surveys.workflow import WORKFLOW
 
 TEMPLATES_FILE = Path(__file__).parent / "data" / "questionnaires.json"
 
@@ -146,29 +144,17 @@ def _require_manager(user, survey):
         raise PermissionDenied("Vous ne gérez pas cette enquête.")
 
 
-@transaction.atomic
 def survey_transition(*, survey: Survey, to: str, acting_user, reason: str = "", base_url: str = "") -> dict:
-    """Move the survey along its state machine and log it. Opening sends the invitations: returns
-    {target: link} of the links issued (to show once to the manager)."""
-    _require_manager(acting_user, survey)
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if to not in TRANSITIONS[survey.status]:
-        raise ValidationError(
-            f"Une enquête « {survey.get_status_display()} » ne peut pas passer à « {SurveyStatus(to).label} »."
-        )
-    if to == SurveyStatus.OPEN and not survey.targets.exists():
-        raise ValidationError("Ajoutez au moins un destinataire avant d'ouvrir l'enquête.")
-    if to == SurveyStatus.OPEN and survey.is_past_deadline:
-        raise ValidationError("La date limite est passée : reportez-la avant d'ouvrir l'enquête.")
-    SurveyTransition.objects.create(survey=survey, from_status=survey.status, to_status=to, by=acting_user,
-                                    reason=reason)  # fmt: skip
-    survey.status = to
-    save_audited(survey, acting_user, reason or f"Statut : {SurveyStatus(to).label}")
-    links = {}
-    if to == SurveyStatus.OPEN:
-        for target in survey.targets.select_related("mission_locale", "funder"):
-            links[target] = target_issue_link(target=target, base_url=base_url, acting_user=acting_user)
-    return links
+    """Move the survey along its declared workflow (`workflow.py`) to the state `to`, logged, in one
+    `transition_apply`. Opening sends the invitations: returns {target: link} of the links issued (to show once to
+    the manager)."""
+    leading_there = WORKFLOW.transitions_to(to)
+    if not leading_there:
+        state, target = survey.get_status_display(), SurveyStatus(to).label
+        raise TransitionError(WORKFLOW.messages.source.format(state=state, action="", target=target), code="source")
+    move = transition_apply(obj=survey, transition=leading_there[0], user=acting_user, reason=reason,
+                            params={"base_url": base_url})  # fmt: skip
+    return move.outcome or {}
 
 
 @transaction.atomic
@@ -193,11 +179,6 @@ def results_publish(*, survey: Survey, published: bool, acting_user) -> Survey:
 
 
 # Targets and their personal links
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
 
 
 def default_email(*, mission_locale=None, funder=None) -> str:
@@ -249,33 +230,12 @@ def targets_add(*, survey: Survey, acting_user, mission_locales=(), funders=()) 
         if funder.pk not in existing_funders:
             added.append(Target(survey=survey, funder=funder, email=default_email(funder=funder)))
     for target in added:
-        target.token_hash = _new_token()[1]  # never shown: a link is issued when invitations are sent
+        target.token_hash = new_token()[1]  # never shown: a link is issued when invitations are sent
         save_audited(target, acting_user, "Destinataire ajouté")
     if survey.status == SurveyStatus.OPEN:
         for target in added:
             target_issue_link(target=target, base_url="", acting_user=acting_user)
     return len(added)
-
-
-def answer_path(token: str) -> str:
-    return reverse("surveys:answer", args=[token])
-
-
-@transaction.atomic
-def target_issue_link(*, target: Target, base_url: str, acting_user=None, reminder: bool = False) -> str:
-    """A new personal link for `target` (the previous one stops working), e-mailed to it. Only the token's hash
-    is kept, so the link is shown or sent now and never again."""
-    token, token_hash = _new_token()
-    target.token_hash = token_hash
-    now = timezone.now()
-    if reminder:
-        target.reminded_at, target.reminders = now, target.reminders + 1
-    elif target.invited_at is None:
-        target.invited_at = now
-    save_audited(target, acting_user, "Relance" if reminder else "Lien personnel émis")
-    link = f"{base_url}{answer_path(token)}"
-    send_invitation(target=target, link=link, reminder=reminder)
-    return link
 
 
 def survey_send_reminders(*, survey: Survey, base_url: str, acting_user=None) -> int:

@@ -16,7 +16,7 @@ from pilotage.animation.services import (
     programme_record_convention,
     programme_transition,
 )
-from pilotage.animation.workflow import available_transitions
+from pilotage.animation.workflow import WORKFLOW
 from pilotage.funding.models import ConventionKind, ConventionStatus
 from tests.animation.factories import add_action, arml_user, programme_for, regional_council
 from tests.factories import state_funder, user_for_role
@@ -38,7 +38,7 @@ def parties():
 
 
 def names(programme, user):
-    return [t.name for t in available_transitions(programme, user)]
+    return [t.name for t in WORKFLOW.available(user, programme)]
 
 
 def test_the_whole_workflow_is_logged(parties):
@@ -63,7 +63,7 @@ def test_the_whole_workflow_is_logged(parties):
         programme_transition(programme=programme, name="council_approve", acting_user=council)
     programme = programme_transition(programme=programme, name="approve", acting_user=dreets)
     assert (programme.status, programme.approved_by, programme.council_approved_by) == ("approved", dreets, council)
-    log = list(programme.transitions.values_list("name", "from_status", "to_status", "user", "reason"))
+    log = list(programme.transitions.values_list("name", "from_status", "to_status", "by", "reason"))
     assert log == [
         ("submit", "draft", "submitted", arml.pk, ""),
         ("request_changes", "submitted", "changes_requested", dreets.pk, "Détaillez l'échéancier."),

@@ -81,5 +81,5 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
     assert page.get_by_role("button", name="Rouvrir le programme").is_visible()
     programme = Programme.objects.get(year=2027)
     assert programme.status == ProgrammeStatus.APPROVED and programme.approved_by == dreets
-    assert list(programme.transitions.values_list("name", "user")) == [("submit", arml.pk), ("approve", dreets.pk)]
+    assert list(programme.transitions.values_list("name", "by")) == [("submit", arml.pk), ("approve", dreets.pk)]
     assert programme.actions.count() == 3

@@ -18,7 +18,7 @@ from pilotage.dialogue.services import (
     subsidy_propose,
     synthesis_save,
 )
-from pilotage.dialogue.workflow import available_transitions
+from pilotage.dialogue.workflow import WORKFLOW
 from tests.dialogue.conftest import complete
 from tests.factories import MissionLocaleFactory, cpo_for, user_for_role
 
@@ -91,11 +91,11 @@ def test_transitions_each_state_by_each_role(campaigns, network, status, role):
     if status != DialogueStatus.PREPARATION:
         d13 = move(d13, status, campaigns["dgefp"])
     user = user_for_role(role, department_code="13", mission_locale=network["ml13"])
-    assert [t.name for t in available_transitions(user, d13)] == EXPECTED[status].get(role, [])
+    assert [t.name for t in WORKFLOW.available(user, d13)] == EXPECTED[status].get(role, [])
     # the DDETS of another department, and the other region's DREETS, may do nothing on the 13's file
     for outsider in (user_for_role(Role.DEPARTMENTAL_STATE, department_code="83"),
                      user_for_role(Role.REGIONAL_STATE, department_code="69")):  # fmt: skip
-        assert available_transitions(outsider, d13) == []
+        assert WORKFLOW.available(outsider, d13) == []
     # the staff of the Mission Locale prepares but does not transmit
     if status == DialogueStatus.PREPARATION and role == Role.ML_STAFF:
         with pytest.raises(PermissionDenied):
@@ -180,7 +180,7 @@ def test_the_avenant_state_needs_the_signed_avenant_of_the_year_to_come(campaign
     Amendment.objects.create(convention=cpo, number=2, year=2025, status="signed", signed_on=date(2025, 3, 1))
     d13 = dialogue_transition(dialogue=d13, name="sign_avenant", acting_user=dgefp)
     assert d13.status == DialogueStatus.AVENANT_SIGNED
-    assert available_transitions(dgefp, d13) == []
+    assert WORKFLOW.available(dgefp, d13) == []
 
 
 def test_late_files(campaigns):

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from pilotage.animation.models.catalogue import ActionType, Objective
 from pilotage.core.scope import scope_of
+from pilotage.core.workflow import TransitionLog
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -242,22 +243,14 @@ class Comment(models.Model):
         return self.text[:50]
 
 
-class ProgrammeTransition(models.Model):
+class ProgrammeTransition(TransitionLog):
     """The transition log of the workflow: who, when, from, to, why."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="transitions")
-    name = models.CharField("transition", max_length=30)
-    from_status = models.CharField("de", max_length=20, choices=ProgrammeStatus.choices)
-    to_status = models.CharField("vers", max_length=20, choices=ProgrammeStatus.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField("le", auto_now_add=True)
-    reason = models.TextField("motif", blank=True)
+    from_status = models.CharField("de", max_length=30, choices=ProgrammeStatus.choices)
+    to_status = models.CharField("vers", max_length=30, choices=ProgrammeStatus.choices)
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
         verbose_name = "transition du programme"
-
-    def __str__(self):
-        return f"{self.name} : {self.from_status} → {self.to_status}"
