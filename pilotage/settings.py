@@ -5,7 +5,9 @@ Safe local defaults make `make run` work on a bare machine (SQLite, DEBUG); prod
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -60,7 +62,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pilotage.accounts.sessions.SessionTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pilotage.core.middleware.SecurityHeadersMiddleware",
@@ -130,14 +135,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt (form, admin, ProConnect) from a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Does nothing unless ProConnect is configured and the request is its callback.
+    "pilotage.accounts.proconnect.ProConnectBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeated characters, places + year, the platform's and the demo's names, the organisation; then zxcvbn.
+    {
+        "NAME": "pilotage.accounts.passwords.PasswordStrengthValidator",
+        "OPTIONS": {"min_score": env.int("PASSWORD_MIN_STRENGTH", 3)},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -162,8 +176,11 @@ if PRODUCTION:
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Session and cookie security.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", 8 * 3600)
+# Session and cookie security. A session ends after SESSION_IDLE_MINUTES without a request, and in any case
+# SESSION_MAX_HOURS after the login (pilotage.accounts.sessions.SessionTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", 120)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", 8)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -175,6 +192,46 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies (TLS terminator, load
+# balancer) that each append to X-Forwarded-For, the address the outermost one saw (pilotage.core.clients).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+
+# The cache holds the rate-limit counters (password reset, API throttling). In one process (development,
+# tests) the local memory is enough; several workers (production) share a directory so that limits hold
+# across them. CACHE_DIR chooses the directory.
+if PRODUCTION or env.str("CACHE_DIR", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", str(PROJECT_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login throttling (django-axes, database handler: shared by every worker). After LOGIN_FAILURES_PER_ACCOUNT
+# failures for one e-mail address, or LOGIN_FAILURES_PER_IP from one address, each less than
+# LOGIN_LOCKOUT_MINUTES apart, both are refused for LOGIN_LOCKOUT_MINUTES (a failure during the lockout
+# restarts it). Form, admin and ProConnect logins all go through `authenticate`, hence through axes.
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_HANDLER = "pilotage.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "pilotage.accounts.lockout.failure_limit"  # read at each attempt: LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = "pilotage.accounts.lockout.cool_off"  # LOGIN_LOCKOUT_MINUTES
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "pilotage.accounts.lockout.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "pilotage.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "pilotage.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # our own log line says it once (pilotage.security)
+
+# Password reset: at most this many e-mails per address and per client address in the window.
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", 3)
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", 10)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "pilotage-missions-locales@example.gouv.fr")
@@ -191,12 +248,33 @@ INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
 # Background jobs (django-tasks): the database backend, run by `pilotage db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# API tokens (django-rest-knox, our model `api.ApiToken`): only a SHA-512 digest is stored; every token
+# expires (API_TOKEN_DAYS by default, at most API_TOKEN_MAX_DAYS) and each is limited to API_TOKEN_RATE.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", "120/minute")
+KNOX_TOKEN_MODEL = "api.ApiToken"
+# knox's own migrations would create its (swapped, unused) token table, with a foreign key to the users that
+# Django's flush does not know about: knox is treated as an app without migrations, so that table never exists.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "TOKEN_PREFIX": "pml_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "pilotage.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "pilotage.api.authentication.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["pilotage.api.authentication.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "pilotage.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -217,9 +295,39 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# ProConnect, the State's OpenID Connect login for agents: shown on the login page when PROCONNECT_CLIENT_ID
+# is set, with either PROCONNECT_DISCOVERY_URL or the endpoints (pilotage.accounts.proconnect).
+PROCONNECT = {
+    "CLIENT_ID": env.str("PROCONNECT_CLIENT_ID", ""),
+    "CLIENT_SECRET": env.str("PROCONNECT_CLIENT_SECRET", ""),
+    "DISCOVERY_URL": env.str("PROCONNECT_DISCOVERY_URL", ""),
+    "ISSUER": env.str("PROCONNECT_ISSUER", ""),
+    "AUTHORIZATION_ENDPOINT": env.str("PROCONNECT_AUTHORIZATION_ENDPOINT", ""),
+    "TOKEN_ENDPOINT": env.str("PROCONNECT_TOKEN_ENDPOINT", ""),
+    "USERINFO_ENDPOINT": env.str("PROCONNECT_USERINFO_ENDPOINT", ""),
+    "JWKS_ENDPOINT": env.str("PROCONNECT_JWKS_ENDPOINT", ""),
+    "END_SESSION_ENDPOINT": env.str("PROCONNECT_END_SESSION_ENDPOINT", ""),
+    "SCOPES": env.str("PROCONNECT_SCOPES", "openid email given_name usual_name uid siret"),
+    "SIGN_ALGO": env.str("PROCONNECT_SIGN_ALGO", "RS256"),
+    "TIMEOUT": env.int("PROCONNECT_TIMEOUT_SECONDS", 10),
+}
+# The logout form is answered by a redirection to ProConnect's end_session endpoint: the CSP's form-action
+# must allow its origin (core.middleware.SecurityHeadersMiddleware).
+CSP_FORM_ACTION_EXTRA = sorted(
+    {
+        f"{url.scheme}://{url.netloc}"
+        for url in map(urlsplit, [PROCONNECT["END_SESSION_ENDPOINT"], PROCONNECT["DISCOVERY_URL"]])
+        if url.scheme in {"http", "https"} and url.netloc
+    }
+)
+OIDC_STORE_ID_TOKEN = True  # kept in the session for ProConnect's end_session (id_token_hint)
+OIDC_CREATE_USER = False  # accounts are provisioned by the platform (role + organisation)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
+    # Security events (lockouts, refused ProConnect logins, throttled resets, revoked tokens) always shown.
+    "loggers": {"pilotage.security": {"level": "INFO"}},
 }

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from pilotage.accounts.models import Role
 from tests.factories import MissionLocaleFactory, user_for_role
@@ -8,6 +9,16 @@ from tests.network import network  # noqa: F401  (a fixture shared by the author
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Rate-limit counters live in the (per-process) cache: each test starts with none, and the API's
+    per-token limit is out of the way except where a test sets it (tests/api/test_tokens.py)."""
+    cache.clear()
+    settings.API_TOKEN_RATE = "100000/minute"
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pilotage.demo.demo import (
     STREETS,
     city_of,
     demo_load,
+    demo_password_validators,
     legal_form_of,
 )
 from pilotage.reference.imilo import imilo_import
@@ -27,6 +28,7 @@ from pilotage.reference.models import (
     RegionalAssociation,
     StateService,
 )
+from tests.login import is_logged_in, password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +108,11 @@ def test_demo_is_complete_deterministic_and_idempotent(client):
         user.full_clean()
         assert_fictitious(user.get_full_name())
         assert user.is_staff == (user.role == Role.NATIONAL_ADMIN)
-        validate_password(DEFAULT_PASSWORD, user)
-        assert client.login(email=user.email, password=DEFAULT_PASSWORD), user.email
+        validate_password(DEFAULT_PASSWORD, user, demo_password_validators())
+        with pytest.raises(ValidationError, match="comptes de démonstration"):
+            validate_password(DEFAULT_PASSWORD, user)  # nobody may choose it for a real account
+        password_login(client, user.email, DEFAULT_PASSWORD)
+        assert is_logged_in(client), user.email
         client.logout()
 
 
@@ -145,10 +150,13 @@ def test_the_demo_never_overwrites_a_real_value(client):
 def test_the_password_comes_from_the_settings_and_is_reset(settings, client):
     settings.DEMO_PASSWORD = "une-autre-phrase-de-passe"
     demo_load()
-    assert client.login(email="arml@demo.pilotage.fr", password="une-autre-phrase-de-passe")
+    password_login(client, "arml@demo.pilotage.fr", "une-autre-phrase-de-passe")
+    assert is_logged_in(client)
+    client.logout()
     settings.DEMO_PASSWORD = ""
     demo_load()
-    assert client.login(email="arml@demo.pilotage.fr", password=DEFAULT_PASSWORD)
+    password_login(client, "arml@demo.pilotage.fr", DEFAULT_PASSWORD)
+    assert is_logged_in(client)
 
 
 def test_a_weak_password_refuses_the_whole_load(settings):

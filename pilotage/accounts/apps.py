@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "pilotage.accounts"
     label = "accounts"
     verbose_name = "Comptes et rôles"
+
+    def ready(self):
+        from pilotage.accounts import lockout, sessions  # noqa: F401  (signal receivers)

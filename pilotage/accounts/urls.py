@@ -1,20 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from pilotage.accounts import forms, views
+from pilotage.accounts import forms, proconnect, views
 
 app_name = "accounts"
 urlpatterns = [
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
+        views.LoginView.as_view(
             template_name="accounts/login.html",
             authentication_form=forms.LoginForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("proconnect/connexion/", proconnect.ProConnectLoginView.as_view(), name="proconnect_login"),
+    path("proconnect/retour/", proconnect.ProConnectCallbackView.as_view(), name="proconnect_callback"),
     path("", views.profile, name="profile"),
     path(
         "mot-de-passe/",
@@ -36,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe-oublie/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/form_page.html",
             form_class=forms.PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
@@ -58,8 +60,9 @@ urlpatterns = [
             extra_context={
                 "title": "Courriel envoyé",
                 "message": "Si un compte existe pour cette adresse, un courriel vient de lui être envoyé "
-                "avec "
-                "un lien valable quelques jours.",
+                "avec un lien valable quelques jours. Par sécurité, les demandes répétées pour une même adresse "
+                "n'envoient pas d'autre courriel pendant un moment : pensez à regarder vos courriels "
+                "indésirables.",
             },
         ),
         name="password_reset_done",

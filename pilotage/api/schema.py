@@ -1,6 +1,7 @@
 """What the OpenAPI document says about the API as a whole: the description (conventions) and the tags."""
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -9,10 +10,16 @@ DESCRIPTION = f"""
 Référentiel du réseau des Missions Locales : territoires (régions, départements), Missions Locales, associations
 régionales (ARML), services de l'État et financeurs.
 
-**Authentification.** Un système s'authentifie par jeton, avec l'en-tête `Authorization: Token <jeton>`. Chacun
-crée ou remplace son jeton sur la page « Jeton d'accès à l'API » de son compte (`/api/jeton/`) ; un
-administrateur peut aussi lancer `pilotage create_api_token <courriel>`. Le jeton donne exactement les droits du
-compte : gardez-le secret. Dans le navigateur, la session du site suffit (API navigable).
+**Authentification.** Un système s'authentifie par jeton, avec l'en-tête `Authorization: Token <jeton>` (le
+jeton commence par `pml_`). Chacun crée ses jetons sur la page « Jetons d'accès à l'API » de son compte
+(`/api/jeton/`), en les nommant ; un administrateur peut aussi lancer
+`pilotage create_api_token <courriel> --name <nom> --scope lecture|ecriture --days <jours>`. Le jeton n'est
+affiché qu'une fois (la plateforme n'en garde qu'une empreinte) ; il expire (par défaut après
+{settings.API_TOKEN_DAYS} jours, au plus {settings.API_TOKEN_MAX_DAYS}) et peut être révoqué à tout moment par
+son titulaire ou par la DGEFP. Un jeton « lecture » ne permet que GET (toute modification : 403) ; un jeton
+« lecture et écriture » donne les droits du compte. Chaque jeton est limité à
+{settings.API_TOKEN_RATE.replace("/", " requêtes par ")} : au-delà, 429 avec l'en-tête `Retry-After` (secondes
+à attendre). Dans le navigateur, la session du site suffit (API navigable).
 
 **Périmètre.** Chaque réponse suit le périmètre du compte, fixé par son rôle et son organisation : un objet hors
 du périmètre répond 404, comme un objet qui n'existe pas, et le `count` d'une liste ne compte que les objets
@@ -29,9 +36,9 @@ avec leur libellé dans chaque schéma.
 **Pagination.** Les listes sont paginées par {settings.REST_FRAMEWORK["PAGE_SIZE"]} : `count`, `next`,
 `previous`, `results`, et le paramètre `page`.
 
-**Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent ou invalide ;
-403 : objet visible mais modification non autorisée (le message nomme les champs refusés) ; 404 : objet
-inexistant ou hors du périmètre.
+**Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
+ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
+jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre ; 429 : trop de requêtes pour ce jeton.
 """.strip()
 
 TAGS = [
@@ -53,3 +60,21 @@ UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide."
 NOT_FOUND = OpenApiResponse(ERROR, description="Objet inexistant ou hors du périmètre du compte.")
 FORBIDDEN = OpenApiResponse(ERROR, description="Modification non autorisée ; le message nomme les champs refusés.")
 INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Données ou paramètres invalides : un message par champ.")
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema (and Swagger's « Authorize » button) describes our knox tokens."""
+
+    target_class = "pilotage.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Jeton d'API, précédé du mot `Token` : `Authorization: Token pml_…`. Créé sur la page "
+            "« Jetons d'accès à l'API » du compte ; il expire, peut être révoqué, donne la lecture seule ou la "
+            "lecture et l'écriture, et est limité en nombre de requêtes (429 et `Retry-After` au-delà).",
+        }

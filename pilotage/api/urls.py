@@ -46,4 +46,6 @@ urlpatterns = [
         name="redoc",
     ),
     path("jeton/", views.token_page, name="token"),
+    path("jeton/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
+    path("jetons/", views.token_list_all, name="token_list_all"),
 ]

@@ -1,4 +1,4 @@
-"""The REST API of the reference data, and the page where a person manages their API token.
+"""The REST API of the reference data, and the pages where a person manages their API tokens.
 
 Every queryset starts from `Model.objects.visible_to(request.user)`: an object outside the user's territory
 answers 404 like an object that does not exist, and a list's `count` covers only the visible objects.
@@ -11,22 +11,27 @@ exempts every APIView (its router's root view too); our views say it explicitly,
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from pilotage.accounts.lockout import LOCKED_OUT_TOKEN_MESSAGE, account_locked_out
 from pilotage.api import schema, serializers
-from pilotage.api.services import api_token_revoke, api_token_rotate, mission_locale_api_update
+from pilotage.api.forms import ApiTokenForm
+from pilotage.api.models import ApiToken
+from pilotage.api.services import api_token_create, api_token_revoke, mission_locale_api_update
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.funding.models import Convention, FundingCategory, FundingLine
 from pilotage.reference.models import (
@@ -414,20 +419,71 @@ def me(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def token_page(request):
-    """A person sees whether they have an API token, creates or replaces it (the key is shown once) or deletes it."""
-    new_key = None
+    """A person's API tokens: the list (never the secrets), a form to create one (its secret shown once)."""
+    form = ApiTokenForm()
+    new_secret = None
     if request.method == "POST":
-        if request.POST.get("action") == "supprimer":
-            if api_token_revoke(user=request.user):
-                messages.success(request, "Votre jeton a été supprimé : il ne donne plus accès à l'API.")
-            return redirect("api:token")
-        new_key = api_token_rotate(user=request.user)
+        form = ApiTokenForm(request.POST)
+        if account_locked_out(request):
+            messages.error(request, LOCKED_OUT_TOKEN_MESSAGE)
+        elif form.is_valid():
+            try:
+                token, new_secret = api_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    days=form.cleaned_data["days"],
+                )
+            except DjangoValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form = ApiTokenForm()
     return render(
         request,
         "api/token.html",
         {
-            "token": Token.objects.filter(user=request.user).first(),
-            "new_key": new_key,
-            "breadcrumbs": [("Mon compte", reverse("accounts:profile")), ("Jeton d'accès à l'API", None)],
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "form": form,
+            "new_secret": new_secret,
+            "can_see_all": request.user.has_perm("api.view_all_apitokens"),
+            "breadcrumbs": [("Mon compte", reverse("accounts:profile")), ("Jetons d'accès à l'API", None)],
         },
     )
+
+
+@require_http_methods(["POST"])
+def token_revoke(request, pk: int):
+    """Revoke a token: its owner, or the DGEFP for anyone's; others get a 404 (they do not see it)."""
+    token = get_object_or_404(ApiToken.objects.visible_to(request.user).select_related("user"), pk=pk)
+    if not request.user.has_perm("api.revoke_apitoken", token):
+        raise Http404
+    name, owner = token.name, token.user
+    api_token_revoke(token=token, acting_user=request.user)
+    if owner == request.user:
+        messages.success(request, f"Le jeton « {name} » est révoqué : il ne donne plus accès à l'API.")
+    else:
+        messages.success(request, f"Le jeton « {name} » de {owner.email} est révoqué.")
+    return redirect(url_has_allowed_host_and_scheme_or(request, request.POST.get("next"), "api:token"))
+
+
+@require_http_methods(["GET"])
+def token_list_all(request):
+    """The DGEFP's view of every account's tokens, to revoke one that leaked or that is no longer needed."""
+    if not request.user.has_perm("api.view_all_apitokens"):
+        raise Http404
+    return render(
+        request,
+        "api/token_list_all.html",
+        {
+            "tokens": ApiToken.objects.visible_to(request.user).select_related("user"),
+            "breadcrumbs": [("Mon compte", reverse("accounts:profile")), ("Jetons d'API de tous les comptes", None)],
+        },
+    )
+
+
+def url_has_allowed_host_and_scheme_or(request, url: str | None, default: str) -> str:
+    """`url` if it is a path of this site, else the URL named `default`."""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return reverse(default)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import get_default_password_validators, validate_password
 from django.db import transaction
 
 from pilotage.accounts.models import ROLE_ORGANISATION, Role, User
@@ -116,6 +116,15 @@ class DemoSummary:
     accounts: list[DemoAccount]
     password: str
     changed: int = 0  # organisations and users created or changed by this run (0 on a second run)
+
+
+def demo_password_validators() -> list:
+    """The project's password validators but the strength one: the demo password is published, and that
+    validator refuses it on purpose (nobody may choose it for a real account). Length and common passwords
+    still apply, so that a `DEMO_PASSWORD` like `azerty` refuses the whole load."""
+    from pilotage.accounts.passwords import PasswordStrengthValidator
+
+    return [v for v in get_default_password_validators() if not isinstance(v, PasswordStrengthValidator)]
 
 
 def demo_password() -> str:
@@ -261,7 +270,9 @@ def _users(accounts: list[DemoAccount], password: str) -> int:
             reason=REASON,
         )
         changed += has_changed
-        validate_password(password, user)  # a DEMO_PASSWORD too weak for the project refuses the whole load
+        validate_password(
+            password, user, demo_password_validators()
+        )  # a DEMO_PASSWORD too weak for the project refuses the whole load
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -282,7 +293,8 @@ def accounts_table(accounts: list[DemoAccount], password: str) -> list[str]:
 def demo_load(*, stdout=None) -> DemoSummary:
     """Load (or complete) the demo network and accounts; `stdout` receives the i-milo report lines."""
     password = demo_password()
-    validate_password(password)  # fail fast; checked again against each user's names and e-mail
+    # fail fast; checked again against each user's names and e-mail
+    validate_password(password, password_validators=demo_password_validators())
     report = imilo_import(wet_run=True, exclude_rejected=True)
     if stdout is not None:
         lines = [

@@ -2,7 +2,8 @@
 
 from rest_framework.test import APIClient
 
-from pilotage.api.services import api_token_rotate
+from pilotage.api.models import TokenScope
+from pilotage.api.services import api_token_create
 
 #: network key prefix → (list URL, JSON field that identifies a row, how the object gives that identifier)
 RESOURCES = {
@@ -25,9 +26,14 @@ def resource_of(key: str):
     return FUNDERS
 
 
-def token_client(user) -> APIClient:
+def new_token(user, *, scope=TokenScope.READ_WRITE, name="Tests", days=None) -> str:
+    """A new API token's secret (read-write by default: the tests exercise what the account may do)."""
+    return api_token_create(user=user, name=name, scope=scope, days=days)[1]
+
+
+def token_client(user, *, scope=TokenScope.READ_WRITE) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_rotate(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {new_token(user, scope=scope)}")
     return client
 
 

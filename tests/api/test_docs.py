@@ -25,6 +25,9 @@ def test_the_schema_is_valid_openapi_and_documents_the_conventions(client, db):
     assert "`departements_couverts`" in schema["info"]["description"], "the field naming convention is documented"
     token = schema["components"]["securitySchemes"]["tokenAuth"]
     assert (token["type"], token["in"], token["name"]) == ("apiKey", "header", "Authorization")
+    assert "`Authorization: Token pml_…`" in token["description"]
+    for text in ("expire", "révoqué", "lecture", "429", "Retry-After"):
+        assert text in schema["info"]["description"], text
 
 
 def test_the_spectacular_command_validates_without_warnings(tmp_path):
