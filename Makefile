@@ -37,8 +37,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pilotage makemigrations --check --dry-run --no-input
 
+# System packages the suite needs (Chromium, Pango, HarfBuzz subset, fonts): installed when missing and root.
+test-requirements:
+	scripts/test_requirements.sh
+
 # The whole suite on the embedded SQLite database, real browser journeys included.
-test: lint
+test: test-requirements lint
 	$(BIN)/pytest -n auto
 
 # The edit-test loop: no browser journeys, no slow tests.
@@ -46,7 +50,7 @@ test-fast: install
 	$(BIN)/pytest -n auto -m "not browser and not slow"
 
 # The same suite on PostgreSQL (the production database); CI runs both.
-test-postgres: install
+test-postgres: test-requirements install
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db
 
 bench: install
