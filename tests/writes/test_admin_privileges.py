@@ -140,6 +140,7 @@ def test_a_superuser_grants_privileges_and_sets_passwords_audited(client, superu
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.check_password(NEW_PASSWORD)
+    assert account.history.first().history_user == superuser  # the change is in the history (not the hash)
 
 
 def test_the_dgefp_keeps_administering_ordinary_accounts_and_business_data(client, dgefp, network):
@@ -180,3 +181,30 @@ def test_other_roles_write_nothing_through_the_admin(client, network, role):
         assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), (role, url)
     assert_unchanged(before, role)
     assert User.objects.get(pk=user.pk).is_superuser is False
+
+
+def test_outside_the_business_data_the_dgefp_changes_nothing_in_the_admin(rf, dgefp):
+    """Groups, permissions, login attempts, tokens…: every model the admin shows that is not business data (not
+    an `AuditedAdmin`) stays closed to the DGEFP; the business data all keep their history."""
+    from django.contrib import admin
+
+    from pilotage.core.admin_site import AuditedAdmin
+
+    request = rf.get("/admin/")
+    request.user = dgefp
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, AuditedAdmin):
+            assert hasattr(model, "history"), model  # audited like the rest
+            continue
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
+
+
+def test_the_dgefp_cannot_create_a_group(client, dgefp):
+    client.force_login(dgefp)
+    before = database_snapshot("accounts")
+    response = client.post(reverse("admin:auth_group_add"), {"name": "Superviseurs"})
+    assert response.status_code == 403
+    assert not Group.objects.exists()
+    assert_unchanged(before)
