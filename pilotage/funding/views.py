@@ -427,6 +427,8 @@ def conference(request, level, code):
         {
             "territory": territory,
             "level": level,
+            # a council or municipality sees its own lines only (FundingLine.visible_to): say so, no shares
+            "own_funder": user.funder if getattr(user, "funder_id", None) else None,
             "year": year,
             "years": years,
             "types": [FunderType(t).label for t in types],
