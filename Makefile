@@ -16,10 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The task worker (imports run as background jobs) lives as long as the development server.
 run: install
 	$(BIN)/pilotage migrate --no-input
 	$(BIN)/pilotage load_demo
-	$(BIN)/pilotage runserver 127.0.0.1:$(PORT)
+	$(BIN)/pilotage db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/pilotage runserver 127.0.0.1:$(PORT); status=$$?; exit $$status
 
 demo: install
 	$(BIN)/pilotage migrate --no-input

@@ -240,6 +240,7 @@ _CP1252_SIGNS = frozenset("\u00a0€‘’“”„…–—•«»°§²³ºª�
 #: words made only of accented letters that French has
 _ACCENTED_WORDS = frozenset({"à", "À", "ô", "Ô", "é", "É", "è", "È", "ù", "Ù", "ç"})
 _WORD = re.compile(r"[^\W\d_]+")
+_CP1252_FOREIGN = re.compile("[^\x00-\x7f" + re.escape("".join(sorted(_CP1252_LETTERS | _CP1252_SIGNS))) + "]")
 
 
 def _refuse_implausible_cp1252(text: str) -> None:
@@ -257,9 +258,9 @@ def _refuse_implausible_cp1252(text: str) -> None:
             line,
         )
 
-    for position, char in enumerate(text):
-        if ord(char) > 127 and char not in _CP1252_LETTERS and char not in _CP1252_SIGNS:
-            refuse(position)
+    foreign = _CP1252_FOREIGN.search(text)
+    if foreign:
+        refuse(foreign.start())
     for match in _WORD.finditer(text):
         word = match.group()
         if not word.isascii() and not any(char.isascii() for char in word) and word not in _ACCENTED_WORDS:
