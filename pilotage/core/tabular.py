@@ -269,7 +269,7 @@ def _refuse_implausible_cp1252(text: str) -> None:
 
 def _decode(raw: bytes) -> str:
     """UTF-8 (BOM or not), UTF-16 with BOM, else plausible Windows-1252; anything else is refused."""
-    if raw.count(b"\x00") > len(raw) // 10:
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and raw.count(b"\x00") > len(raw) // 10:
         raise UnreadableFile(
             "le fichier contient des caractères nuls : ce n'est pas un fichier CSV (ou c'est de l'UTF-16 sans BOM) ;"
             " enregistrez-le au format « CSV UTF-8 »."
