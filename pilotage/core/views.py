@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.urls import reverse
+from django.views.decorators.csrf import requires_csrf_token
 
 from pilotage.core.exports import csv_response
 
@@ -43,3 +45,23 @@ def job_issues(request, pk):
     if not job.issues_csv:
         raise Http404("Aucun problème à télécharger.")
     return csv_response(job.issues_csv, f"problemes-{job.pk}.csv")
+
+
+@login_not_required
+@requires_csrf_token
+def server_error(request):
+    """The 500 page: rendered without the request's context (its middleware may be what failed)."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render(_error_context()))
+
+
+@login_not_required
+@requires_csrf_token
+def bad_request(request, exception):
+    """The 400 page (an unknown host name, a malformed request): no request context either."""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render(_error_context()))
+
+
+def _error_context() -> dict:
+    return {"PILOTAGE_THEME": settings.PILOTAGE_THEME, "PILOTAGE_OPERATOR_NAME": settings.PILOTAGE_OPERATOR_NAME}
