@@ -129,7 +129,8 @@ IMPORT_SCREEN = ImportScreen(
     confirm_url_name="funding:import_confirm",
     session_key="funding_import",
     intro="Une ligne par Mission Locale, année, financeur et catégorie. Une collectivité n'importe que ses "
-    "propres lignes ; les services de l'État, les lignes de l'État de leur territoire.",
+    "propres lignes, pour les Missions Locales de son territoire ; les services de l'État, les lignes de l'État "
+    "de leur territoire.",
 )
 
 
