@@ -16,6 +16,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background jobs run inside the request that starts them (django-tasks' immediate backend); the database
+    backend and its worker are tested in tests/core/test_jobs.py."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
     """Rate-limit counters live in the (per-process) cache: each test starts with none, and the API's
     per-token limit is out of the way except where a test sets it (tests/api/test_tokens.py)."""
