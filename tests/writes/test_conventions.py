@@ -20,6 +20,7 @@ from pilotage.accounts.models import Role
 from pilotage.funding.models import Amendment, Convention, ConventionKind, ConventionStatus, PaymentKind
 from pilotage.funding.services import amendment_set_budget, amendment_sign
 from tests.factories import cpo_for, state_funder, user_for_role
+from tests.funding.test_signed_documents import pdf_bytes
 from tests.network import user_of
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
@@ -108,7 +109,7 @@ def test_edit_and_add_a_signed_document(client, conventions, network, role, sett
         before = database_snapshot("funding")
         edit = client.post(reverse("funding:convention_edit", args=[convention.pk]),
                            form_data(convention, title=f"{convention.title} (modifiée)"))  # fmt: skip
-        upload = SimpleUploadedFile("signee.pdf", b"%PDF-1.4 test")
+        upload = SimpleUploadedFile("signee.pdf", pdf_bytes())
         document = client.post(reverse("funding:convention_document_add", args=[convention.pk]),
                                {"label": "Convention signée", "file": upload})  # fmt: skip
         if edits(role, key):
