@@ -14,3 +14,5 @@ urlpatterns = [
     path("animation/", include("pilotage.animation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "pilotage.core.views.bad_request"

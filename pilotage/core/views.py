@@ -21,3 +21,9 @@ def home(request):
 @login_not_required
 def accessibility(request):
     return render(request, "core/accessibility.html")
+
+
+def bad_request(request, exception=None):
+    """A 400 in the platform's layout, saying which parameter was wrong and what is expected (core/params.py)."""
+    message = str(exception) if exception is not None and str(exception) else "La demande est mal formée."
+    return render(request, "400.html", {"message": message}, status=400)

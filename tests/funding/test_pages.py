@@ -60,8 +60,8 @@ def test_funders_view_of_a_department(client, network, funded):
     login(client, Role.DEPARTMENTAL_STATE, network)
     page = client.get(reverse("funding:conference", args=["departement", "13"]), {"annee": 2024}).content.decode()
     assert "Mission Locale Treize" in page and "Quatre-vingt-trois" not in page
-    assert "2\u202f000\u00a0€" in page  # State 1 000 + department 1 000
-    assert "50,0\u00a0%" in page  # each funder's share
+    assert "2\u202f000\u202f€" in page  # State 1 000 + department 1 000
+    assert "50,0\u202f%" in page  # each funder's share
     assert "31/12/2027" in page  # the CPO's end: multi-year visibility
 
 
@@ -84,7 +84,7 @@ def test_the_dreets_runs_an_avenant_from_the_pages(client, network, funded):
     sign = reverse("funding:amendment_sign", args=[cpo.pk, amendment.pk])
     assert client.post(sign, {"signed_on": "2024-03-01"}).status_code == 302
     detail = client.get(reverse("funding:convention_detail", args=[cpo.pk])).content.decode()
-    assert "Signé le 01/03/2024" in detail and "535\u202f000,00\u00a0€" in detail  # the 50 % advance
+    assert "Signé le 01/03/2024" in detail and "535\u202f000,00\u202f€" in detail  # the 50 % advance
     advance = amendment.payments.get(kind="advance")
     client.post(reverse("funding:payment_record", args=[cpo.pk, advance.pk]), {"paid_on": "2024-03-20"})
     advance.refresh_from_db()
