@@ -163,3 +163,58 @@ def test_offline_command_refuses_bad_input_with_line_and_column(tmp_path, capsys
     for fragment in expected:
         assert fragment in err, (fragment, err)
     assert not (tmp_path / "r.json").exists()
+
+
+def test_offline_report_keys_lines_by_mission_locale_not_by_department(tmp_path):
+    """Issue 12, defect 2: two Missions Locales of one department each have their line (no false « ligne en
+    double »); a line named by SIRET is the same Mission Locale as by its code; a bad SIREN is still refused."""
+    (tmp_path / "structures.csv").write_text(
+        "code_ml;nom;siret;departement\nML1;Un;99900000300015;13\nML2;Deux;;13\nML3;Trois;;83\n", encoding="utf-8"
+    )
+    header = "code_ml;annee;financeur_type;financeur_code;categorie;theme;montant\n"
+    good = (
+        "ML1;2021;departement;13;fonctionnement;;100\n"
+        "ML2;2021;departement;13;fonctionnement;;200\n"
+        "ML3;2021;departement;83;fonctionnement;;50\n"
+        "ML1;2022;departement;13;fonctionnement;;110\n"
+        "ML2;2022;departement;13;fonctionnement;;190\n"
+    )
+    (tmp_path / "lines.csv").write_text(header + good, encoding="utf-8")
+    files = ["--structures", str(tmp_path / "structures.csv"), "--lines", str(tmp_path / "lines.csv")]
+    args = ["funding_report", *files, "--from", "2021", "--to", "2022", "--output", str(tmp_path / "r.json")]
+    call_command(*args)
+    operating = json.loads((tmp_path / "r.json").read_text())["categories"]["fonctionnement"]
+    assert operating["totaux"] == {"2021": 350.0, "2022": 300.0}
+    assert operating["evolution_pct"] == -14.29  # (300 − 350) / 350
+    assert operating["moyenne_par_departement"] == 162.5  # 13: (300 + 300) / 2; 83: (50 + 0) / 2
+    assert operating["mediane_par_departement"] == 162.5
+    assert operating["departements_sans_financement"] == {"2021": 0, "2022": 1}  # 83 in 2022
+    assert operating["departements_stables"] == 1  # 13: 300 → 300
+
+    bad = good + "99900000300015;2021;departement;13;fonctionnement;;5\nML2;2021;commune_epci;123456789;autre;x;1\n"
+    (tmp_path / "lines.csv").write_text(header + bad, encoding="utf-8")
+    (tmp_path / "r.json").unlink()
+    with pytest.raises(CommandError, match="2 problème"):
+        call_command(*args)
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_offline_report_duplicate_refusals_name_the_same_mission_locale(tmp_path, capsys):
+    (tmp_path / "structures.csv").write_text(
+        "code_ml;nom;siret;departement\nML1;Un;99900000300015;13\nML2;Deux;;13\n", encoding="utf-8"
+    )
+    (tmp_path / "lines.csv").write_text(
+        "code_ml;annee;financeur_type;financeur_code;categorie;theme;montant\n"
+        "ML1;2021;departement;13;fonctionnement;;100\n"
+        "ML2;2021;departement;13;fonctionnement;;100\n"
+        "999 000 003 00015;2021;departement;13;fonctionnement;;5\n"
+        "ML2;2021;commune_epci;123456789;autre;x;1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        files = ["--structures", str(tmp_path / "structures.csv"), "--lines", str(tmp_path / "lines.csv")]
+        call_command("funding_report", *files, "--from", "2021", "--to", "2021", "--output", str(tmp_path / "r.json"))
+    err = capsys.readouterr().err
+    assert "ligne 4, colonne « code_ml », valeur « 999 000 003 00015 » : ligne en double" in err
+    assert "que la ligne 2." in err and "ligne 3" not in err  # ML2's line is not a duplicate of ML1's
+    assert "ligne 5, colonne « financeur_code », valeur « 123456789 »" in err

@@ -207,6 +207,39 @@ def test_synthetic_export_is_valid_and_computed(tmp_path):
     assert r[("national", "FR", "1", "femmes")] < national_contact
 
 
+def test_synthetic_export_has_every_shape_of_the_format_so_no_indicator_is_empty(tmp_path):
+    """The demo's dashboard is built from this generator: every event type, exit reason and situation type of
+    cpo-indicators.md occurs, so no national indicator is 0 and 4.1.i is a true subset of 4.1.i.base."""
+    import duckdb
+
+    from pilotage.indicators.engine.synthetic import generate_export
+
+    folder = tmp_path / "synthetic"
+    generate_export(folder, young_people=3000, missions_locales=20)
+
+    def distinct(table, column):
+        sql = f"SELECT DISTINCT {column} FROM read_csv('{folder / table}.csv', delim=';', header=true)"
+        return {row[0] for row in duckdb.sql(sql).fetchall()} - {None}
+
+    assert distinct("evenements", "type") == {
+        "entretien_individuel", "atelier_collectif", "contact_distance", "diagnostic_approfondi", "proposition",
+        "orientation_externe", "parrainage", "acces_droit"}  # fmt: skip
+    assert distinct("evenements", "sous_type") == {
+        "sante", "logement", "mobilite", "ressources", "loisirs_culture",
+        "emploi", "formation", "alternance", "immersion", "autre"}  # fmt: skip
+    assert distinct("parcours", "motif_sortie") == {
+        "emploi", "emploi_durable", "cui_cae", "cui_cie", "emploi_avenir", "alternance", "apprentissage",
+        "creation_entreprise", "formation", "formation_initiale", "formation_qualifiante", "reorientation",
+        "service_civique", "sans_solution_connue", "abandon", "demenagement", "autre"}  # fmt: skip
+    assert len(distinct("situations", "type")) == 10
+    r = run(folder, 2024)
+    national = {
+        i: value for (level, _, i, breakdown), value in r.items() if level == "national" and breakdown == "total"
+    }
+    assert [i for i, value in national.items() if not value] == []
+    assert 0 < national["4.1.i"] < national["4.1.i.base"]
+
+
 def test_a_parquet_file_may_replace_a_csv(export):
     import duckdb
 
@@ -219,3 +252,37 @@ def test_a_parquet_file_may_replace_a_csv(export):
         )
         csv_path.unlink()
     assert run(export, 2024) == baseline
+
+
+def test_young_people_with_no_situation_or_no_event_at_all_are_counted(tmp_path):
+    """Issue 12, defect 1: « no situation of any type active on E » holds for a young person who has no
+    situation row at all, and « no proposition event » for one who has no event at all (SQL's NULL dropped
+    them: `true AND NOT NULL` is NULL)."""
+    folder = write_export(
+        tmp_path / "none",
+        structures=["ML1;Un;;13", "ML2;Deux;;13"],
+        jeunes=[
+            "A;ML1;F;;IV;0;0;2023-01-01",  # national pathway, no situation, no event: in 4.1.i.base and 4.1.i
+            "B;ML1;H;;IV;0;0;2023-01-01",  # national pathway, no situation, a proposal on 10-01: base only
+            "C;ML1;H;;IV;0;0;2023-01-01",  # national pathway, a situation active on 12-31: in neither
+            "D;ML1;F;;IV;0;0;2023-01-01",  # national pathway, a situation ended before 12-31, no event: both
+            "E;ML2;F;;IV;0;0;2023-01-01",  # national pathway entered on 10-01: too late for the base
+        ],
+        evenements=["B;2024-10-01;proposition;emploi"],
+        parcours=[
+            "P1;A;national;CEJ;2024-09-30;;",
+            "P2;B;national;CEJ;2023-05-01;;",
+            "P3;C;national;CEJ;2024-01-01;;",
+            "P4;D;national;CEJ;2024-02-01;;",
+            "P5;E;national;CEJ;2024-10-01;;",
+        ],
+        situations=["S1;C;immersion;2024-12-31;", "S2;D;emploi;2024-03-01;2024-12-30"],
+    )
+    r = run(folder, 2024)
+    assert r[("ml", "ML1", "4.1.i.base", "total")] == 3  # A, B, D
+    assert r[("ml", "ML1", "4.1.i", "total")] == 2  # A, D
+    assert r[("ml", "ML1", "R8", "total")] == 2 / 3
+    assert r[("ml", "ML1", "4.1.i.base", "femmes")] == 2 and r[("ml", "ML1", "R8", "femmes")] == 1.0
+    assert r[("ml", "ML2", "4.1.i.base", "total")] == 0 and r[("ml", "ML2", "R8", "total")] is None
+    assert r[("departement", "13", "4.1.i.base", "total")] == 3 and r[("national", "FR", "4.1.i", "total")] == 2
+    assert r[("ml", "ML1", "4.1", "total")] == 4 and r[("ml", "ML1", "1", "total")] == 1  # only B has an event

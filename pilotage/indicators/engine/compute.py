@@ -122,68 +122,84 @@ def _bounds(year: int) -> str:
     )
 
 
+def _flag(condition: str) -> str:
+    """One young person's two-valued flag: true when some row of theirs meets the condition, else false.
+
+    SQL's third value would drop people silently: over no row (a young person without any pathway, event or
+    situation, LEFT JOINed) or rows where the condition is NULL, bool_or is NULL, and `x AND NOT NULL` is NULL,
+    not true. Every per-person flag is therefore coalesced here, where it is made, so that `NOT flag` means
+    "no such row" (cpo-indicators.md: "no situation of any type active on E" holds for someone with none)."""
+    return f"coalesce(bool_or({condition}), false)"
+
+
 def _overlap(situation_types, pathway_type=None) -> str:
     """A situation of those types and a pathway (of that type) active on a same day of [ys, ye]."""
     pathway = f"AND p.type_parcours = '{pathway_type}' " if pathway_type else ""
-    return (
-        f"bool_or(s.type IN {_in(situation_types)} {pathway}AND greatest(s.date_debut, p.date_entree, ys) <= "
-        "least(coalesce(s.date_fin, ye), coalesce(p.date_sortie, ye), ye))"
+    return _flag(
+        f"s.type IN {_in(situation_types)} {pathway}AND greatest(s.date_debut, p.date_entree, ys) <= "
+        "least(coalesce(s.date_fin, ye), coalesce(p.date_sortie, ye), ye)"
     )
 
 
 def _started_in_national(situation_types) -> str:
-    return (
-        f"bool_or(s.type IN {_in(situation_types)} AND p.type_parcours = 'national' AND s.date_debut BETWEEN ys "
-        "AND ye AND p.date_entree <= s.date_debut AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut))"
+    return _flag(
+        f"s.type IN {_in(situation_types)} AND p.type_parcours = 'national' AND s.date_debut BETWEEN ys "
+        "AND ye AND p.date_entree <= s.date_debut AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut)"
     )
 
 
 def build_facts(connection, year: int) -> None:
     """Per young person: a few grouped passes over pathways, events, situations and situation × pathway pairs
-    (no correlated subquery, so that a national export stays fast), then one boolean per youth count."""
+    (no correlated subquery, so that a national export stays fast), then one boolean per youth count.
+
+    Each pass has one row per young person of `stg_jeunes` (LEFT JOIN), with flags that are never NULL
+    (`_flag`): a young person with no pathway, event or situation has `false` everywhere, so that a negated
+    flag (`NOT si.active_on_dec31`) counts them. Dates (`first_national`, `first_entry_n`) stay NULL when
+    there is no such pathway; they are only compared positively (a comparison with NULL is then false)."""
     bounds = f"(SELECT {_bounds(year)})"
     connection.execute(f"""
-        CREATE OR REPLACE TABLE pa AS SELECT p.jeune_id,
-            bool_or(p.date_entree BETWEEN ys AND ye) AS entered,
-            bool_or(p.type_parcours = 'national' AND p.date_entree BETWEEN ys AND ye) AS entered_national,
-            bool_or({ACTIVE}) AS active,
-            bool_or(p.type_parcours = 'national' AND {ACTIVE}) AS active_national,
-            bool_or(p.type_parcours = 'regional_local' AND {ACTIVE}) AS active_regional,
-            bool_or(p.type_parcours = 'national' AND p.date_entree <= sep30
-                    AND (p.date_sortie IS NULL OR p.date_sortie >= ye)) AS national_since_sep30_active_on_dec31,
+        CREATE OR REPLACE TABLE pa AS SELECT j.jeune_id,
+            {_flag("p.date_entree BETWEEN ys AND ye")} AS entered,
+            {_flag("p.type_parcours = 'national' AND p.date_entree BETWEEN ys AND ye")} AS entered_national,
+            {_flag(ACTIVE)} AS active,
+            {_flag(f"p.type_parcours = 'national' AND {ACTIVE}")} AS active_national,
+            {_flag(f"p.type_parcours = 'regional_local' AND {ACTIVE}")} AS active_regional,
+            {_flag("p.type_parcours = 'national' AND p.date_entree <= sep30 AND (p.date_sortie IS NULL OR p.date_sortie >= ye)")}
+                AS national_since_sep30_active_on_dec31,
             min(p.date_entree) FILTER (WHERE p.type_parcours = 'national') AS first_national,
             min(p.date_entree) FILTER (WHERE p.date_entree BETWEEN ys AND ye) AS first_entry_n
-        FROM stg_parcours p, {bounds} GROUP BY p.jeune_id""")  # noqa: S608
+        FROM stg_jeunes j LEFT JOIN stg_parcours p USING (jeune_id), {bounds} GROUP BY j.jeune_id""")  # noqa: S608
     rights = ",\n".join(
-        f"bool_or(e.type = 'acces_droit' AND e.sous_type = '{r}' AND e.date BETWEEN ys AND ye) AS right_{r}_n"
+        _flag(f"e.type = 'acces_droit' AND e.sous_type = '{r}' AND e.date BETWEEN ys AND ye") + f" AS right_{r}_n"
         for r in RIGHTS
     )
     connection.execute(f"""
-        CREATE OR REPLACE TABLE ev AS SELECT e.jeune_id,
-            bool_or(e.date BETWEEN ys AND ye) AS any_n,
-            bool_or(e.type = 'diagnostic_approfondi' AND e.date BETWEEN j.date_premier_accueil AND ye)
+        CREATE OR REPLACE TABLE ev AS SELECT j.jeune_id,
+            {_flag("e.date BETWEEN ys AND ye")} AS any_n,
+            {_flag("e.type = 'diagnostic_approfondi' AND e.date BETWEEN j.date_premier_accueil AND ye")}
                 AS diagnostic_since_welcome,
-            bool_or(e.type = 'orientation_externe' AND e.date BETWEEN j.date_premier_accueil AND ye)
+            {_flag("e.type = 'orientation_externe' AND e.date BETWEEN j.date_premier_accueil AND ye")}
                 AS orientation_since_welcome,
-            bool_or(e.type = 'entretien_individuel' AND e.date BETWEEN aug1 AND ye) AS interview_since_aug1,
-            bool_or(e.type = 'parrainage' AND e.date BETWEEN ys AND ye) AS sponsorship_n,
-            bool_or(e.type = 'proposition' AND e.date BETWEEN oct1 AND ye) AS proposal_since_oct1,
-            bool_or(e.type = 'acces_droit' AND e.date BETWEEN ys AND ye) AS right_n,
+            {_flag("e.type = 'entretien_individuel' AND e.date BETWEEN aug1 AND ye")} AS interview_since_aug1,
+            {_flag("e.type = 'parrainage' AND e.date BETWEEN ys AND ye")} AS sponsorship_n,
+            {_flag("e.type = 'proposition' AND e.date BETWEEN oct1 AND ye")} AS proposal_since_oct1,
+            {_flag("e.type = 'acces_droit' AND e.date BETWEEN ys AND ye")} AS right_n,
             {rights},
-            bool_or(e.type = 'diagnostic_approfondi' AND e.date <= pa.first_entry_n) AS diagnostic_before_first_entry
-        FROM stg_evenements e JOIN stg_jeunes j USING (jeune_id) LEFT JOIN pa USING (jeune_id), {bounds}
-        GROUP BY e.jeune_id""")  # noqa: S608
+            {_flag("e.type = 'diagnostic_approfondi' AND e.date <= pa.first_entry_n")} AS diagnostic_before_first_entry
+        FROM stg_jeunes j LEFT JOIN stg_evenements e USING (jeune_id) JOIN pa USING (jeune_id), {bounds}
+        GROUP BY j.jeune_id""")  # noqa: S608
     work_or_training = EMPLOYMENT + TRAINING
     connection.execute(f"""
-        CREATE OR REPLACE TABLE si AS SELECT s.jeune_id,
-            bool_or(s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ye)) AS active_on_dec31,
-            bool_or(s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national
-                    AND s.date_debut < (pa.first_national + INTERVAL 4 MONTH)::DATE) AS started_within_4_months,
-            bool_or(s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national
-                    AND s.date_debut < (pa.first_national + INTERVAL 12 MONTH)::DATE) AS started_within_12_months
-        FROM stg_situations s LEFT JOIN pa USING (jeune_id), {bounds} GROUP BY s.jeune_id""")  # noqa: S608
+        CREATE OR REPLACE TABLE si AS SELECT j.jeune_id,
+            {_flag("s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ye)")} AS active_on_dec31,
+            {_flag(f"s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national AND s.date_debut < (pa.first_national + INTERVAL 4 MONTH)::DATE")}
+                AS started_within_4_months,
+            {_flag(f"s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national AND s.date_debut < (pa.first_national + INTERVAL 12 MONTH)::DATE")}
+                AS started_within_12_months
+        FROM stg_jeunes j LEFT JOIN stg_situations s USING (jeune_id) JOIN pa USING (jeune_id), {bounds}
+        GROUP BY j.jeune_id""")  # noqa: S608
     connection.execute(f"""
-        CREATE OR REPLACE TABLE sp AS SELECT s.jeune_id,
+        CREATE OR REPLACE TABLE sp AS SELECT j.jeune_id,
             {_started_in_national(PROFESSIONAL)} AS professional_started_in_national,
             {_started_in_national(TRAINING)} AS training_started_in_national,
             {_started_in_national(("formation_qualifiante",))} AS qualifying_started_in_national,
@@ -193,7 +209,8 @@ def build_facts(connection, year: int) -> None:
             {_overlap(TRAINING, "national")} AS training_during_national,
             {_overlap(("emploi_avenir",), "national")} AS eav_during_national,
             {_overlap(work_or_training, "regional_local")} AS work_or_training_during_regional
-        FROM stg_situations s JOIN stg_parcours p USING (jeune_id), {bounds} GROUP BY s.jeune_id""")  # noqa: S608
+        FROM stg_jeunes j LEFT JOIN (stg_situations s JOIN stg_parcours p USING (jeune_id)) USING (jeune_id), {bounds}
+        GROUP BY j.jeune_id""")  # noqa: S608
     connection.execute(f"""
         CREATE OR REPLACE TABLE exits AS SELECT * EXCLUDE (rank) FROM (
             SELECT p.*, row_number() OVER (PARTITION BY p.jeune_id ORDER BY p.date_sortie DESC,
