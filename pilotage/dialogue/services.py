@@ -72,9 +72,10 @@ def campaign_errors(year: int | None, dates: dict[str, date | None]) -> dict[str
     years = campaign_years()
     if year is not None and year not in years:
         span = f"de {years[0]} à {years[-1]}" if len(years) > 1 else str(years[0])
+        example = years[-2] if len(years) > 1 else years[-1]  # usually last year's activity is examined
         return {
             "year": f"Saisissez une année des CPO connues de la plateforme ({span}) : l'année dont l'activité est "
-            f"examinée, par exemple {years[-1]}."
+            f"examinée, par exemple {example}."
         }
     filled = {**(default_calendar(year) if year else {}), **{k: v for k, v in dates.items() if v}}
     errors = {}

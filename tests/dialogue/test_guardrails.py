@@ -33,9 +33,10 @@ def test_a_campaign_for_2999_with_dates_in_reverse_is_refused_next_to_the_fields
     url = reverse("dialogue:campaign_open")
     response = client.post(url, {"region": "93", "year": "2999"})
     assert response.status_code == 200 and not DialogueCampaign.objects.exists()
+    last = min(2027, date.today().year)
     assert _field_errors(response)["year"] == [
-        f"Saisissez une année des CPO connues de la plateforme (de 2024 à {min(2027, date.today().year)}) : l'année "
-        f"dont l'activité est examinée, par exemple {min(2027, date.today().year)}."
+        f"Saisissez une année des CPO connues de la plateforme (de 2024 à {last}) : l'année dont l'activité est "
+        f"examinée, par exemple {last - 1}."
     ]
     page = response.content.decode()
     assert 'id="id_year' in page and "Saisissez une année des CPO connues" in page

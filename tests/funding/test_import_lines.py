@@ -114,7 +114,7 @@ def test_visibility_of_lines(make_user, funders, ml_13, ml_83, ml_69):
 
 
 def test_windows_1252_file_with_no_break_spaces(make_user, funders, ml_13):
-    text = "\n".join([HEADER, f"{ml_13.code};2022;departement;13;thematique;Santé;1\u00a0000,50\u202f€"]) + "\n"
+    text = "\n".join([HEADER, f"{ml_13.code};2022;departement;13;thematique;Santé;1\u00a0000,50\u00a0€"]) + "\n"
     report = run(text, make_user(Role.NATIONAL_ADMIN), encoding="cp1252")
     assert report.saved, [str(i) for i in report.issues]
     line = FundingLine.objects.get()

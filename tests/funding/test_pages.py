@@ -70,8 +70,8 @@ def test_a_council_is_told_it_sees_only_its_own_funding_and_gets_no_meaningless_
     login(client, Role.DEPARTMENTAL_COUNCIL, network)
     page = client.get(reverse("funding:conference", args=["departement", "13"]), {"annee": 2024}).content.decode()
     assert "Vous voyez les seuls financements de" in page and str(network["cd13"]) in page
-    assert "1\u202f000\u00a0€" in page  # its own 1 000, not the State's
-    assert "100,0\u00a0%" not in page and "%" not in page.split("<table>", 1)[1].split("</table>")[0]
+    assert "1\u202f000\u202f€" in page  # its own 1 000, not the State's
+    assert "100,0\u202f%" not in page and "%" not in page.split("<table>", 1)[1].split("</table>")[0]
 
 
 def test_the_dreets_runs_an_avenant_from_the_pages(client, network, funded):
