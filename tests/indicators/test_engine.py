@@ -278,3 +278,16 @@ def test_relations_are_checked_on_the_values_as_staged(tmp_path):
     )
     r = run(folder, 2024)
     assert r[("ml", "ML1", "1", "total")] == 1 and r[("ml", "ML1", "2", "total")] == 1
+
+
+def test_resources_keep_every_digit_written(tmp_path):
+    """`ressources` decimals are read as written (no rounding to 4 places, no overflow past 14 digits)."""
+    folder = write_export(
+        tmp_path / "digits",
+        structures=["ML1;Un;;13"],
+        ressources=["ML1;2024;3,33333333;1.123456;123456789012345678;2;0;1"],
+    )
+    r = run(folder, 2024)
+    assert r[("ml", "ML1", "9", "total")] == pytest.approx(3.33333333, rel=1e-12)
+    assert r[("ml", "ML1", "R12", "total")] == pytest.approx(1.123456 / 3.33333333, rel=1e-12)
+    assert r[("ml", "ML1", "10", "total")] == pytest.approx(123456789012345678, rel=1e-12)

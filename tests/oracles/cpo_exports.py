@@ -164,7 +164,8 @@ class Draw:
             return None  # an empty value
         if self.chance(zero_p):
             return "0"
-        value = f"{self.rng.uniform(0, 5000):.{self.rng.choice([0, 1, 2, 4])}f}"
+        scale = 10**15 if self.chance(0.05) else 5000  # more digits than a DECIMAL(18, 4) holds, sometimes
+        value = f"{self.rng.uniform(0, scale):.{self.rng.choice([0, 1, 2, 4, 7])}f}"
         return value.replace(".", ",") if self.chance(0.3) else value
 
 

@@ -237,7 +237,7 @@ def _typed(col: Col) -> str:
         "date": f"CAST({v} AS DATE)",
         "bool": f"{v} = '1'",
         "int": f"CAST({v} AS BIGINT)",
-        "decimal": f"CAST(replace({v}, ',', '.') AS DECIMAL(18, 4))",
+        "decimal": f"CAST(replace({v}, ',', '.') AS DOUBLE)",  # any number of digits, as written
     }.get(col.kind, v) + f" AS {_q(col.name)}"
 
 
