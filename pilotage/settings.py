@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pilotage.surveys",
     "pilotage.api",
     "pilotage.animation",
+    "pilotage.home",
 ]
 
 MIDDLEWARE = [
@@ -154,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "fr"
@@ -234,6 +235,8 @@ PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", 10)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+#: where visitors ask for an account or report a difficulty (landing page, accessibility statement)
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", "pilotage-missions-locales@travail.gouv.fr")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "pilotage-missions-locales@example.gouv.fr")
 
 # Theme: the DSFR is reserved to State services; an operator outside the State sets "neutral".

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("pilotage.home.urls")),
     path("", include("pilotage.core.urls")),
     path("", include("pilotage.reference.urls")),
     path("compte/", include("pilotage.accounts.urls")),

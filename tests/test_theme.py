@@ -21,7 +21,7 @@ def test_neutral_theme_loads_nothing_of_the_dsfr(client, db, settings):
 def test_pages_have_one_h1_and_labelled_tables(client, make_user, ml_13):
     client.force_login(make_user(Role.NATIONAL_ADMIN))
     for url in [
-        reverse("core:home"),
+        reverse("home:home"),
         reverse("reference:territory"),
         reverse("reference:region_detail", args=["93"]),
         reverse("reference:department_detail", args=["13"]),

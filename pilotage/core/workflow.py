@@ -87,6 +87,9 @@ class Transition:
     state_label: str = ""
     #: presentation hint for the pages' buttons (a DSFR class)
     button_class: str = ""
+    #: when set, an object waiting for this transition is a task of whoever may make it, listed on their home
+    #: page under this French heading (plural, e.g. "Dialogues à conclure"); see `Workflow.pending`
+    todo: str = ""
     workflow: "Workflow | None" = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
@@ -227,6 +230,28 @@ class Workflow:
             and t.is_permitted(user, obj)
             and not (t.hidden_while_guarded and t.guard_refusal(obj))
         ]
+
+    def pending(self, user, objects) -> list[tuple[Transition, list]]:
+        """The tasks of `user` among `objects` (already restricted to what the user sees): for each transition
+        declared with a `todo` heading, in declared order, the objects in one of its sources that the user may
+        move. A guard that refuses does not remove a task (the task is to complete what is missing), except for a
+        transition `hidden_while_guarded` (its decision is already recorded)."""
+        tasks = [t for t in self if t.todo and t.allowed != SYSTEM]
+        found: dict[str, list] = {t.name: [] for t in tasks}
+        for obj in objects:
+            state = self.state_of(obj)
+            for t in tasks:
+                if (
+                    state in t.sources
+                    and t.is_permitted(user, obj)
+                    and not (t.hidden_while_guarded and t.guard_refusal(obj))
+                ):
+                    found[t.name].append(obj)
+        return [(t, found[t.name]) for t in tasks if found[t.name]]
+
+    def todo_sources(self) -> set[str]:
+        """The states in which an object may be someone's task (to narrow the query before `pending`)."""
+        return {state for t in self if t.todo for state in t.sources}
 
 
 def transition_apply(*, obj, transition: Transition, user, reason: str = "", params: Mapping | None = None) -> Move:

@@ -60,12 +60,12 @@ WORKFLOW = Workflow(
     ),
     transitions=[
         Transition("start", "Transmettre la préparation et ouvrir l'échange", S.PREPARATION, S.IN_PROGRESS,
-                   perms.transmits_preparation),
+                   perms.transmits_preparation, todo="Dossiers en préparation à transmettre"),
         Transition("conclude", "Conclure le dialogue", S.IN_PROGRESS, S.CONCLUDED, perms.leads_dialogue,
-                   guards=conclusion_missing, update=stamp_conclusion),
+                   guards=conclusion_missing, update=stamp_conclusion, todo="Dialogues à conclure"),
         Transition("reopen", "Rouvrir le dialogue", S.CONCLUDED, S.IN_PROGRESS, perms.reopens_dialogue,
                    needs_reason=True, update=clear_conclusion, button_class="fr-btn--secondary"),
         Transition("sign_avenant", "Enregistrer la signature de l'avenant", S.CONCLUDED, S.AVENANT_SIGNED,
-                   perms.leads_dialogue, guards=avenant_missing),
+                   perms.leads_dialogue, guards=avenant_missing, todo="Avenants à signer après le dialogue"),
     ],
 )  # fmt: skip

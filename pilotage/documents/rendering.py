@@ -22,6 +22,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template import engines
 from django.template.loader import get_template
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pilotage.core.templatetags.pilotage import euros
 from pilotage.documents.words import amount_in_words, number_in_words, to_amount
@@ -89,8 +90,38 @@ def in_words(value) -> str:
     return amount_in_words(to_amount(value))
 
 
+#: the largest string, list or number a template may build with `*` or `**` (a memory bomb is refused)
+MAX_TEMPLATE_PRODUCT = 1_000_000
+
+
+class _TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja for templates written by someone else than the developers (an administrator's upload): no
+    attribute starting with `_` (`__init__.__globals__`, `__class__.__mro__`…), no internal attribute of
+    functions, frames or generators, no `str.format` walk (`"{0.__class__}".format(x)`), no mutation of the
+    context's lists and dicts, `range` capped by Jinja (100 000), and no huge product (`"a" * 10**9`,
+    `9 ** 9 ** 9`). Only the globals a document needs: `range`, `dict`, `namespace`, `loop` in loops; not
+    `lipsum`, `cycler`, `joiner` (nor Flask's `config`, `request`, `self` is only the template's blocks)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > 100_000:
+                raise SecurityError("nombre trop grand")
+            result_size = None
+        else:
+            sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
+            counts = [v for v in (left, right) if isinstance(v, int) and not isinstance(v, bool)]
+            result_size = sizes[0] * counts[0] if sizes and counts else None
+        if result_size is not None and result_size > MAX_TEMPLATE_PRODUCT:
+            raise SecurityError("texte ou liste trop long")
+        return super().call_binop(context, operator, left, right)
+
+
 def _jinja_env(strict: bool = False) -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    """The sandboxed Jinja environment of every DOCX template, the default ones and the uploaded ones alike."""
+    env = _TemplateSandbox(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    env.globals = {name: env.globals[name] for name in ("range", "dict", "namespace")}
     env.filters.update({"euros": euros, "in_words": in_words, "number_words": number_in_words})
     return env
 
@@ -266,6 +297,13 @@ def check_docx_template(kind: str, data: bytes) -> None:
     sample = spec.sample_context() if spec.sample_context else {}
     try:
         _docx_from(data, sample, strict=spec.sample_context is not None)
+    except SecurityError as exc:
+        raise ValidationError(
+            "Le modèle contient une instruction interdite (%(error)s) : un modèle ne peut qu'afficher les variables"
+            " du document, avec des conditions, des boucles et des filtres.",
+            code="forbidden",
+            params={"error": (str(exc) or "accès refusé").rstrip(".")},
+        ) from exc
     except jinja2.UndefinedError as exc:
         raise ValidationError(
             "Le modèle utilise une variable inconnue (%(error)s). Partez du modèle par défaut pour voir les "
@@ -294,6 +332,7 @@ def check_html_template(kind: str, data: bytes) -> None:
         source = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationError("Le modèle HTML doit être encodé en UTF-8.", code="encoding") from exc
+    check_html_allowed(source)
     sample = spec.sample_context() if spec.sample_context else {}
     try:
         html = _html_from(source, sample)
@@ -311,3 +350,136 @@ def check_html_template(kind: str, data: bytes) -> None:
         raise ValidationError(
             "Le PDF ne peut pas être produit depuis ce modèle : %(error)s.", code="pdf", params={"error": exc}
         ) from exc
+
+
+#: the Django template tags an uploaded HTML template may use: display, conditions, loops, static files; not
+#: `include`/`extends` (other templates), `debug` (the context and settings), `url`, `csrf_token`, `lorem`…
+ALLOWED_HTML_TAGS = frozenset(
+    [
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "for",
+        "empty",
+        "endfor",
+        "with",
+        "endwith",
+        "load",
+        "comment",
+        "endcomment",
+        "spaceless",
+        "endspaceless",
+        "firstof",
+        "cycle",
+        "resetcycle",
+        "ifchanged",
+        "endifchanged",
+        "regroup",
+        "now",
+        "static",
+        "verbatim",
+        "endverbatim",
+        "templatetag",
+        "widthratio",
+    ]
+)
+#: the tag libraries it may load
+ALLOWED_HTML_LIBRARIES = frozenset({"pilotage", "documents", "static"})
+#: the filters it may use: Django's text and number filters and the platform's (`euros`, `in_words`…); not
+#: `safe`/`safeseq` (raw HTML from the data), `pprint` (objects' internals), padding filters (memory)
+ALLOWED_HTML_FILTERS = frozenset(
+    [
+        "add",
+        "addslashes",
+        "capfirst",
+        "cut",
+        "date",
+        "default",
+        "default_if_none",
+        "dictsort",
+        "dictsortreversed",
+        "divisibleby",
+        "escape",
+        "escapejs",
+        "filesizeformat",
+        "first",
+        "floatformat",
+        "force_escape",
+        "get_digit",
+        "iriencode",
+        "join",
+        "last",
+        "length",
+        "length_is",
+        "linebreaks",
+        "linebreaksbr",
+        "linenumbers",
+        "lower",
+        "make_list",
+        "phone2numeric",
+        "pluralize",
+        "random",
+        "slice",
+        "slugify",
+        "stringformat",
+        "striptags",
+        "time",
+        "timesince",
+        "timeuntil",
+        "title",
+        "truncatechars",
+        "truncatechars_html",
+        "truncatewords",
+        "truncatewords_html",
+        "unordered_list",
+        "upper",
+        "urlencode",
+        "urlize",
+        "urlizetrunc",
+        "wordcount",
+        "wordwrap",
+        "yesno",
+        "euros",
+        "pct",
+        "pct_signed",
+        "in_words",
+        "number_words",
+    ]
+)
+
+
+def check_html_allowed(source: str) -> None:
+    """Refuse (ValidationError, in French) an HTML template using a tag, a library or a filter outside the
+    allow-lists above. Reads the template's tokens as Django does, so nothing of it is run."""
+    from django.template.base import Lexer, TokenType, filter_re
+
+    def refuse(what, name, line):
+        forbidden = "interdit" if what == "le filtre" else "interdite"
+        raise ValidationError(
+            "Le modèle HTML utilise %(what)s « %(name)s » (ligne %(line)s), %(forbidden)s dans un modèle déposé.",
+            code="forbidden",
+            params={"what": what, "name": name, "line": line, "forbidden": forbidden},
+        )
+
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            bits = token.split_contents()
+            if not bits:
+                continue
+            if bits[0] not in ALLOWED_HTML_TAGS:
+                refuse("la balise", bits[0], token.lineno)
+            if bits[0] == "load":
+                libraries = bits[-1:] if "from" in bits else bits[1:]
+                for library in libraries:
+                    if library not in ALLOWED_HTML_LIBRARIES:
+                        refuse("la bibliothèque", library, token.lineno)
+            expression = " ".join(bits[1:])
+        elif token.token_type == TokenType.VAR:
+            expression = token.contents
+        else:
+            continue
+        for match in filter_re.finditer(expression):
+            name = match.group("filter_name")
+            if name and name not in ALLOWED_HTML_FILTERS:
+                refuse("le filtre", name, token.lineno)

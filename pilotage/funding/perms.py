@@ -54,21 +54,30 @@ def imports_funding_lines(user) -> bool:
     return user.is_active and (is_national_admin(user) or user.role in STATE_TERRITORIAL_ROLES | FUNDER_ROLES)
 
 
-def may_write_line(user, *, mission_locale, funder_type: str, funder) -> str | None:
-    """None if `user` may record this line, else the French reason."""
+def may_write_line(user, *, mission_locale, funder_type: str, funder, visible_ml_ids=None) -> str | None:
+    """None if `user` may record this line, else the French reason.
+
+    Writes follow the territory as reads do: the DGEFP any line; DREETS/DDETS the State's lines of the
+    Missions Locales of their territory; a council or municipality its own lines, for the Missions Locales of
+    its territory only (a departmental council: those covering its department; a regional council: its
+    region's; a municipality or EPCI: those listed on its funder record). `visible_ml_ids` (the ids of
+    `MissionLocale.objects.visible_to(user)`) spares a query per line in an import."""
     if is_national_admin(user):
         return None
-    if user.role in STATE_TERRITORIAL_ROLES:
-        if funder_type != FunderType.ETAT:
-            return "les services de l'État n'importent que les lignes de l'État."
-        if not _sees_ml(user, mission_locale):
-            return "cette Mission Locale n'est pas dans votre territoire."
-        return None
-    if user.role in FUNDER_ROLES:
-        if funder is None or funder.pk != user.funder_id:
-            return "vous ne pouvez importer que les lignes de votre collectivité."
-        return None
-    return "votre rôle ne permet pas d'importer des lignes de financement."
+    if user.role not in STATE_TERRITORIAL_ROLES | FUNDER_ROLES:
+        return "votre rôle ne permet pas d'importer des lignes de financement."
+    if user.role in STATE_TERRITORIAL_ROLES and funder_type != FunderType.ETAT:
+        return "les services de l'État n'importent que les lignes de l'État."
+    if user.role in FUNDER_ROLES and (funder is None or funder.pk != user.funder_id):
+        return "vous ne pouvez importer que les lignes de votre collectivité."
+    in_territory = (
+        mission_locale is not None and mission_locale.pk in visible_ml_ids
+        if visible_ml_ids is not None
+        else _sees_ml(user, mission_locale)
+    )
+    if not in_territory:
+        return "cette Mission Locale n'est pas dans votre territoire."
+    return None
 
 
 rules.add_perm("funding.add_convention", creates_conventions)

@@ -193,12 +193,15 @@ def funding_lines_import(*, path_or_file, filename: str, acting_user, wet_run: b
     lines = parse_funding_lines(
         read_file_bytes(path_or_file), filename, report, resolve_mission_locale=by_code.get, check_funder=check_funder
     )
+    visible_ml_ids = set(MissionLocale.objects.visible_to(acting_user).values_list("pk", flat=True))
     for line in lines:
         funder = funders.get((line.funder_type, line.funder_code))
         reason = may_write_line(acting_user, mission_locale=line.mission_locale, funder_type=line.funder_type,
-                                funder=funder)  # fmt: skip
-        if reason:
-            report.add(line.line, "code_ml" if "Mission" in reason else "financeur_type", None, reason)
+                                funder=funder, visible_ml_ids=visible_ml_ids)  # fmt: skip
+        if reason and "Mission Locale" in reason:
+            report.add(line.line, "code_ml", line.mission_locale.code, reason)
+        elif reason:
+            report.add(line.line, "financeur_type", line.funder_type, reason)
     if not report.ok:
         return report
     existing = {

@@ -129,7 +129,8 @@ IMPORT_SCREEN = ImportScreen(
     confirm_url_name="funding:import_confirm",
     session_key="funding_import",
     intro="Une ligne par Mission Locale, année, financeur et catégorie. Une collectivité n'importe que ses "
-    "propres lignes ; les services de l'État, les lignes de l'État de leur territoire.",
+    "propres lignes, pour les Missions Locales de son territoire ; les services de l'État, les lignes de l'État "
+    "de leur territoire.",
 )
 
 
@@ -427,6 +428,8 @@ def conference(request, level, code):
         {
             "territory": territory,
             "level": level,
+            # a council or municipality sees its own lines only (FundingLine.visible_to): say so, no shares
+            "own_funder": user.funder if getattr(user, "funder_id", None) else None,
             "year": year,
             "years": years,
             "types": [FunderType(t).label for t in types],

@@ -16,14 +16,17 @@ def creates_surveys(user) -> bool:
 
 @rules.predicate
 def manages_survey(user, survey=None) -> bool:
-    """The DGEFP any survey; the UNML the national surveys; a DREETS the surveys of its region: they edit the
-    targets, open, remind, close, publish, and follow who answered."""
+    """The DGEFP any survey; a national body (UNML…) the national surveys it launched, not the State's; a DREETS
+    the surveys of its region: they edit the targets, open, remind, close, publish, and follow who answered."""
     if survey is None or not user.is_active:
         return False
     if user.is_superuser or user.role == Role.NATIONAL_ADMIN:
         return True
     if user.role == Role.NATIONAL_OBSERVER:
-        return survey.region_id is None
+        author = survey.created_by
+        return survey.region_id is None and author is not None and author.role == Role.NATIONAL_OBSERVER and (
+            author.national_body_id == user.national_body_id
+        )  # fmt: skip
     return user.role == Role.REGIONAL_STATE and survey.region_id == user.state_service.region_id
 
 

@@ -21,10 +21,10 @@ from pilotage.surveys.models import (
     ResponseStatus,
     Survey,
     SurveyStatus,
-    Target,
 )
 from pilotage.surveys.perms import sees_exact_results
 from pilotage.surveys.queries import cross_for, results_for, situations_for
+from pilotage.surveys.selectors import own_targets
 from pilotage.surveys.situations import MIN_DEPARTMENTAL_SHARE, Situation, department_summary
 
 HOME = ("Enquêtes", "surveys:home")
@@ -49,23 +49,12 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _own_targets(user):
-    """The open surveys the user's organisation is asked to answer (a Mission Locale, a council…)."""
-    if getattr(user, "mission_locale_id", None):
-        targets = Target.objects.filter(mission_locale_id=user.mission_locale_id)
-    elif getattr(user, "funder_id", None):
-        targets = Target.objects.filter(funder_id=user.funder_id)
-    else:
-        return Target.objects.none()
-    return targets.filter(survey__status=SurveyStatus.OPEN).select_related("survey", "response")
-
-
 def home(request):
     user = request.user
     surveys = Survey.objects.visible_to(user).select_related("questionnaire", "region")
     return render(request, "surveys/home.html", {
         "surveys": surveys,
-        "own_targets": _own_targets(user),
+        "own_targets": own_targets(user),
         "can_create": user.has_perm("surveys.add_survey"),
         "breadcrumbs": [(HOME[0], None)],
     })  # fmt: skip
@@ -461,7 +450,7 @@ def answer(request, token):
 
 def answer_signed_in(request, pk):
     """The same page for a signed-in member of the target organisation (the Mission Locale's team…)."""
-    target = _own_targets(request.user).filter(survey_id=pk).first()
+    target = own_targets(request.user).filter(survey_id=pk).first()
     if target is None:
         raise Http404("Aucune réponse attendue de votre organisation pour cette enquête.")
     return _answer(request, target, action_url=request.path)

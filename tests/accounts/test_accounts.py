@@ -15,15 +15,16 @@ def test_login_with_email_and_french_error(client, make_user):
     bad = client.post(reverse("accounts:login"), {"username": user.email, "password": "faux"})
     assert "Adresse électronique ou mot de passe incorrect." in bad.content.decode()
     good = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
-    assert good.status_code == 302 and good["Location"] == reverse("core:home")
-    home = client.get(reverse("core:home")).content.decode()
+    assert good.status_code == 302 and good["Location"] == reverse("home:home")
+    home = client.get(reverse("home:home")).content.decode()
     assert "Conseil départemental" in home
 
 
 def test_logout_is_a_post(client, make_user):
     client.force_login(make_user(Role.ML_STAFF))
     assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("reference:territory")).status_code == 302
+    assert "Obtenir un compte" in client.get(reverse("home:home")).content.decode()  # the public landing page
 
 
 def test_login_requires_csrf(make_user):

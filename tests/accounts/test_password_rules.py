@@ -200,14 +200,14 @@ def shift(client, **ages_seconds):
 def logged_in_client(db):
     client = Client()
     client.force_login(user_for_role(Role.ARML))
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("reference:territory")).status_code == 200
     return client
 
 
 def test_a_session_expires_after_two_hours_without_activity(db):
     client = logged_in_client(db)
     shift(client, seen_at=2 * 3600 + 60)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("reference:territory"), follow=True)
     assert response.redirect_chain[0][0].startswith(reverse("accounts:login"))
     assert "Votre session a expiré après 120 minutes sans activité" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -216,29 +216,29 @@ def test_a_session_expires_after_two_hours_without_activity(db):
 def test_activity_keeps_the_session_alive(db):
     client = logged_in_client(db)
     shift(client, seen_at=2 * 3600 - 60)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("reference:territory")).status_code == 200
     assert time.time() - client.session[sessions.SEEN_AT] < 10, "the last activity is recorded"
     shift(client, seen_at=30)
     before = client.session[sessions.SEEN_AT]
-    client.get(reverse("core:home"))
+    client.get(reverse("reference:territory"))
     assert client.session[sessions.SEEN_AT] == before, "not rewritten on every request"
 
 
 def test_a_session_expires_eight_hours_after_the_login_even_when_active(db):
     client = logged_in_client(db)
     shift(client, login_at=8 * 3600 + 60, seen_at=10)
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("reference:territory"), follow=True)
     assert "Votre session a expiré (8 heures après la connexion)" in response.content.decode()
     shift_ok = logged_in_client(db)
     shift(shift_ok, login_at=8 * 3600 - 60, seen_at=10)
-    assert shift_ok.get(reverse("core:home")).status_code == 200
+    assert shift_ok.get(reverse("reference:territory")).status_code == 200
 
 
 def test_session_limits_come_from_the_settings(settings, db):
     settings.SESSION_IDLE_MINUTES = 5
     client = logged_in_client(db)
     shift(client, seen_at=6 * 60)
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("reference:territory")).status_code == 302
 
 
 def test_the_stored_session_itself_ends_with_the_absolute_limit(client, db):

@@ -47,7 +47,7 @@ def test_upload_of_a_broken_template_is_refused(client, dgefp, test_document, me
 
 
 def test_upload_of_a_broken_html_is_refused(client, dgefp, test_document, media):
-    html = SimpleUploadedFile("x.html", b"{{ total|inconnu }}", content_type="text/html")
+    html = SimpleUploadedFile("x.html", b"{% if total %} jamais ferm\xc3\xa9", content_type="text/html")
     response = client.post(reverse("admin:documents_documenttemplate_add"), {"kind": test_document, "html_file": html})
     assert response.status_code == 200
     assert "balise mal formée" in response.context["adminform"].form.errors["html_file"][0]

@@ -107,8 +107,8 @@ def test_check_refuses_a_file_that_is_not_a_docx(test_document):
     ("source", "message"),
     [
         ("{% if %}", "balise mal formée"),
-        ("{% load inconnue %}", "balise mal formée"),
-        ("{{ total|filtre_inconnu }}", "balise mal formée"),
+        ("{% load inconnue %}", "la bibliothèque « inconnue » (ligne 1), interdite"),
+        ("{{ total|filtre_inconnu }}", "le filtre « filtre_inconnu » (ligne 1), interdit"),
     ],
 )
 def test_check_refuses_a_broken_html(test_document, source, message):

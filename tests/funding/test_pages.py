@@ -63,6 +63,15 @@ def test_funders_view_of_a_department(client, network, funded):
     assert "2\u202f000\u00a0€" in page  # State 1 000 + department 1 000
     assert "50,0\u00a0%" in page  # each funder's share
     assert "31/12/2027" in page  # the CPO's end: multi-year visibility
+    assert "Vous voyez les seuls financements" not in page
+
+
+def test_a_council_is_told_it_sees_only_its_own_funding_and_gets_no_meaningless_share(client, network, funded):
+    login(client, Role.DEPARTMENTAL_COUNCIL, network)
+    page = client.get(reverse("funding:conference", args=["departement", "13"]), {"annee": 2024}).content.decode()
+    assert "Vous voyez les seuls financements de" in page and str(network["cd13"]) in page
+    assert "1\u202f000\u00a0€" in page  # its own 1 000, not the State's
+    assert "100,0\u00a0%" not in page and "%" not in page.split("<table>", 1)[1].split("</table>")[0]
 
 
 def test_the_dreets_runs_an_avenant_from_the_pages(client, network, funded):

@@ -207,6 +207,39 @@ def test_synthetic_export_is_valid_and_computed(tmp_path):
     assert r[("national", "FR", "1", "femmes")] < national_contact
 
 
+def test_synthetic_export_has_every_shape_of_the_format_so_no_indicator_is_empty(tmp_path):
+    """The demo's dashboard is built from this generator: every event type, exit reason and situation type of
+    cpo-indicators.md occurs, so no national indicator is 0 and 4.1.i is a true subset of 4.1.i.base."""
+    import duckdb
+
+    from pilotage.indicators.engine.synthetic import generate_export
+
+    folder = tmp_path / "synthetic"
+    generate_export(folder, young_people=3000, missions_locales=20)
+
+    def distinct(table, column):
+        sql = f"SELECT DISTINCT {column} FROM read_csv('{folder / table}.csv', delim=';', header=true)"
+        return {row[0] for row in duckdb.sql(sql).fetchall()} - {None}
+
+    assert distinct("evenements", "type") == {
+        "entretien_individuel", "atelier_collectif", "contact_distance", "diagnostic_approfondi", "proposition",
+        "orientation_externe", "parrainage", "acces_droit"}  # fmt: skip
+    assert distinct("evenements", "sous_type") == {
+        "sante", "logement", "mobilite", "ressources", "loisirs_culture",
+        "emploi", "formation", "alternance", "immersion", "autre"}  # fmt: skip
+    assert distinct("parcours", "motif_sortie") == {
+        "emploi", "emploi_durable", "cui_cae", "cui_cie", "emploi_avenir", "alternance", "apprentissage",
+        "creation_entreprise", "formation", "formation_initiale", "formation_qualifiante", "reorientation",
+        "service_civique", "sans_solution_connue", "abandon", "demenagement", "autre"}  # fmt: skip
+    assert len(distinct("situations", "type")) == 10
+    r = run(folder, 2024)
+    national = {
+        i: value for (level, _, i, breakdown), value in r.items() if level == "national" and breakdown == "total"
+    }
+    assert [i for i, value in national.items() if not value] == []
+    assert 0 < national["4.1.i"] < national["4.1.i.base"]
+
+
 def test_a_parquet_file_may_replace_a_csv(export):
     import duckdb
 

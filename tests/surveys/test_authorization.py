@@ -10,12 +10,13 @@ from tests.factories import user_for_role
 from tests.network import user_of
 from tests.surveys.factories import make_survey, questionnaire, target_with_token
 
-SURVEYS = ("national", "published", "regional93", "regional84")
+SURVEYS = ("national", "published", "regional93", "regional84", "unml")
 ALL = set(SURVEYS)
 #: role of a user in the 13 → (surveys seen, surveys managed)
 EXPECTED = {
     Role.NATIONAL_ADMIN: (ALL, ALL),
-    Role.NATIONAL_OBSERVER: (ALL, {"national", "published"}),
+    # the UNML runs the national surveys it launched, not the State's (it cannot withdraw their publication)
+    Role.NATIONAL_OBSERVER: (ALL, {"unml"}),
     Role.REGIONAL_STATE: ({"published", "regional93"}, {"regional93"}),
     Role.DEPARTMENTAL_STATE: ({"published"}, set()),
     Role.REGIONAL_COUNCIL: ({"published"}, set()),
@@ -35,6 +36,7 @@ def surveys(network):
         "published": make_survey(admin, title="Nationale publiée", status=SurveyStatus.CLOSED, results_published=True),
         "regional93": make_survey(admin, title="Régionale PACA", region=network["region93"]),
         "regional84": make_survey(admin, title="Régionale ARA", region=network["region84"]),
+        "unml": make_survey(user_for_role(Role.NATIONAL_OBSERVER), title="Nationale UNML"),
     }
 
 

@@ -1,6 +1,7 @@
 """The survey's declared workflow against its table: open and close × the 10 roles × the 13, the 83 (region 93)
-and the 69 (region 84), for a survey of region 93 and for a national survey. The DGEFP manages every survey, the
-UNML the national ones, a DREETS its region's (`surveys.perms.manages_survey`)."""
+and the 69 (region 84), for a survey of region 93, a national survey of the State and one of the UNML. The DGEFP
+manages every survey, the UNML the national ones it launched, a DREETS its region's
+(`surveys.perms.manages_survey`)."""
 
 import pytest
 
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     "regional": {Role.NATIONAL_ADMIN: EVERYWHERE, Role.REGIONAL_STATE: REGION_93},
-    "national": {Role.NATIONAL_ADMIN: EVERYWHERE, Role.NATIONAL_OBSERVER: EVERYWHERE},
+    "national": {Role.NATIONAL_ADMIN: EVERYWHERE},
+    "unml": {Role.NATIONAL_ADMIN: EVERYWHERE, Role.NATIONAL_OBSERVER: EVERYWHERE},
 }
 SOURCE = {"open": SurveyStatus.DRAFT, "close": SurveyStatus.OPEN}
 
@@ -29,9 +31,9 @@ def test_the_table_names_every_transition():
 @pytest.mark.parametrize("kind", list(EXPECTED))
 @pytest.mark.parametrize("name", list(SOURCE))
 def test_who_may_make_each_transition(network, kind, name):
-    admin = user_for_role(Role.NATIONAL_ADMIN)
+    author = user_for_role(Role.NATIONAL_OBSERVER if kind == "unml" else Role.NATIONAL_ADMIN)
     region = network["region93"] if kind == "regional" else None
-    survey = make_survey(admin, status=SOURCE[name], region=region)
+    survey = make_survey(author, status=SOURCE[name], region=region)
     target_with_token(survey, mission_locale=network["ml13"])  # opening needs a target
     check_transition(WORKFLOW, name, survey, users_by_place(network), EXPECTED[kind])
 

@@ -28,6 +28,15 @@ class ProgrammeStatus(models.TextChoices):
 EDITABLE_STATUSES = frozenset({ProgrammeStatus.DRAFT, ProgrammeStatus.CHANGES_REQUESTED})
 
 
+def takes_part_in_animation(user) -> bool:
+    """Whoever sees programmes at all (the menu entry): national and regional users, not departments,
+    municipalities or Missions Locales (a regional matter)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_of(user)
+    return bool(scope.everything or scope.region_codes)
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """DGEFP and UNML: every region; DREETS, regional council and ARML: the programmes of their region.

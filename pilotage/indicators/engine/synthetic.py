@@ -10,6 +10,15 @@ import duckdb
 
 from pilotage.reference.territories import read_territories
 
+# Every event type of the export format, weighted (repeats) so that individual interviews dominate.
+EVENT_TYPES = ["entretien_individuel"] * 4 + ["contact_distance"] * 2 + ["proposition"] * 2 + ["acces_droit"] * 2 + [
+    "atelier_collectif", "diagnostic_approfondi", "orientation_externe", "parrainage"]  # fmt: skip
+# Every exit reason of the format, the common ones repeated.
+EXIT_REASONS = ["emploi", "emploi_durable", "alternance", "formation", "formation_qualifiante", "sans_solution_connue",
+                "abandon", "reorientation", "service_civique"] * 3 + [
+    "cui_cae", "cui_cie", "emploi_avenir", "apprentissage", "creation_entreprise", "formation_initiale",
+    "demenagement", "autre"]  # fmt: skip
+
 
 def generate_export(folder: Path, *, young_people: int, missions_locales: int = 450, year: int = 2024,
                     events_per_young: int = 10, seed: float = 0.42,
@@ -43,22 +52,22 @@ def generate_export(folder: Path, *, young_people: int, missions_locales: int = 
             (random() < 0.2)::INT AS qpv, (random() < 0.1)::INT AS zrr,
             ({start} + INTERVAL ((random() * 1460)::INT) DAY)::DATE AS date_premier_accueil
         FROM range({young_people}) t(i) JOIN structures s ON s.i = t.i % {missions_locales}""")
+    # The type is drawn per row in the select itself: a LATERAL subquery without a reference to the outer row is
+    # evaluated once, which gave every event the same type (and 0 for 2.1, 2.2, 4.1.h in the demo). Weighted so
+    # that individual interviews dominate, as in real activity.
     con.execute(f"""
-        CREATE TABLE evenements AS SELECT j.jeune_id,
-            (j.date_premier_accueil + INTERVAL ((random() * 700)::INT) DAY)::DATE AS date, t.type,
-            CASE t.type WHEN 'acces_droit' THEN ['sante', 'logement', 'mobilite', 'ressources', 'loisirs_culture'][1 + (random() * 5)::INT % 5]
-                        WHEN 'proposition' THEN ['emploi', 'formation', 'alternance', 'immersion', 'autre'][1 + (random() * 5)::INT % 5] END AS sous_type
-        FROM jeunes j, range({events_per_young}) r(k),
-             LATERAL (SELECT ['entretien_individuel', 'atelier_collectif', 'contact_distance', 'diagnostic_approfondi',
-                              'proposition', 'orientation_externe', 'parrainage', 'acces_droit'][1 + (random() * 8)::INT % 8] AS type) t
-        WHERE random() < 0.83""")
-    con.execute("""
+        CREATE TABLE evenements AS SELECT jeune_id, date, type,
+            CASE type WHEN 'acces_droit' THEN ['sante', 'logement', 'mobilite', 'ressources', 'loisirs_culture'][1 + floor(random() * 5)::INT]
+                      WHEN 'proposition' THEN ['emploi', 'formation', 'alternance', 'immersion', 'autre'][1 + floor(random() * 5)::INT] END AS sous_type
+        FROM (SELECT j.jeune_id, (j.date_premier_accueil + INTERVAL ((random() * 700)::INT) DAY)::DATE AS date,
+                     {EVENT_TYPES!r}[1 + floor(random() * {len(EVENT_TYPES)})::INT] AS type
+              FROM jeunes j, range({events_per_young}) r(k) WHERE random() < 0.83)""")
+    con.execute(f"""
         CREATE TABLE parcours AS SELECT 'P' || row_number() OVER () AS parcours_id, jeune_id,
             CASE WHEN random() < 0.7 THEN 'national' ELSE 'regional_local' END AS type_parcours,
             ['CEJ', 'PACEA', 'GJ', 'local'][1 + (random() * 4)::INT % 4] AS dispositif, date_entree,
             CASE WHEN ongoing THEN NULL ELSE (date_entree + INTERVAL ((30 + random() * 500)::INT) DAY)::DATE END AS date_sortie,
-            CASE WHEN ongoing THEN NULL ELSE ['emploi', 'emploi_durable', 'alternance', 'formation', 'formation_qualifiante',
-                'sans_solution_connue', 'abandon', 'reorientation', 'service_civique'][1 + (random() * 9)::INT % 9] END AS motif_sortie
+            CASE WHEN ongoing THEN NULL ELSE {EXIT_REASONS!r}[1 + floor(random() * {len(EXIT_REASONS)})::INT] END AS motif_sortie
         FROM (SELECT jeune_id, (date_premier_accueil + INTERVAL ((random() * 200)::INT) DAY)::DATE AS date_entree,
                      random() < 0.35 AS ongoing
               FROM jeunes, range(2) r(k) WHERE random() < 0.62)""")
