@@ -51,7 +51,7 @@ N ?= 5000
 check-engine: install
 	time env CHECK_ENGINE_N=$(N) CHECK_ENGINE_SINGLE_N=$$(( $(N) / 50 )) CHECK_ENGINE_BATCH=50 \
 	    CHECK_FUNDING_N=$$(( $(N) / 5 )) CHECK_AGGREGATION_N=$$(( $(N) / 100 )) CHECK_ENGINE_SEED=$${SEED:-100000} \
-	    CHECK_ENGINE_PROGRESS=1 $(BIN)/pytest -p no:xdist -s -q tests/oracles
+	    CHECK_ENGINE_PROGRESS=1 $(BIN)/pytest -p no:xdist -s -q --basetemp=/tmp/pilotage-check-engine-$$$$ tests/oracles
 
 requirements:
 	$(PYTHON) -m venv /tmp/pilotage-req && /tmp/pilotage-req/bin/pip install -q -r requirements.in

@@ -57,7 +57,9 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def oracle_report(structures: Path, lines: Path, funder_type: str, first_year: int, last_year: int) -> dict:
+def oracle_report(
+    structures: Path, lines: Path, funder_type: str, first_year: int, last_year: int, averages_only=False
+) -> dict:
     department_of, ml_of = {}, {}
     for row in read_table(structures):
         department_of[row["code_ml"]] = row["departement"].upper()
@@ -113,15 +115,21 @@ def oracle_report(structures: Path, lines: Path, funder_type: str, first_year: i
             "departements_stables": len(stable),
         }
     total = categories["total"]["totaux"]
-    return {
-        "financeur_type": funder_type,
-        "annees": years,
-        "categories": categories,
-        # the funder type's total / the total of all funding lines of that year (every funder type) × 100
-        "part_dans_total_subventions_pct": {
-            str(y): None if every_funder[y] == 0 else total[str(y)] / every_funder[y] * 100 for y in years
-        },
-    }
+    # not in the report's JSON: each department's yearly average of the funder type (the page's map and chart)
+    department_averages = {d: sum(amounts["total"][d].values()) / len(years) for d in departments}
+    return (
+        department_averages
+        if averages_only
+        else {
+            "financeur_type": funder_type,
+            "annees": years,
+            "categories": categories,
+            # the funder type's total / the total of all funding lines of that year (every funder type) × 100
+            "part_dans_total_subventions_pct": {
+                str(y): None if every_funder[y] == 0 else total[str(y)] / every_funder[y] * 100 for y in years
+            },
+        }
+    )
 
 
 def report_differences(report: dict, oracle: dict, path: str = "") -> list[str]:

@@ -2,9 +2,11 @@
 import then analysis export) against the oracle of funding-format.md (`tests/oracles/funding.py`), on random
 valid files. In CI: `CHECK_FUNDING_N` files (default 150); `make check-engine` runs more."""
 
+import csv
 import io
 import json
 import os
+from fractions import Fraction
 
 import pytest
 from django.core.management import call_command
@@ -82,3 +84,14 @@ def test_platform_import_then_analysis_export_equals_the_offline_report(seed, tm
     )
     assert response.status_code == 200
     assert json.loads(response.content) == offline_report(structures, lines, case, tmp_path / "r.json")
+    # the CSV export also gives each department's yearly average (the map): over every year of the range
+    response = client.get(
+        reverse("funding:analysis_export", args=["csv"]),
+        {"financeur_type": case.funder_type, "debut": case.first_year, "fin": case.last_year},
+    )
+    prefix = "moyenne_annuelle_departement_"
+    rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    averages = {row[1].removeprefix(prefix): Fraction(row[3]) for row in rows if row[1].startswith(prefix)}
+    expected = oracle_report(structures, lines, case.funder_type, case.first_year, case.last_year, averages_only=True)
+    assert averages.keys() == expected.keys()
+    assert all(abs(averages[d] - expected[d]) < Fraction(1, 10**6) for d in expected), (averages, expected)
