@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
-.PHONY: install run test test-fast test-postgres lint bench check-engine demo requirements clean
+HOST ?= 127.0.0.1
+
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench check-engine demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -16,10 +18,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The one-command demo: development server and background jobs, SQLite, demo accounts.
 run: install
 	$(BIN)/pilotage migrate --no-input
 	$(BIN)/pilotage load_demo
-	$(BIN)/pilotage runserver 127.0.0.1:$(PORT)
+	$(BIN)/pilotage serve --dev --host 127.0.0.1 --port $(PORT)
+
+# Production (see README « Production »): migrate, collect static files, gunicorn + the task worker.
+serve: install
+	$(BIN)/pilotage serve --host $(HOST) --port $(PORT)
 
 demo: install
 	$(BIN)/pilotage migrate --no-input
@@ -30,8 +37,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/pilotage makemigrations --check --dry-run --no-input
 
+# System packages the suite needs (Chromium, Pango, HarfBuzz subset, fonts): installed when missing and root.
+test-requirements:
+	scripts/test_requirements.sh
+
 # The whole suite on the embedded SQLite database, real browser journeys included.
-test: lint
+test: test-requirements lint
 	$(BIN)/pytest -n auto
 
 # The edit-test loop: no browser journeys, no slow tests.
@@ -39,7 +50,7 @@ test-fast: install
 	$(BIN)/pytest -n auto -m "not browser and not slow"
 
 # The same suite on PostgreSQL (the production database); CI runs both.
-test-postgres: install
+test-postgres: test-requirements install
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db
 
 bench: install

@@ -45,7 +45,12 @@ env = Env()
 
 PRODUCTION = env.str("PILOTAGE_ENV", "development") == "production"
 DEBUG = env.bool("DEBUG", not PRODUCTION)
-SECRET_KEY = env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", "dev-only-insecure-secret-key")
+if PRODUCTION and len(env.str("SECRET_KEY", "")) < 50:
+    raise ImproperlyConfigured(
+        "PILOTAGE_ENV=production : la variable d'environnement SECRET_KEY est obligatoire et doit compter au "
+        'moins 50 caractères aléatoires (par exemple : python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
+SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-secret-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
@@ -120,6 +125,13 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+if PRODUCTION and not env.str("DATABASE_URL", ""):
+    # Never fall back silently to a local SQLite file in production.
+    raise ImproperlyConfigured(
+        "PILOTAGE_ENV=production : la variable d'environnement DATABASE_URL est obligatoire "
+        "(par exemple postgres://utilisateur@hôte:5432/pilotage) ; la base SQLite de démonstration "
+        "n'est pas utilisée en production."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         env.str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"),
@@ -165,7 +177,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production, WhiteNoise serves the files straight from the apps (no collectstatic needed).
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
@@ -189,6 +201,10 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind the TLS proxy: a request it forwards with "X-Forwarded-Proto: https" is a secure request (the proxy
+# must set this header itself, overwriting any the client sent).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -15,3 +15,8 @@ urlpatterns = [
     path("animation/", include("pilotage.animation.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 404 and 403 pages (404.html, 403.html) are Django's own views with the full layout; the 500 and 400 pages
+# are rendered without the request's context.
+handler500 = "pilotage.core.views.server_error"
+handler400 = "pilotage.core.views.bad_request"

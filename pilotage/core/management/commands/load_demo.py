@@ -4,6 +4,7 @@ The real network (COG, i-milo referential) completed with fictitious values, dem
 then one account per role; prints the i-milo report and the table of the accounts.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -20,6 +21,11 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (réseau réel complété de valeurs fictives) et les comptes."
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "load_demo refuse de s'exécuter en production (PILOTAGE_ENV=production) : il créerait des comptes "
+                "fictifs dont le mot de passe est publié."
+            )
         try:
             with transaction.atomic():
                 summary = demo_load(stdout=self.stdout)
