@@ -154,3 +154,16 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_opened(client, dgefp, test_docu
     error = response.context["adminform"].form.errors["docx_file"][0]
     assert error.startswith("Modèle refusé : Le fichier Word est anormalement compressé (word/media/bombe.xml : 76 Mo")
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_stored_payload_gives_a_french_page_not_a_crash(test_document, media, tmp_path):
+    target = tmp_path / "pwned"
+    docx = make_docx(tmp_path / "piege.docx", DOCX_PAYLOADS["cycler"].replace("{target}", str(target)))
+    DocumentTemplate(kind=test_document).docx_file.save("piege.docx", ContentFile(docx.read_bytes()))
+    response = rendering.document_download(test_document, "docx", sample_context(), "x.docx")
+    assert response.status_code == 409
+    assert (
+        "Le modèle Word déposé par l'administration pour ce document ne peut pas être rempli"
+        in response.content.decode()
+    )
+    assert not target.exists()
