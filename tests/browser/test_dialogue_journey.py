@@ -50,7 +50,7 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     page.goto(f"{live_server.url}/dialogue-de-gestion/dossiers/{dialogue.pk}/")
     page.get_by_role("link", name="Rédiger la synthèse et les objectifs").click()
     page.locator("#pathway-strengths").fill("Accueil sans rendez-vous dans six centres sociaux")
-    page.get_by_label(re.compile("R10 — ")).fill("0,45")
+    page.get_by_label(re.compile(r"\(R10\), en %")).fill("45 %")  # a percentage as typed
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name="Ajouter une action").click()
     page.get_by_label("Thème").select_option("pathway")
