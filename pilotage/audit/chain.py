@@ -51,8 +51,15 @@ def record_content(row: dict) -> str:
     return json.dumps({key: _canonical(value) for key, value in row.items()}, sort_keys=True, default=str)
 
 
-def digest_of(previous: str, table: str, record_id: str, row: dict) -> str:
-    message = "|".join([previous, table, record_id, record_content(row)]).encode()
+#: the acting account of a history record: set to null by simple-history when the account is deleted. The seal
+#: keeps it (`AuditSeal.user_id`, in the digest); the row must show it, or null once the account is gone.
+USER_FIELD = "history_user_id"
+
+
+def digest_of(previous: str, table: str, record_id: str, row: dict, user_id=None) -> str:
+    row = {key: value for key, value in row.items() if key != USER_FIELD}
+    user = "" if user_id is None else str(user_id)
+    message = "|".join([previous, table, record_id, user, record_content(row)]).encode()
     return hmac.new(_key(), message, hashlib.sha256).hexdigest()
 
 
@@ -173,8 +180,9 @@ def seal_records(entries: dict[str, list[str]], using: str = "default") -> int:
             rows = _rows(model, [pk for pk in ids if pk not in already], using)
             for record_id in sorted(rows, key=lambda pk: (len(pk), pk)):
                 seq += 1
-                previous = digest_of(previous, table, record_id, rows[record_id])
-                seals.append(AuditSeal(seq=seq, table=table, record_id=record_id, digest=previous))
+                user_id = rows[record_id].get(USER_FIELD)
+                previous = digest_of(previous, table, record_id, rows[record_id], user_id)
+                seals.append(AuditSeal(seq=seq, table=table, record_id=record_id, user_id=user_id, digest=previous))
         if seals:
             AuditSeal.objects.using(using).bulk_create(seals, batch_size=CHUNK)
             head.seq, head.digest = seq, previous
@@ -217,10 +225,13 @@ class Verification:
 
 def verify(using: str = "default") -> Verification:
     """Recompute the chain from its first seal: the first record whose content, seal or place changed."""
+    from django.contrib.auth import get_user_model
+
     from pilotage.audit.models import AuditHead, AuditSeal
 
     models = sealed_models()
     result = Verification()
+    users = set(get_user_model()._base_manager.using(using).values_list("pk", flat=True))
     previous, expected, last_seq = "", 1, 0
     while True:
         chunk = list(AuditSeal.objects.using(using).filter(seq__gt=last_seq).order_by("seq")[:2000])
@@ -239,9 +250,13 @@ def verify(using: str = "default") -> Verification:
             if row is None:
                 result.broken = f"{where} — l'enregistrement a été supprimé."
                 return result
-            digest = digest_of(previous, seal.table, seal.record_id, row)
+            digest = digest_of(previous, seal.table, seal.record_id, row, seal.user_id)
             if not hmac.compare_digest(digest, seal.digest):
                 result.broken = f"{where} — l'enregistrement ou son sceau a été modifié."
+                return result
+            author_changed = USER_FIELD in row and row[USER_FIELD] != seal.user_id
+            if author_changed and (row[USER_FIELD] is not None or seal.user_id in users):
+                result.broken = f"{where} — l'auteur de la modification a été changé."
                 return result
             previous, expected = seal.digest, expected + 1
             result.checked += 1

@@ -6,11 +6,14 @@ from django.db import models
 
 class AuditSeal(models.Model):
     """One history record (or export log entry) sealed into the chain: its place `seq` and its digest,
-    HMAC-SHA-256(key, previous digest | table | record id | the record's content)."""
+    HMAC-SHA-256(key, previous digest | table | record id | acting account | the record's content)."""
 
     seq = models.BigIntegerField("rang", unique=True)
     table = models.CharField("table", max_length=100)
     record_id = models.CharField("enregistrement", max_length=64)
+    # The acting account of a history record when sealed (the record's own column becomes null if the account
+    # is deleted); no foreign key: it must outlive the account.
+    user_id = models.BigIntegerField("compte", null=True, blank=True)
     digest = models.CharField("empreinte", max_length=64)
     sealed_at = models.DateTimeField("scellé le", auto_now_add=True)
 

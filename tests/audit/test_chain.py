@@ -198,3 +198,20 @@ def test_exports_are_logged_and_sealed(client, make_user, committed, ml):
     dgefp.force_login(make_user(Role.NATIONAL_ADMIN))
     assert "missions_locales.csv" in dgefp.get("/audit/exports/").content.decode()
     assert "intacte" in verify()
+
+
+def test_deleting_an_account_that_wrote_history_keeps_the_chain_valid(committed, ml, make_user):
+    """simple-history sets the record's author to null when the account is deleted: the seal kept it."""
+    author = committed(make_user, Role.NATIONAL_ADMIN)
+
+    def edit():
+        ml._history_user = author
+        _rename(ml, "Renommée par un compte supprimé ensuite")
+
+    committed(edit)
+    record = ml.history.order_by("-history_id").first()
+    assert record.history_user_id == author.pk
+    committed(author.delete)
+    record.refresh_from_db()
+    assert record.history_user_id is None
+    assert "intacte" in verify()
