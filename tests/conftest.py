@@ -1,14 +1,25 @@
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from pilotage.accounts.models import Role
 from tests.factories import MissionLocaleFactory, user_for_role
 from tests.network import network  # noqa: F401  (a fixture shared by the authorization matrices)
+from tests.templates_strict import install as strict_templates
+
+strict_templates(django_settings)  # before any template engine is built: undefined variables fail
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background jobs run inside the request that starts them (django-tasks' immediate backend); the database
+    backend and its worker are tested in tests/core/test_jobs.py."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture(autouse=True)

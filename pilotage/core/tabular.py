@@ -8,12 +8,20 @@ still counted). Header names are compared without case, accents or spaces (`Code
 
 Every problem becomes an `ImportIssue` (file, line, column, value, reason) in an `ImportReport`; the `parse_*`
 functions raise `ValueError` with a French reason that the caller puts in the report.
+
+A file cannot be a bomb (ADR 0013): at most `MAX_FILE_BYTES`; an XLSX's archive is measured before it is opened
+(`MAX_XLSX_UNCOMPRESSED` in all, no member inflating more than `MAX_XLSX_RATIO` times) and read in streaming mode;
+at most `MAX_ROWS` data rows and `MAX_COLUMNS` columns; a report keeps the first `MAX_KEPT_ISSUES` issues and
+counts the others. A NUL character is refused where it is (line, column); text is read as UTF-8 (with or without
+BOM), UTF-16 with BOM, or Windows-1252 only when the bytes look like Western European text — Shift-JIS, Cyrillic
+and the like are refused, never guessed.
 """
 
 import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -49,8 +57,24 @@ class ImportIssue:
         return f"{prefix}{', '.join(parts)} : {self.reason}"
 
 
+#: limits of one imported file (ADR 0013)
+MAX_FILE_BYTES = 50 * 2**20
+MAX_XLSX_UNCOMPRESSED = 200 * 2**20
+MAX_XLSX_RATIO = 100
+MAX_ROWS = 200_000
+MAX_COLUMNS = 100
+#: issues a report keeps (shown, and in the CSV of issues); the others are counted
+MAX_KEPT_ISSUES = 10_000
+#: issues shown on a page or printed by a command before « … et N autres »
+MAX_SHOWN_ISSUES = 100
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def _thousands(count: int) -> str:
+    return f"{count:,}".replace(",", "\u202f")
 
 
 @dataclass
@@ -67,6 +91,9 @@ class ImportReport:
     saved: bool = False
     #: rows in error are set aside (and counted in `excluded`) instead of refusing the file
     exclude_rejected: bool = False
+    #: issues beyond MAX_KEPT_ISSUES: counted, not kept
+    omitted_errors: int = 0
+    omitted_warnings: int = 0
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -77,16 +104,64 @@ class ImportReport:
         return [issue for issue in self.issues if issue.severity == "warning"]
 
     @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.omitted_errors
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
     def add(self, line, column, value, reason, severity="error") -> None:
-        self.issues.append(ImportIssue(self.filename, line, column, value, reason, severity))
+        if len(self.issues) < MAX_KEPT_ISSUES:
+            self.issues.append(ImportIssue(self.filename, line, column, value, reason, severity))
+        elif severity == "error":
+            self.omitted_errors += 1
+        else:
+            self.omitted_warnings += 1
+
+    @property
+    def issue_count(self) -> int:
+        return len(self.issues) + self.omitted_errors + self.omitted_warnings
+
+    @property
+    def shown_issues(self) -> list[ImportIssue]:
+        """The first issues, errors before warnings, for a page or a terminal."""
+        return (self.errors + self.warnings)[:MAX_SHOWN_ISSUES]
+
+    @property
+    def more_issues(self) -> str:
+        """« … et 999 900 autres erreurs » when not every issue is shown, else ""."""
+        hidden = self.issue_count - len(self.shown_issues)
+        if hidden <= 0:
+            return ""
+        word = "erreurs" if self.error_count > len(self.shown_issues) else "avertissements"
+        return f"… et {_thousands(hidden)} autres {word if hidden > 1 else word[:-1]}"
+
+    def issues_csv(self) -> str:
+        """Every kept issue as a CSV (`core.exports.csv_text`); a last line counts those not kept."""
+        from pilotage.core.exports import csv_text
+
+        rows = [
+            [
+                i.file,
+                i.line,
+                i.column or "",
+                i.value,
+                i.reason,
+                "avertissement" if i.severity == "warning" else "erreur",
+            ]
+            for i in self.errors + self.warnings
+        ]
+        omitted = self.omitted_errors + self.omitted_warnings
+        if omitted:
+            rows.append([self.filename, "", "", "", f"… et {_thousands(omitted)} autres problèmes, non détaillés "
+                         f"(seuls les {_thousands(MAX_KEPT_ISSUES)} premiers le sont).", ""])  # fmt: skip
+        return csv_text(rows=rows, header=["fichier", "ligne", "colonne", "valeur", "raison", "gravite"])
 
     @property
     def summary(self) -> str:
         if not self.ok and not self.exclude_rejected:
-            return f"{self.filename} : import refusé, {_plural(len(self.errors), 'erreur')} ; rien n'a été enregistré."
+            return f"{self.filename} : import refusé, {_plural(self.error_count, 'erreur')} ; rien n'a été enregistré."
         counts = f"{self.created} création(s), {self.updated} mise(s) à jour, {self.unchanged} inchangée(s)" + (
             f", {self.excluded} écartée(s)" if self.excluded else ""
         )
@@ -158,8 +233,47 @@ def _refuse_mixed_encodings(raw: bytes, exc: UnicodeDecodeError) -> None:
             ) from exc
 
 
+#: what Western European text in Windows-1252 holds beyond ASCII: letters of French and its neighbours, and the
+#: signs of French typography; any other character means the file is in another encoding
+_CP1252_LETTERS = frozenset("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŸ")
+_CP1252_SIGNS = frozenset("\u00a0€‘’“”„…–—•«»°§²³ºª·×±©®£µ¿¡½¼¾")
+#: words made only of accented letters that French has
+_ACCENTED_WORDS = frozenset({"à", "À", "ô", "Ô", "é", "É", "è", "È", "ù", "Ù", "ç"})
+_WORD = re.compile(r"[^\W\d_]+")
+_CP1252_FOREIGN = re.compile("[^\x00-\x7f" + re.escape("".join(sorted(_CP1252_LETTERS | _CP1252_SIGNS))) + "]")
+
+
+def _refuse_implausible_cp1252(text: str) -> None:
+    """Windows-1252 decodes any byte, so Shift-JIS, Cyrillic (Windows-1251) or Chinese files would be read as
+    garbage (`“ú–{Œê` for 日本語): refused unless every non-ASCII character is a Western letter or a French
+    typographic sign, and no word is made only of accented letters (`Ïðèâåò`), French's `à`, `ô`, `é`… aside."""
+
+    def refuse(position: int):
+        line = text.count("\n", 0, position) + 1
+        start = text.rfind("\n", 0, position) + 1
+        excerpt = text[start : start + 40].split("\n")[0].strip()
+        raise UnreadableFile(
+            f"encodage non reconnu : le texte n'est ni en UTF-8 ni en Windows-1252 (« {excerpt} ») ; enregistrez le"
+            " fichier au format « CSV UTF-8 ».",
+            line,
+        )
+
+    foreign = _CP1252_FOREIGN.search(text)
+    if foreign:
+        refuse(foreign.start())
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word.isascii() and not any(char.isascii() for char in word) and word not in _ACCENTED_WORDS:
+            refuse(match.start())
+
+
 def _decode(raw: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252; a byte none of them knows is refused."""
+    """UTF-8 (BOM or not), UTF-16 with BOM, else plausible Windows-1252; anything else is refused."""
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and raw.count(b"\x00") > len(raw) // 10:
+        raise UnreadableFile(
+            "le fichier contient des caractères nuls : ce n'est pas un fichier CSV (ou c'est de l'UTF-16 sans BOM) ;"
+            " enregistrez-le au format « CSV UTF-8 »."
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         encoding, raw = "utf-8", raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -173,13 +287,14 @@ def _decode(raw: bytes) -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        known = "UTF-8" if encoding == "utf-8" else "ni UTF-8 ni Windows-1252"
         raise UnreadableFile(
-            f"encodage non reconnu (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} ;"
-            " enregistrez le fichier au format « CSV UTF-8 ».",
+            f"encodage non reconnu ({known}) : octet 0x{raw[exc.start]:02X} ; enregistrez le fichier au format"
+            " « CSV UTF-8 ».",
             raw.count(b"\n", 0, exc.start) + 1,
         ) from exc
-    if "\x00" in text:
-        raise UnreadableFile("le fichier contient des caractères nuls : ce n'est pas un fichier CSV ou XLSX.")
+    if encoding == "cp1252":
+        _refuse_implausible_cp1252(text)
     return text
 
 
@@ -226,6 +341,14 @@ def _csv_error(exc: csv.Error, delimiter: str) -> str:
     return f"ligne illisible ({message})."
 
 
+def _unquote_formula(cell: str) -> str:
+    """`'=1+1` → `=1+1`: the apostrophe the platform's CSV exports put before a formula start (ADR 0013), so
+    that an export imported back is unchanged."""
+    from pilotage.core.exports import is_formula_like
+
+    return cell[1:] if cell.startswith("'") and is_formula_like(cell[1:]) else cell
+
+
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     """Strict CSV: a stray quote is reported, never silently merging lines or dropping characters."""
     text = _decode(raw)
@@ -234,26 +357,99 @@ def _csv_rows(raw: bytes) -> Iterator[list[str]]:
     line = 0
     try:
         for line, cells in enumerate(reader, start=1):  # noqa: B007 - `line` names the failing row below
-            yield [cell.strip() for cell in cells]
+            yield [_unquote_formula(cell.strip()) for cell in cells]
     except csv.Error as exc:
         raise UnreadableFile(_csv_error(exc, delimiter), line + 1) from exc
 
 
+_XLSX_UNREADABLE = "le fichier XLSX est illisible : enregistrez-le à nouveau depuis le tableur."
+
+
+def _mebibytes(size: int) -> str:
+    return f"{size / 2**20:.0f} Mo"
+
+
+def check_zip_archive(raw: bytes, *, kind: str = "XLSX") -> None:
+    """Refuse (UnreadableFile) a ZIP archive (XLSX, DOCX) that is not one, or that would inflate beyond
+    MAX_XLSX_UNCOMPRESSED, or whose members inflate more than MAX_XLSX_RATIO times (a « zip bomb »), before
+    anything reads it. The sizes are the archive's declarations, which are also what Python's reader stops at."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(_XLSX_UNREADABLE if kind == "XLSX" else f"le fichier {kind} est illisible.") from exc
+    total = sum(member.file_size for member in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise UnreadableFile(
+            f"le fichier {kind} se décompresse en {_mebibytes(total)}, au-delà de la limite de"
+            f" {_mebibytes(MAX_XLSX_UNCOMPRESSED)} : découpez-le ou déposez un CSV."
+        )
+    for member in members:
+        if member.file_size > 2**20 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
+            raise UnreadableFile(
+                f"le fichier {kind} est anormalement compressé ({member.filename} : {_mebibytes(member.file_size)}"
+                f" pour {member.compress_size} octets) : il est refusé par prudence ; enregistrez-le à nouveau depuis"
+                " le tableur ou déposez un CSV."
+            )
+
+
 def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
+    """The first sheet, streamed (openpyxl's read-only mode) after the archive was measured."""
+    check_zip_archive(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise UnreadableFile("le fichier XLSX est illisible : enregistrez-le à nouveau depuis le tableur.") from exc
+        raise UnreadableFile(_XLSX_UNREADABLE) from exc
     try:
         sheet = workbook.worksheets[0]
-        for cells in sheet.iter_rows(values_only=True):
-            yield [_cell_text(cell) for cell in cells]
+        sheet.reset_dimensions()  # a declared A1:XFD1048576 would pad every row to 16 384 cells
+        try:
+            for cells in sheet.iter_rows(values_only=True):
+                yield [_cell_text(cell) for cell in cells]
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # broken XML inside the archive
+            raise UnreadableFile(_XLSX_UNREADABLE) from exc
     finally:
         workbook.close()
 
 
+def _too_many_rows(count: int | None = None) -> str:
+    found = f" ({_thousands(count)} lignes de données)" if count else ""
+    return f"le fichier dépasse {_thousands(MAX_ROWS)} lignes de données{found} : découpez-le en plusieurs fichiers."
+
+
 def read_table(raw: bytes, filename: str) -> Iterator[list[str]]:
-    """Raw rows (header included) of a CSV or XLSX file, guessed from its content (and name)."""
+    """Raw rows (header included) of a CSV or XLSX file, guessed from its content (and name); at most MAX_ROWS
+    data rows and MAX_COLUMNS columns (trailing empty cells aside), else UnreadableFile."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"le fichier dépasse {_mebibytes(MAX_FILE_BYTES)} : découpez-le en plusieurs fichiers.")
+    return _bounded(_read_table(raw, filename))
+
+
+def _bounded(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    for line, cells in enumerate(rows, start=1):
+        if line > MAX_ROWS + 1:
+            raise UnreadableFile(_too_many_rows(), line)
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise UnreadableFile(
+                f"la ligne a {_thousands(len(cells))} colonnes ; au plus {MAX_COLUMNS} sont lues : supprimez les"
+                " colonnes en trop.",
+                line,
+            )
+        if line % 5000 == 0:
+            _progress(line)
+        yield cells
+
+
+def _progress(rows_read: int) -> None:
+    from pilotage.core.jobs import job_progress
+
+    job_progress(rows_read, stage="Lecture du fichier")
+
+
+def _read_table(raw: bytes, filename: str) -> Iterator[list[str]]:
     for signature, reason in _SIGNATURES.items():
         if raw.startswith(signature):
             raise UnreadableFile(reason)
@@ -273,6 +469,16 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name)
 
 
+_NUL_REASON = (
+    "caractère nul (\\0, montré ␀) : il n'a pas sa place dans un texte et la base de données le refuse ; corrigez la"
+    " cellule."
+)
+
+
+def _visible_nul(cell: str) -> str:
+    return cell.replace("\x00", "␀")[:100]
+
+
 def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: ImportReport) -> list[Row]:
     """The data rows, keyed by column name. File and header problems go into `report` and no row is returned.
 
@@ -287,6 +493,11 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
         return []
     if not header_cells or not any(header_cells):
         report.add(1, None, None, "le fichier est vide ou sa première ligne (l'en-tête) est vide.")
+        return []
+    for index, cell in enumerate(header_cells):
+        if "\x00" in cell:
+            report.add(1, f"n° {index + 1}", _visible_nul(cell), _NUL_REASON)
+    if not report.ok:
         return []
     known = {normalise_header(column.name): column.name for column in columns}
     header = []
@@ -310,6 +521,12 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
         for line, cells in enumerate(table, start=2):
             if not any(cells):
                 continue
+            nul = [i for i, cell in enumerate(cells) if "\x00" in cell]
+            for i in nul:
+                name = header[i] if i < len(header) and header[i] else f"n° {i + 1}"
+                report.add(line, name, _visible_nul(cells[i]), _NUL_REASON)
+            if nul:
+                continue
             extra = [i for i, cell in enumerate(cells) if cell and (i >= len(header) or not header[i])]
             if extra:
                 report.add(
@@ -328,10 +545,12 @@ def read_rows(raw: bytes, filename: str, columns: Iterable[Column], report: Impo
 
 
 def read_file_bytes(path_or_file: str | Path | BinaryIO) -> bytes:
-    """The content of a path or of an open (uploaded) file."""
+    """The content of a path or of an open (uploaded) file; past MAX_FILE_BYTES, only one byte more is read (enough
+    for `read_table` to refuse the file)."""
     if isinstance(path_or_file, (str, Path)):
-        return Path(path_or_file).read_bytes()
-    data = path_or_file.read()
+        with Path(path_or_file).open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    data = path_or_file.read(MAX_FILE_BYTES + 1)
     return data.encode("utf-8") if isinstance(data, str) else data
 
 

@@ -1,14 +1,50 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseBadRequest, HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
+
+from pilotage.core.exports import csv_response
 
 
 @login_not_required
 def accessibility(request):
     return render(request, "core/accessibility.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+def _own_job(request, pk):
+    from pilotage.core.models import Job
+
+    return get_object_or_404(Job, pk=pk, created_by=request.user)
+
+
+def job_detail(request, pk):
+    """A background job's page, for the person who started it: state, progress (the page reloads itself every
+    two seconds until the job ends), then its result; for an import, the issues and the confirmation."""
+    from pilotage.core.import_screen import SCREENS
+
+    job = _own_job(request, pk)
+    result = job.result or {}
+    screen = SCREENS.get(job.params.get("screen")) if job.kind == "import" else None
+    crumbs = [(screen.title, reverse(screen.url_name))] if screen else []
+    return render(request, "core/job.html", {
+        "job": job,
+        "result": result,
+        "screen": screen,
+        "confirmable": bool(screen and job.status == "done" and result.get("ok") and not result.get("wet_run")
+                            and request.session.get(screen.session_key, {}).get("job") == str(job.pk)),
+        "breadcrumbs": [*crumbs, (job.label, None)],
+    })  # fmt: skip
+
+
+def job_issues(request, pk):
+    """Every problem the job found, as a CSV (the page shows the first ones)."""
+    job = _own_job(request, pk)
+    if not job.issues_csv:
+        raise Http404("Aucun problème à télécharger.")
+    return csv_response(job.issues_csv, f"problemes-{job.pk}.csv")
 
 
 @login_not_required

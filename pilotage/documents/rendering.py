@@ -286,13 +286,27 @@ def pdf_text(data: bytes) -> str:
 
 # Checking an administrator's template
 
+#: an uploaded template (DOCX or HTML) is at most this size; a DOCX's archive is also measured before it is opened
+MAX_TEMPLATE_BYTES = 10 * 2**20
+
 
 def check_docx_template(kind: str, data: bytes) -> None:
     """Refuse (ValidationError, in French) a DOCX template that does not render with the sample context."""
     import zipfile
 
+    from pilotage.core.tabular import UnreadableFile, check_zip_archive
+
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ValidationError("Le modèle dépasse %(limit)s Mo.", code="too_large",
+                              params={"limit": MAX_TEMPLATE_BYTES // 2**20})  # fmt: skip
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError("Ce fichier n'est pas un document Word (.docx).", code="not_docx")
+    try:
+        check_zip_archive(data, kind="Word")
+    except UnreadableFile as exc:
+        raise ValidationError(
+            "%(reason)s", code="zip_bomb", params={"reason": exc.reason[:1].upper() + exc.reason[1:]}
+        ) from exc
     spec = document_kind(kind)
     sample = spec.sample_context() if spec.sample_context else {}
     try:
@@ -328,6 +342,9 @@ def check_html_template(kind: str, data: bytes) -> None:
     from django.template import TemplateSyntaxError
 
     spec = document_kind(kind)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ValidationError("Le modèle dépasse %(limit)s Mo.", code="too_large",
+                              params={"limit": MAX_TEMPLATE_BYTES // 2**20})  # fmt: skip
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from pilotage.core.admin_site import AuditedAdmin
+from pilotage.core.uploads import validate_pdf
 from pilotage.funding.models import Amendment, BudgetLine, Convention, ConventionDocument, FundingLine, Payment
 
 
@@ -14,8 +16,23 @@ class PaymentInline(admin.TabularInline):
     extra = 0
 
 
+class DocumentForm(forms.ModelForm):
+    """A signed convention uploaded in the admin is checked as on the convention's page (a PDF, size-limited)."""
+
+    class Meta:
+        model = ConventionDocument
+        fields = ["label", "file", "uploaded_by"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            validate_pdf(upload)
+        return upload
+
+
 class DocumentInline(admin.TabularInline):
     model = ConventionDocument
+    form = DocumentForm
     extra = 0
 
 

@@ -2,6 +2,7 @@ from django import forms
 
 from pilotage.accounts.models import Role
 from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
+from pilotage.core.uploads import validate_pdf
 from pilotage.funding.lines import FUNDER_TYPES
 from pilotage.funding.models import Amendment, BudgetLineKind, Convention
 from pilotage.funding.models.conventions import chorus_validator
@@ -80,7 +81,7 @@ class AmendmentForm(DsfrModelForm):
 
 class DocumentForm(DsfrForm):
     label = forms.CharField(label="Libellé", max_length=200)
-    file = forms.FileField(label="Fichier signé (PDF)")
+    file = forms.FileField(label="Fichier signé (PDF)", help_text="PDF, 20 Mo au plus", validators=[validate_pdf])
 
 
 class PaymentForm(DsfrForm):

@@ -17,6 +17,7 @@ from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
+from pilotage.indicators.places import places_for
 from pilotage.indicators.queries import available_years, current_values
 from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
@@ -173,13 +174,14 @@ def dashboard_export(request, level, code, fmt):
 
 
 def home(request):
-    user = request.user
-    links = [("France", "national", "FR")] if not user.scope.is_empty else []
-    links += [(r.name, "region", r.code) for r in Region.objects.visible_to(user)]
-    links += [(str(d), "departement", d.code) for d in Department.objects.visible_to(user)]
-    links += [(ml.display_name, "ml", ml.code) for ml in MissionLocale.objects.visible_to(user).active()[:200]]
-    return render(request, "indicators/home.html", {"links": links, "years": available_years(),
-                                                    "breadcrumbs": [("Tableau de bord CPO", None)]})  # fmt: skip
+    """Where to open a dashboard: the user's own place first, then France, then each region with its
+    departments and Missions Locales; `?q=` filters by name, code or town (the page filters as one types)."""
+    query = request.GET.get("q", "")[:100]
+    return render(request, "indicators/home.html", {
+        "places": places_for(request.user, query),
+        "years": available_years(),
+        "breadcrumbs": [("Tableau de bord CPO", None)],
+    })  # fmt: skip
 
 
 def matrix(request):

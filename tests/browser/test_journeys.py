@@ -9,8 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, live_server, email):
-    page.goto(f"{live_server.url}/")
-    assert "/compte/connexion/" in page.url  # login is required everywhere
+    page.goto(f"{live_server.url}/")  # a visitor arrives on the public landing page
+    page.get_by_role("main").get_by_role("link", name="Se connecter").click()
+    assert "/compte/connexion/" in page.url
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
@@ -84,3 +85,17 @@ def test_dashboard_shows_exact_values_to_the_state_and_masks_them_for_a_council(
     assert page.get_by_text("Secret statistique").is_visible()
     cells = contact_row(page).inner_text().split("\t")
     assert cells[1].strip() == "s", cells
+
+
+def test_the_dgefp_finds_a_mission_locale_by_typing_part_of_its_town(page, live_server):
+    MissionLocaleFactory(code="91228S00", name="Mission Locale Centre Essonne", city="Évry-Courcouronnes",
+                         department_id="91")  # fmt: skip
+    MissionLocaleFactory(code="13201S00", name="Mission Locale de Marseille", city="Marseille", department_id="13")
+    user = user_for_role(Role.NATIONAL_ADMIN)
+    login(page, live_server, user.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableau de bord").click()
+    page.get_by_label("Rechercher une Mission Locale, un département ou une région").fill("evry")
+    assert page.get_by_text("1 résultat pour « evry »").is_visible()
+    assert not page.get_by_role("link", name="Mission Locale de Marseille").is_visible()
+    page.get_by_role("link", name="Mission Locale Centre Essonne").click()
+    assert page.url.endswith("/ml/91228S00/")

@@ -136,3 +136,21 @@ def test_allowed_html_passes(test_document):
     )
     with pytest.raises(ValidationError):
         rendering.check_html_allowed("{% load i18n %}")
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_is_opened(client, dgefp, test_document, media, tmp_path):
+    import io
+    import zipfile
+
+    docx = make_docx(tmp_path / "bombe.docx", "Total : {{ total.figures }}").read_bytes()
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("word/media/bombe.xml", b"<a/>" * 20_000_000)
+    upload = SimpleUploadedFile("bombe.docx", out.getvalue(), content_type=DOCX_TYPE)
+    url = reverse("admin:documents_documenttemplate_add")
+    response = client.post(url, {"kind": test_document, "docx_file": upload})
+    error = response.context["adminform"].form.errors["docx_file"][0]
+    assert error.startswith("Modèle refusé : Le fichier Word est anormalement compressé (word/media/bombe.xml : 76 Mo")
+    assert not DocumentTemplate.objects.exists()

@@ -1,10 +1,12 @@
 """Funding pages: who sees which convention and line, by page, export and the funders' view; the avenant flow."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfWriter
 
 from pilotage.accounts.models import Role
 from pilotage.funding.models import Amendment, Convention, FundingLine
@@ -114,12 +116,16 @@ def test_a_council_creates_its_convention_and_adds_a_signed_file(client, network
     assert response.status_code == 302
     convention = Convention.objects.get(title="Convention ASE 2025-2027")
     assert convention.history.first().history_user == user
-    upload = SimpleUploadedFile("signee.pdf", b"%PDF-1.4 test")
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    upload = SimpleUploadedFile("signee.pdf", pdf.getvalue())
     client.post(reverse("funding:convention_document_add", args=[convention.pk]), {"label": "Convention signée",
                                                                                    "file": upload})  # fmt: skip
     document = convention.documents.get()
     download = client.get(reverse("funding:convention_document", args=[convention.pk, document.pk]))
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(download.streaming_content) == pdf.getvalue()
     # it may not sign in another council's name, nor edit the State's CPO
     other = client.post(reverse("funding:convention_create"), {
         "kind": "annual", "title": "X", "funder": network["cd83"].pk, "mission_locale": network["ml13"].pk,
@@ -152,7 +158,7 @@ def test_funding_import_screen_for_a_council(client, network, funded, settings, 
                "ML13S00;2025;departement;13;thematique;faj;12 500,00\n"
                "ML83S00;2025;departement;83;fonctionnement;;1\n")  # fmt: skip
     page = client.post(reverse("funding:import"), {"kind": "lignes", "file": SimpleUploadedFile(
-        "faj.csv", content.encode("cp1252"))}).content.decode()  # fmt: skip
+        "faj.csv", content.encode("cp1252"))}, follow=True).content.decode()  # fmt: skip
     assert "import refusé, 1 erreur" in page and "vous ne pouvez importer que les lignes de votre collectivité" in page
     good = content.rsplit("ML83S00", 1)[0]
     client.post(reverse("funding:import"), {"kind": "lignes", "file": SimpleUploadedFile("faj.csv", good.encode())})

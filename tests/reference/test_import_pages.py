@@ -10,9 +10,8 @@ BAD = b"code_ml;nom;siret;departement\n13201S00;13-ML MARSEILLE;123;978\n"
 
 
 def upload(client, content, name="ml.csv"):
-    return client.post(
-        reverse("reference:import"), {"kind": "missions_locales", "file": SimpleUploadedFile(name, content)}
-    )
+    data = {"kind": "missions_locales", "file": SimpleUploadedFile(name, content)}
+    return client.post(reverse("reference:import"), data, follow=True)
 
 
 def test_admin_simulates_then_confirms(client, make_user, settings, tmp_path):

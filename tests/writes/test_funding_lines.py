@@ -96,7 +96,8 @@ def test_import_page(client, lines_network, role, key, settings, tmp_path):
     ml = lines_network[key]
     before = database_snapshot()
     upload = SimpleUploadedFile("lignes.csv", (HEADER + "\n" + own_line(user, ml)).encode())
-    response = client.post(reverse("funding:import"), {"kind": "lignes", "file": upload})
+    # the upload and the confirmation each start a job (run at once in the tests) and lead to its page
+    response = client.post(reverse("funding:import"), {"kind": "lignes", "file": upload}, follow=True)
     confirm = client.post(reverse("funding:import_confirm"))
     if key in MAY_WRITE[role]:
         assert response.status_code == 200 and confirm.status_code == 302

@@ -368,11 +368,15 @@ def format_value(value) -> str:
 
 
 def write_csv(rows, path: Path) -> int:
+    """The long CSV of the results; texts read from the warehouse (codes) cannot start a formula (ADR 0013)."""
+    from pilotage.core.exports import csv_cell
+
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["niveau", "code", "annee", "indicateur", "ventilation", "valeur"])
         for niveau, code, annee, indicator, ventilation, value in rows:
-            writer.writerow([niveau, code, annee, indicator, ventilation, format_value(value)])
+            writer.writerow([csv_cell(niveau), csv_cell(code), annee, csv_cell(indicator), csv_cell(ventilation),
+                             format_value(value)])  # fmt: skip
             count += 1
     return count
