@@ -5,7 +5,8 @@ Three pages: the national CPO dashboard (DGEFP), a Mission Locale's page (DGEFP)
 Locales (a token). Prints p50 / p95 / max and the errors per page. Target: p95 < 500 ms, no error.
 
 The database is BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/pilotage_bench), dropped and
-created again; without a reachable PostgreSQL the load test is skipped with a message.
+created again (BENCH_LOAD_REUSE=1 keeps the one a previous run prepared); without a reachable PostgreSQL the load
+test is skipped with a message.
 """
 
 import json
@@ -99,7 +100,8 @@ def run(workdir: Path) -> None:
     url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/pilotage_bench")
     print(f"Test de charge : {USERS} utilisateurs simultanés, {REQUESTS} requêtes au plus en {TIME_CAP_SECONDS} s, ")
     print(f"gunicorn (pilotage serve, production) sur {url}")
-    if not _recreate_database(url):
+    reuse = os.environ.get("BENCH_LOAD_REUSE") == "1"
+    if not reuse and not _recreate_database(url):
         return
     base_env = {
         key: value
@@ -115,7 +117,8 @@ def run(workdir: Path) -> None:
     )
     started = time.perf_counter()
     _pilotage("migrate", "--no-input", "-v0", env=base_env)
-    _pilotage("load_demo", env=base_env, stdout=subprocess.DEVNULL)
+    if not reuse:
+        _pilotage("load_demo", env=base_env, stdout=subprocess.DEVNULL)
     output = _pilotage("shell", "-v0", "-c", PREPARE, env=base_env, capture_output=True, text=True).stdout
     credentials = json.loads(output.strip().splitlines()[-1])
     print(f"  base préparée (migrations, démonstration) en {time.perf_counter() - started:.0f} s")
