@@ -321,7 +321,7 @@ class FundingLineViewSet(ReferenceViewSet):
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("mission_locale")
         if year := params.get("annee", "").strip():
-            if not year.isdigit():
+            if not (year.isascii() and year.isdigit()):
                 raise ValidationError({"annee": f"Année attendue (quatre chiffres), reçu « {year} »."})
             queryset = queryset.filter(year=int(year))
         if funder_type := self.choice_param(params, "financeur_type", FunderType.values):
@@ -367,7 +367,7 @@ class ManagementDialogueViewSet(ReferenceViewSet):
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("campaign", "mission_locale")
         if year := params.get("annee", "").strip():
-            if not year.isdigit():
+            if not (year.isascii() and year.isdigit()):
                 raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
             queryset = queryset.filter(campaign__year=int(year))
         if code := params.get("code_ml", "").strip():
@@ -396,7 +396,7 @@ class AnimationProgrammeViewSet(ReferenceViewSet):
             state_total=Sum("actions__state_amount"),
         ).order_by("-year", "regional_association__region_id")  # fmt: skip
         if year := params.get("annee", "").strip():
-            if not year.isdigit():
+            if not (year.isascii() and year.isdigit()):
                 raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
             queryset = queryset.filter(year=int(year))
         if region := params.get("region", "").strip():

@@ -1,15 +1,12 @@
-from types import SimpleNamespace
-
 from django.conf import settings
-
-#: the route of a page that matched no URL (404) or was rendered without resolving one (an error view)
-NO_ROUTE = SimpleNamespace(url_name="", app_name="")
 
 
 def platform(request):
+    match = getattr(request, "resolver_match", None)  # None on an error page (no URL matched)
     return {
         "PILOTAGE_THEME": settings.PILOTAGE_THEME,
         "PILOTAGE_OPERATOR_NAME": settings.PILOTAGE_OPERATOR_NAME,
-        # The header marks the current menu entry from it.
-        "page_route": getattr(request, "resolver_match", None) or NO_ROUTE,
+        # the menu's current entry
+        "nav_app": getattr(match, "app_name", "") or "",
+        "nav_name": getattr(match, "url_name", "") or "",
     }

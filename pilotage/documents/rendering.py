@@ -234,12 +234,24 @@ CONTENT_TYPES = {
 
 
 def document_download(kind: str, fmt: str, context: dict, filename: str):
-    """The DOCX or PDF of `kind` as an attachment response; an unknown format is a 404."""
+    """The DOCX or PDF of `kind` as an attachment response; an unknown format is a 404. An uploaded template that
+    cannot be filled for this object (refused by the sandbox, a variable missing here) gives a French page."""
     from django.http import Http404, HttpResponse
 
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu.")
-    data = render_docx(kind, context) if fmt == "docx" else render_pdf(kind, context)
+    try:
+        data = render_docx(kind, context) if fmt == "docx" else render_pdf(kind, context)
+    except jinja2.TemplateError:
+        if _uploaded(kind) is None:
+            raise
+        return HttpResponse(
+            '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Document indisponible</title>'
+            "<p>Le modèle Word déposé par l'administration pour ce document ne peut pas être rempli ici. Prévenez"
+            " l'administration de la plateforme : supprimer le modèle déposé rétablit le modèle par défaut.</p>",
+            status=409,
+            content_type="text/html; charset=utf-8",
+        )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

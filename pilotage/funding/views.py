@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pilotage.core.exports import tabular_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
+from pilotage.core.params import year_param
 from pilotage.funding import forms
 from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
@@ -161,16 +162,16 @@ def _analysis(request):
         first_year=data["debut"],
         last_year=data["fin"],
     )
-    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments))
+    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments), report["annees"])
     return form, report
 
 
-def _per_department(amounts, funder_type, departments) -> dict[str, Decimal]:
-    """Yearly average per department over the range (for the distribution chart and the map)."""
+def _per_department(amounts, funder_type, departments, years) -> dict[str, Decimal]:
+    """Yearly average per department over the range (for the distribution chart, the map and the exports):
+    as in funding-format.md, over every year of the range, a year with nothing counting 0."""
     totals = dict.fromkeys(departments, Decimal("0"))
-    years = {a.year for a in amounts} or {0}
     for amount in amounts:
-        if amount.funder_type == funder_type and amount.department in totals:
+        if amount.funder_type == funder_type and amount.department in totals and amount.year in years:
             totals[amount.department] += amount.amount
     return {code: total / len(years) for code, total in sorted(totals.items())}
 
@@ -400,7 +401,7 @@ def conference(request, level, code):
     mls = list(mls.active().order_by("name"))
     lines = FundingLine.objects.visible_to(user).filter(mission_locale__in=mls)
     years = sorted(set(lines.values_list("year", flat=True)))
-    year = int(request.GET.get("annee") or (years[-1] if years else timezone.localdate().year))
+    year = year_param(request, years[-1] if years else timezone.localdate().year)
     amounts = defaultdict(Decimal)
     for ml_id, line_year, funder_type, total in (
         lines.filter(year__in=[year - 1, year]).values_list("mission_locale", "year", "funder_type")

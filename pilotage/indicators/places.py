@@ -49,7 +49,7 @@ def folded(text: str) -> str:
 
 
 def places_for(user, query: str = "") -> Places:
-    regions = list(Region.objects.visible_to(user).order_by("name"))
+    regions = sorted(Region.objects.visible_to(user), key=lambda r: folded(r.name))
     departments = list(Department.objects.visible_to(user).select_related("region").order_by("code"))
     mls = list(MissionLocale.objects.visible_to(user).active().select_related("department__region").order_by("name"))
     groups: dict[str, RegionGroup] = {
@@ -74,7 +74,7 @@ def places_for(user, query: str = "") -> Places:
     elif len(regions) == 1:
         own = [groups[regions[0].code].region]
     national = None if user.scope.is_empty else Place("France", "national", "FR")
-    ordered = sorted(groups.values(), key=lambda g: g.region.name)
+    ordered = sorted(groups.values(), key=lambda g: folded(g.region.name))  # Île-de-France between Hauts and La
     places = Places(own=own, national=national, groups=ordered, query=query.strip())
     return _filtered(places) if places.query else places
 

@@ -132,7 +132,7 @@ def test_a_file_with_a_million_errors_through_the_screen(client, dgefp):
     content = HEADER + "INCONNU;1800;x;;y;;abc\n" * 200_000
     page = upload(client, "erreurs.csv", content.encode()).content.decode()
     assert "erreurs.csv : import refusé, 1000000 erreurs" in page
-    assert "… et 999\u202f900 autres erreurs : la liste complète est dans le fichier CSV" in page
+    assert "… et 999\u202f900 autres erreurs : la liste complète est dans le fichier CSV (lien ci-dessus)" in page
     assert len(page) < 200_000
     job = Job.objects.get()
     assert client.get(reverse("core:job_issues", args=[job.pk])).content.count(b"\n") == 10_002
@@ -144,7 +144,7 @@ def test_many_errors_through_the_screen_show_the_first_and_link_the_csv(client, 
     page = upload(client, "erreurs.csv", content.encode()).content.decode()
     assert "erreurs.csv : import refusé, 150 erreurs" in page
     assert "Problèmes trouvés (100 premiers)" in page
-    assert "… et 50 autres erreurs : la liste complète est dans le fichier CSV" in page
+    assert "… et 50 autres erreurs : la liste complète est dans le fichier CSV (lien ci-dessus)" in page
     job = Job.objects.get()
     csv = client.get(reverse("core:job_issues", args=[job.pk]))
     assert csv["Content-Type"].startswith("text/csv")

@@ -90,7 +90,7 @@ def test_what_a_template_legitimately_does_still_works(test_document, tmp_path):
     )
     rendering.check_docx_template(test_document, docx.read_bytes())
     text = rendering.docx_text(rendering._docx_from(docx.read_bytes(), sample_context()))
-    assert "1\u202f234\u202f567,89\u00a0€ — 80,00\u00a0€ — quatre-vingts euros — soixante et onze" in text
+    assert "1\u202f234\u202f567,89\u202f€ — 80,00\u202f€ — quatre-vingts euros — soixante et onze" in text
     assert "plus de dix [0][1][2]" in text
     assert "somme 6" in text
     assert "MISSION LOCALE 1-2 4 ans ---" in text
@@ -154,3 +154,16 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_opened(client, dgefp, test_docu
     error = response.context["adminform"].form.errors["docx_file"][0]
     assert error.startswith("Modèle refusé : Le fichier Word est anormalement compressé (word/media/bombe.xml : 76 Mo")
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_stored_payload_gives_a_french_page_not_a_crash(test_document, media, tmp_path):
+    target = tmp_path / "pwned"
+    docx = make_docx(tmp_path / "piege.docx", DOCX_PAYLOADS["cycler"].replace("{target}", str(target)))
+    DocumentTemplate(kind=test_document).docx_file.save("piege.docx", ContentFile(docx.read_bytes()))
+    response = rendering.document_download(test_document, "docx", sample_context(), "x.docx")
+    assert response.status_code == 409
+    assert (
+        "Le modèle Word déposé par l'administration pour ce document ne peut pas être rempli"
+        in response.content.decode()
+    )
+    assert not target.exists()

@@ -43,7 +43,11 @@ def names(places) -> set[str]:
 def test_the_national_level_sees_every_region_with_its_departments_and_missions_locales(mls):
     places = places_for(user_for_role(Role.NATIONAL_ADMIN))
     assert places.national.code == "FR" and places.own == []
-    assert len(places.groups) == 18 and places.groups[0].region.name < places.groups[-1].region.name
+    assert len(places.groups) == 18 and [g.region.name for g in places.groups][8:11] == [
+        "Hauts-de-France",
+        "Île-de-France",
+        "La Réunion",
+    ]  # alphabetical as a reader expects: accents ignored
     paca = next(g for g in places.groups if g.region.code == "93")
     assert [p.code for p in paca.departments] == ["04", "05", "06", "13", "83", "84"]
     assert [p.name for p in paca.missions_locales] == ["Mission Locale de Marseille", "Mission Locale du Pays d'Aix"]
