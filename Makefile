@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench demo requirements clean
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench check-engine demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,14 @@ test-postgres: test-requirements install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The long differential run (tests/oracles, docs/indicators.md): N random exports through the CPO engine
+# against its oracle, N/50 more one by one, N/5 funding files (N/100 through the platform), N/100 loadings.
+N ?= 5000
+check-engine: install
+	time env CHECK_ENGINE_N=$(N) CHECK_ENGINE_SINGLE_N=$$(( $(N) / 50 )) CHECK_ENGINE_BATCH=50 \
+	    CHECK_FUNDING_N=$$(( $(N) / 5 )) CHECK_AGGREGATION_N=$$(( $(N) / 100 )) CHECK_ENGINE_SEED=$${SEED:-100000} \
+	    CHECK_ENGINE_PROGRESS=1 $(BIN)/pytest -p no:xdist -s -q --basetemp=/tmp/pilotage-check-engine-$$$$ tests/oracles
 
 requirements:
 	$(PYTHON) -m venv /tmp/pilotage-req && /tmp/pilotage-req/bin/pip install -q -r requirements.in

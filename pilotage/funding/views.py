@@ -161,16 +161,16 @@ def _analysis(request):
         first_year=data["debut"],
         last_year=data["fin"],
     )
-    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments))
+    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments), report["annees"])
     return form, report
 
 
-def _per_department(amounts, funder_type, departments) -> dict[str, Decimal]:
-    """Yearly average per department over the range (for the distribution chart and the map)."""
+def _per_department(amounts, funder_type, departments, years) -> dict[str, Decimal]:
+    """Yearly average per department over the range (for the distribution chart, the map and the exports):
+    as in funding-format.md, over every year of the range, a year with nothing counting 0."""
     totals = dict.fromkeys(departments, Decimal("0"))
-    years = {a.year for a in amounts} or {0}
     for amount in amounts:
-        if amount.funder_type == funder_type and amount.department in totals:
+        if amount.funder_type == funder_type and amount.department in totals and amount.year in years:
             totals[amount.department] += amount.amount
     return {code: total / len(years) for code, total in sorted(totals.items())}
 

@@ -182,3 +182,14 @@ def test_a_municipality_sees_its_own_lines(client, network, funded):
     FunderFactory(municipality=True, department=department("13"))
     page = client.get(reverse("funding:line_list")).content.decode()
     assert "epci-line" in page and "line13cd" not in page
+
+
+def test_analysis_department_averages_count_every_year_of_the_range(client, network, funded):
+    """funding-format.md: a department's yearly average is over Y1…Y2, a year with nothing counting 0 (the map
+    and the CSV export once divided by the years that had any line)."""
+    login(client, Role.NATIONAL_ADMIN, network)
+    params = {"financeur_type": "departement", "debut": 2023, "fin": 2024}  # lines in 2024 only
+    content = client.get(reverse("funding:analysis_export", args=["csv"]), params).content.decode("utf-8-sig")
+    rows = {line.split(";")[1]: line.split(";")[3] for line in content.splitlines()[1:]}
+    assert float(rows["moyenne_annuelle_departement_13"]) == 500.0  # 1 000 € in 2024, nothing in 2023
+    assert float(rows["moyenne_annuelle_departement_83"]) == 500.0

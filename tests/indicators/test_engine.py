@@ -286,3 +286,41 @@ def test_young_people_with_no_situation_or_no_event_at_all_are_counted(tmp_path)
     assert r[("ml", "ML2", "4.1.i.base", "total")] == 0 and r[("ml", "ML2", "R8", "total")] is None
     assert r[("departement", "13", "4.1.i.base", "total")] == 3 and r[("national", "FR", "4.1.i", "total")] == 2
     assert r[("ml", "ML1", "4.1", "total")] == 4 and r[("ml", "ML1", "1", "total")] == 1  # only B has an event
+
+
+def test_relations_are_checked_on_the_values_as_staged(tmp_path):
+    """Values are trimmed (and `02024` is the year 2024) before they are computed on: the relations are checked
+    on the same values, so that `A` and `A ` are one young person in double, not two young people counted
+    twice, and `ML1 ` is ML1, not an unknown Mission Locale."""
+    folder = write_export(
+        tmp_path / "trim",
+        structures=["ML1;Un;;13"],
+        jeunes=["A;ML1;F;;IV;0;0;2024-01-01", "A ;ML1;F;;IV;0;0;2024-01-01"],
+        parcours=["P1;A;national;;2024-01-01;2024-03-01; "],
+        ressources=["ML1;2024;1;1;1;1;1;1", "ML1;02024;1;1;1;1;1;1"],
+    )
+    messages = [str(i) for i in load_export(folder).issues]
+    assert "jeunes.csv, ligne 3, colonne « jeune_id », valeur « A » : jeune_id en double (déjà ligne 2)." in messages
+    assert "parcours.csv, ligne 2, colonne « motif_sortie » : date de sortie sans motif de sortie." in messages
+    assert any(m.startswith("ressources.csv, ligne 3, colonne « annee »") and "en double" in m for m in messages)
+    folder = write_export(
+        tmp_path / "padded",
+        structures=["ML1;Un;;13"],
+        jeunes=["A;ML1 ;F;;IV;0;0;2024-01-01"],
+        evenements=[" A;2024-05-01;entretien_individuel;"],
+    )
+    r = run(folder, 2024)
+    assert r[("ml", "ML1", "1", "total")] == 1 and r[("ml", "ML1", "2", "total")] == 1
+
+
+def test_resources_keep_every_digit_written(tmp_path):
+    """`ressources` decimals are read as written (no rounding to 4 places, no overflow past 14 digits)."""
+    folder = write_export(
+        tmp_path / "digits",
+        structures=["ML1;Un;;13"],
+        ressources=["ML1;2024;3,33333333;1.123456;123456789012345678;2;0;1"],
+    )
+    r = run(folder, 2024)
+    assert r[("ml", "ML1", "9", "total")] == pytest.approx(3.33333333, rel=1e-12)
+    assert r[("ml", "ML1", "R12", "total")] == pytest.approx(1.123456 / 3.33333333, rel=1e-12)
+    assert r[("ml", "ML1", "10", "total")] == pytest.approx(123456789012345678, rel=1e-12)

@@ -172,50 +172,57 @@ def load_export(folder: Path, connection: duckdb.DuckDBPyConnection | None = Non
 
 
 def _relations(connection, files, report) -> None:
-    """Duplicate ids, unknown references, dates out of order, exits without motive."""
+    """Duplicate ids, unknown references, dates out of order, exits without motive.
+
+    Checked on the values as they are staged (trimmed, empty = null; `rel_*` views), not on the raw text:
+    otherwise `A` and `A ` would be two young people here and one after staging (counted twice), `ML1 ` an
+    unknown Mission Locale, and a motive of spaces a motive."""
+    for table in files:
+        cells = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in TABLES[table])
+        connection.execute(f"CREATE OR REPLACE TEMP VIEW rel_{table} AS SELECT _line, {cells} FROM raw_{table}")
     checks = [
         ("structures", "code_ml", "SELECT _line, code_ml, 'code_ml en double (déjà ligne ' || first || ').' FROM "
-         "(SELECT _line, code_ml, min(_line) OVER (PARTITION BY code_ml) AS first FROM raw_structures) WHERE _line > first"),
+         "(SELECT _line, code_ml, min(_line) OVER (PARTITION BY code_ml) AS first FROM rel_structures) WHERE _line > first"),
         ("jeunes", "jeune_id", "SELECT _line, jeune_id, 'jeune_id en double (déjà ligne ' || first || ').' FROM "
-         "(SELECT _line, jeune_id, min(_line) OVER (PARTITION BY jeune_id) AS first FROM raw_jeunes) WHERE _line > first"),
+         "(SELECT _line, jeune_id, min(_line) OVER (PARTITION BY jeune_id) AS first FROM rel_jeunes) WHERE _line > first"),
         ("parcours", "parcours_id", "SELECT _line, parcours_id, 'parcours_id en double (déjà ligne ' || first || ').' "
-         "FROM (SELECT _line, parcours_id, min(_line) OVER (PARTITION BY parcours_id) AS first FROM raw_parcours) "
+         "FROM (SELECT _line, parcours_id, min(_line) OVER (PARTITION BY parcours_id) AS first FROM rel_parcours) "
          "WHERE _line > first"),
         ("situations", "situation_id", "SELECT _line, situation_id, 'situation_id en double (déjà ligne ' || first || "
          "').' FROM (SELECT _line, situation_id, min(_line) OVER (PARTITION BY situation_id) AS first "
-         "FROM raw_situations) WHERE _line > first"),
-        ("jeunes", "code_ml", "SELECT j._line, j.code_ml, 'Mission Locale absente de structures.csv.' FROM raw_jeunes j "
-         "ANTI JOIN raw_structures s ON s.code_ml = j.code_ml"),
-        ("evenements", "jeune_id", "SELECT e._line, e.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_evenements e "
-         "ANTI JOIN raw_jeunes j ON j.jeune_id = e.jeune_id"),
-        ("parcours", "jeune_id", "SELECT p._line, p.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_parcours p "
-         "ANTI JOIN raw_jeunes j ON j.jeune_id = p.jeune_id"),
-        ("situations", "jeune_id", "SELECT s._line, s.jeune_id, 'jeune absent de jeunes.csv.' FROM raw_situations s "
-         "ANTI JOIN raw_jeunes j ON j.jeune_id = s.jeune_id"),
+         "FROM rel_situations) WHERE _line > first"),
+        ("jeunes", "code_ml", "SELECT j._line, j.code_ml, 'Mission Locale absente de structures.csv.' FROM rel_jeunes j "
+         "ANTI JOIN rel_structures s ON s.code_ml = j.code_ml"),
+        ("evenements", "jeune_id", "SELECT e._line, e.jeune_id, 'jeune absent de jeunes.csv.' FROM rel_evenements e "
+         "ANTI JOIN rel_jeunes j ON j.jeune_id = e.jeune_id"),
+        ("parcours", "jeune_id", "SELECT p._line, p.jeune_id, 'jeune absent de jeunes.csv.' FROM rel_parcours p "
+         "ANTI JOIN rel_jeunes j ON j.jeune_id = p.jeune_id"),
+        ("situations", "jeune_id", "SELECT s._line, s.jeune_id, 'jeune absent de jeunes.csv.' FROM rel_situations s "
+         "ANTI JOIN rel_jeunes j ON j.jeune_id = s.jeune_id"),
         ("parcours", "date_sortie", "SELECT _line, date_sortie, 'sortie antérieure à l''entrée (' || date_entree || ').' "
-         "FROM raw_parcours WHERE date_sortie IS NOT NULL AND date_sortie < date_entree"),
+         "FROM rel_parcours WHERE date_sortie IS NOT NULL AND date_sortie < date_entree"),
         ("parcours", "motif_sortie", "SELECT _line, motif_sortie, CASE WHEN date_sortie IS NULL "
          "THEN 'motif de sortie sans date de sortie (parcours en cours).' "
-         "ELSE 'date de sortie sans motif de sortie.' END FROM raw_parcours "
+         "ELSE 'date de sortie sans motif de sortie.' END FROM rel_parcours "
          "WHERE (date_sortie IS NULL) <> (motif_sortie IS NULL)"),
         ("situations", "date_fin", "SELECT _line, date_fin, 'fin antérieure au début (' || date_debut || ').' "
-         "FROM raw_situations WHERE date_fin IS NOT NULL AND date_fin < date_debut"),
+         "FROM rel_situations WHERE date_fin IS NOT NULL AND date_fin < date_debut"),
         ("evenements", "sous_type", "SELECT _line, sous_type, CASE WHEN type = 'acces_droit' AND (sous_type IS NULL OR "
          f"sous_type NOT IN ({', '.join(repr(x) for x in RIGHTS)})) THEN 'sous-type attendu pour acces_droit : "
          f"{', '.join(RIGHTS)}.' WHEN type = 'proposition' AND (sous_type IS NULL OR sous_type NOT IN "
          f"({', '.join(repr(x) for x in PROPOSALS)})) THEN 'sous-type attendu pour proposition : {', '.join(PROPOSALS)}.' "
          "WHEN type NOT IN ('acces_droit', 'proposition') AND sous_type IS NOT NULL THEN 'pas de sous-type pour ce type.' "
-         "END AS reason FROM raw_evenements WHERE reason IS NOT NULL"),
+         "END AS reason FROM rel_evenements WHERE reason IS NOT NULL"),
         ("ressources", "annee", "SELECT r._line, r.code_ml || ' ' || r.annee, 'ligne en double pour cette Mission Locale "
-         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, annee) AS n, min(_line) OVER "
-         "(PARTITION BY code_ml, annee) AS first FROM raw_ressources) r WHERE n > 1 AND _line > first"),
+         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, CAST(annee AS BIGINT)) AS n, min(_line) OVER "
+         "(PARTITION BY code_ml, CAST(annee AS BIGINT)) AS first FROM rel_ressources) r WHERE n > 1 AND _line > first"),
         ("ressources", "code_ml", "SELECT r._line, r.code_ml, 'Mission Locale absente de structures.csv.' FROM "
-         "raw_ressources r ANTI JOIN raw_structures s ON s.code_ml = r.code_ml"),
+         "rel_ressources r ANTI JOIN rel_structures s ON s.code_ml = r.code_ml"),
         ("contexte", "annee", "SELECT r._line, r.code_ml || ' ' || r.annee, 'ligne en double pour cette Mission Locale "
-         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, annee) AS n, min(_line) OVER "
-         "(PARTITION BY code_ml, annee) AS first FROM raw_contexte) r WHERE n > 1 AND _line > first"),
+         "et cette année.' FROM (SELECT *, count(*) OVER (PARTITION BY code_ml, CAST(annee AS BIGINT)) AS n, min(_line) OVER "
+         "(PARTITION BY code_ml, CAST(annee AS BIGINT)) AS first FROM rel_contexte) r WHERE n > 1 AND _line > first"),
         ("contexte", "code_ml", "SELECT r._line, r.code_ml, 'Mission Locale absente de structures.csv.' FROM "
-         "raw_contexte r ANTI JOIN raw_structures s ON s.code_ml = r.code_ml"),
+         "rel_contexte r ANTI JOIN rel_structures s ON s.code_ml = r.code_ml"),
     ]  # fmt: skip
     for table, column, sql in checks:
         if table not in files:
@@ -230,7 +237,7 @@ def _typed(col: Col) -> str:
         "date": f"CAST({v} AS DATE)",
         "bool": f"{v} = '1'",
         "int": f"CAST({v} AS BIGINT)",
-        "decimal": f"CAST(replace({v}, ',', '.') AS DECIMAL(18, 4))",
+        "decimal": f"CAST(replace({v}, ',', '.') AS DOUBLE)",  # any number of digits, as written
     }.get(col.kind, v) + f" AS {_q(col.name)}"
 
 
