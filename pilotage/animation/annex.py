@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pilotage.animation.models import Objective, Programme
 from pilotage.animation.reading import programme_summary
+from pilotage.core import formatting
 from pilotage.reference.models import Funder, FunderType
 
 KIND = "annexe_programme_animation"
@@ -15,10 +16,8 @@ HTML_DEFAULT = "animation/annexe_programme.html"
 
 
 def euros(value: Decimal | None) -> str:
-    """1234.5 → « 1 234,50 € » (plain spaces: the same text in Word and in the PDF)."""
-    if value is None:
-        return "—"
-    return f"{value:,.2f} €".replace(",", " ").replace(".", ",")
+    """1234.5 → « 1 234,50 € » (narrow no-break spaces: an amount never breaks across lines)."""
+    return formatting.amount(value, cents=True)
 
 
 def annex_context(programme: Programme) -> dict:
@@ -54,7 +53,7 @@ def annex_context(programme: Programme) -> dict:
     band = summary.region_band.band
     band_text = band.label
     if band.share_pct is not None:
-        band_text = f"{band.share_pct:.2f} % ".replace(".", ",") + band.label
+        band_text = f"{formatting.percent(band.share_pct, 2)} {band.label}"
     totals = summary.totals
     return {
         "operator": programme.regional_association.name,
@@ -87,13 +86,14 @@ def annex_context(programme: Programme) -> dict:
 
 def sample_context() -> dict:
     """Every variable of the annex, without the database: an uploaded template is checked against it."""
+    K40, K20, K10 = (euros(Decimal(n)) for n in ("40000", "20000", "10000"))  # noqa: N806
     action = {
         "number": "1", "title": "Aide à la maîtrise des conventionnement ETAT et FSE",
         "origin": "(action n° 1 du catalogue)",
         "why": ["Aider à la maîtrise des contenus des CPO"], "how": ["Recueil des besoins auprès des structures."],
         "method": ["Deux chargés de mission de l'ARML"], "milestones": ["31/03/2026 : diagnostic"],
-        "cost": "40 000,00 €", "state": "20 000,00 €",
-        "fundings": [{"name": "Conseil régional", "amount": "10 000,00 €"}],
+        "cost": K40, "state": K20,
+        "fundings": [{"name": "Conseil régional", "amount": K10}],
     }  # fmt: skip
     return {
         "operator": "Association régionale des Missions Locales", "region": "Provence-Alpes-Côte d'Azur",
@@ -102,9 +102,9 @@ def sample_context() -> dict:
         "catalogue": [{"mission": "I MISSION FORMATION/ ECHANGE", "number": 1, "label": "CONTRIBUER"}],
         "missions": [{"roman": "I", "label": "MISSION FORMATION/ ECHANGE", "objectives": [
             {"number": 1, "label": "CONTRIBUER", "actions": [action]}]}],
-        "totals": {"cost": "40 000,00 €", "state": "20 000,00 €", "state_in_words": "vingt mille euros",
-                   "unfunded": "10 000,00 €", "by_funder": [{"name": "État", "amount": "20 000,00 €"}],
-                   "by_mission": [{"label": "I — MISSION FORMATION/ ECHANGE", "cost": "40 000,00 €",
-                                   "state": "20 000,00 €"}]},
+        "totals": {"cost": K40, "state": K20, "state_in_words": "vingt mille euros",
+                   "unfunded": K10, "by_funder": [{"name": "État", "amount": K20}],
+                   "by_mission": [{"label": "I — MISSION FORMATION/ ECHANGE", "cost": K40,
+                                   "state": K20}]},
         "band": "2,50 % dans la fourchette recommandée 2–4 %",
     }  # fmt: skip

@@ -11,6 +11,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pilotage.core import formatting
+
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 RECOMMENDED = (Decimal("2"), Decimal("4"))
@@ -134,7 +136,7 @@ def funding_refusal(forecast_cost: Decimal, state_amount: Decimal, cofunding_amo
 
 
 def _euros(value: Decimal) -> str:
-    return f"{value:,.2f} €".replace(",", " ").replace(".", ",")
+    return formatting.amount(value, cents=True)
 
 
 # The activity report's gaps

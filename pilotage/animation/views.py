@@ -28,6 +28,7 @@ from pilotage.animation.services import (
 )
 from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.exports import tabular_response
+from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
 from pilotage.reference.models import Region
 
@@ -272,10 +273,7 @@ def _follow_up_rows(request):
     user = request.user
     visible = Programme.objects.visible_to(user)
     years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
-    try:
-        year = int(request.GET.get("annee") or (years[0] if years else timezone.now().year))
-    except ValueError:
-        raise Http404("Année inconnue.") from None
+    year = year_param(request, years[0] if years else timezone.now().year)
     regions = Region.objects.order_by("name")
     if not user.scope.everything:
         regions = regions.filter(code__in=user.scope.region_codes)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -58,9 +59,13 @@ def server_error(request):
 @login_not_required
 @requires_csrf_token
 def bad_request(request, exception):
-    """The 400 page (an unknown host name, a malformed request): no request context either."""
+    """The 400 page (an unknown host name, a malformed request): no request context either. A query parameter
+    refused by `core/params.py` (a `BadRequest`) says which value and what is expected."""
+    context = _error_context()
+    if isinstance(exception, BadRequest) and str(exception):
+        context["message"] = str(exception)
     template = loader.get_template("400.html")
-    return HttpResponseBadRequest(template.render(_error_context()))
+    return HttpResponseBadRequest(template.render(context))
 
 
 def _error_context() -> dict:

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from pilotage.core import formatting
 from pilotage.dialogue.guide import STEPS
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import RATIOS
-from pilotage.indicators.masking import MASKED
 from pilotage.indicators.queries import current_values, visible_values
 
 
@@ -25,10 +25,10 @@ def step_indicators(user, dialogue: ManagementDialogue, step) -> list[dict]:
     rows = []
     for key in step.indicators:
         value, previous = now.get(key), before.get(key)
-        change = value - previous if value not in (None, MASKED) and previous not in (None, MASKED) else None
         spec = INDICATORS[key]
-        rows.append({"id": key, "label": spec.label, "ratio": spec.is_ratio, "value": value, "previous": previous,
-                     "change": change, "region": region.get(key), "national": nation.get(key)})  # fmt: skip
+        rows.append({"id": key, "label": spec.label, "ratio": spec.is_ratio, "unit": spec.unit, "value": value,
+                     "previous": previous, "change": formatting.evolution(value, previous, spec.unit),
+                     "region": region.get(key), "national": nation.get(key)})  # fmt: skip
     return rows
 
 
@@ -48,9 +48,10 @@ def targets(dialogue: ManagementDialogue) -> list[dict]:
     for ratio in RATIOS:
         value = achieved.get((ratio, "total"))
         previous_target = set_targets[year].get(ratio)
+        unit = INDICATORS[ratio].unit
         rows.append({
-            "id": ratio, "label": INDICATORS[ratio].label, "achieved": value, "previous_target": previous_target,
-            "gap": value - previous_target if value is not None and previous_target is not None else None,
+            "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "achieved": value,
+            "previous_target": previous_target, "gap": formatting.difference(value, previous_target, unit),
             "target": set_targets[year + 1].get(ratio),
         })  # fmt: skip
     return rows
@@ -101,6 +102,31 @@ def steps_progress(dialogue: ManagementDialogue) -> list[dict]:
         {"step": step, "answered": sum(1 for t in step.themes if t.key in answered), "themes": len(step.themes)}
         for step in STEPS
     ]
+
+
+def conclusion_checklist(dialogue: ManagementDialogue) -> list[dict]:
+    """What concluding leaves behind, shown before the conclusion is confirmed: each step's themes, the targets,
+    then what the workflow requires (`workflow.conclusion_missing`: subsidy, synthesis, an action), blocking."""
+    from pilotage.indicators.models import Target
+
+    items = []
+    for progress in steps_progress(dialogue):
+        step, answered, themes = progress["step"], progress["answered"], progress["themes"]
+        plural = "s" if answered > 1 else ""
+        items.append({"label": f"Étape {step.number} — {step.title} : {answered} thème{plural} renseigné{plural} sur "
+                      f"{themes}", "done": answered == themes, "blocking": False})  # fmt: skip
+    targets = Target.objects.filter(mission_locale=dialogue.mission_locale, year=dialogue.campaign.target_year)
+    negotiated = targets.count()
+    items.append({"label": f"Objectifs {dialogue.campaign.target_year} négociés : {negotiated} ratio"
+                  f"{'s' if negotiated > 1 else ''} sur {len(RATIOS)}", "done": negotiated == len(RATIOS),
+                  "blocking": False})  # fmt: skip
+    items.append({"label": "Subvention de l'État proposée (étape conclusive)",
+                  "done": dialogue.proposed_subsidy is not None, "blocking": True})  # fmt: skip
+    items.append({"label": "Tableau de synthèse renseigné", "blocking": True,
+                  "done": any(row.is_filled for row in dialogue.synthesis.all())})  # fmt: skip
+    items.append({"label": "Au moins une action au plan d'action", "done": dialogue.actions.exists(),
+                  "blocking": True})  # fmt: skip
+    return items
 
 
 def _late_reason(dialogue, today) -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from pilotage.core import formatting
 from pilotage.dialogue import context as read
 from pilotage.dialogue.guide import STEP_BY_KEY, SYNTHESIS_THEMES
 from pilotage.documents.rendering import money
@@ -16,12 +17,8 @@ HTML_DEFAULT = "dialogue/synthese_document.html"
 THEME_LABELS = dict(SYNTHESIS_THEMES)
 
 
-def _ratio(value) -> str:
-    if value is None:
-        return "—"
-    if value == MASKED:
-        return "s"
-    return f"{value:,.4f}".replace(",", "\u202f").replace(".", ",")
+def _measure(value, unit: str) -> str:
+    return "s" if value == MASKED else formatting.measure(value, unit)
 
 
 def _state_service(dialogue) -> str:
@@ -68,19 +65,19 @@ def synthesis_context(dialogue, user) -> dict:
         "indicators": [
             {
                 "label": f"{r['id']} — {r['label']}",
-                "value": _ratio(r["value"]),
-                "previous": _ratio(r["previous"]),
-                "region": _ratio(r["region"]),
-                "national": _ratio(r["national"]),
+                "value": _measure(r["value"], r["unit"]),
+                "previous": _measure(r["previous"], r["unit"]),
+                "region": _measure(r["region"], r["unit"]),
+                "national": _measure(r["national"], r["unit"]),
             }
             for r in indicators
         ],  # fmt: skip
         "targets": [
             {
                 "label": f"{t['id']} — {t['label']}",
-                "previous_target": _ratio(t["previous_target"]),
-                "achieved": _ratio(t["achieved"]),
-                "target": _ratio(t["target"]),
+                "previous_target": _measure(t["previous_target"], t["unit"]),
+                "achieved": _measure(t["achieved"], t["unit"]),
+                "target": _measure(t["target"], t["unit"]),
             }
             for t in read.targets(dialogue)
         ],  # fmt: skip

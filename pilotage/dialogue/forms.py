@@ -4,6 +4,8 @@ from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
 from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign
 from pilotage.reference.models import Region
 
+DATE_FIELDS = ("opens_on", "preparation_due", "conclusion_due", "activity_report_closing", "finance_report_closing")
+
 
 class CampaignForm(DsfrModelForm):
     class Meta:
@@ -34,6 +36,25 @@ class CampaignForm(DsfrModelForm):
     def validate_unique(self):
         """The service says it in French, with the region's name."""
 
+    def clean(self):
+        from pilotage.dialogue.services import campaign_errors
+
+        cleaned = super().clean()
+        if "year" in cleaned:  # a year that is not a number already has its error
+            dates = {name: cleaned.get(name) for name in DATE_FIELDS}
+            for name, message in campaign_errors(cleaned["year"], dates).items():
+                if name not in self.errors:
+                    self.add_error(name, message)
+        return cleaned
+
+
+class CampaignCancelForm(DsfrForm):
+    reason = forms.CharField(
+        label="Motif de l'annulation", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Par exemple : année erronée, ouverte pour la mauvaise région.",
+        error_messages={"required": "Indiquez pourquoi la campagne est annulée, par exemple « année erronée »."},
+    )  # fmt: skip
+
 
 class SubsidyForm(DsfrForm):
     amount = AmountField(label="Subvention de l'État proposée (€)", required=False)
@@ -63,6 +84,7 @@ class ActionForm(DsfrModelForm):
 class TransitionForm(DsfrForm):
     name = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    confirmed = forms.BooleanField(required=False)
 
 
 def region_choices(user):

@@ -1,6 +1,7 @@
 """Writes of the management dialogue: keyword-only, atomic, recording the acting user (history + log)."""
 
 import calendar
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ from pilotage.dialogue.guide import SYNTHESIS_THEMES, THEME_KEYS
 from pilotage.dialogue.models import (
     ActionPlanItem,
     DialogueCampaign,
+    DialogueStatus,
+    DialogueTransition,
     ManagementDialogue,
     StepComment,
     SynthesisRow,
@@ -21,6 +24,8 @@ from pilotage.dialogue.models import (
 )
 from pilotage.dialogue.workflow import WORKFLOW
 from pilotage.reference.models import MissionLocale
+
+audit_log = logging.getLogger("pilotage.audit")
 
 
 def default_calendar(year: int) -> dict[str, date]:
@@ -36,16 +41,69 @@ def default_calendar(year: int) -> dict[str, date]:
     }
 
 
+#: with no CPO recorded yet, a campaign may examine one of these last years (the CPOs last four years)
+YEARS_WITHOUT_CPO = 4
+#: the dates of the calendar that must come in this order, each with its French name
+CALENDAR_ORDER = [
+    ("opens_on", "l'ouverture"),
+    ("preparation_due", "la préparation des Missions Locales"),
+    ("conclusion_due", "la conclusion des dialogues"),
+]
+
+
+def campaign_years(today: date | None = None) -> range:
+    """The years a campaign may examine: those of the CPOs known to the platform (from the first year of the
+    earliest to the last year of the latest), never after the current year (its activity must have begun);
+    without any CPO, the current year and the three before."""
+    from django.db.models import Max, Min
+
+    from pilotage.funding.models import Convention, ConventionKind
+
+    current = (today or date.today()).year
+    bounds = Convention.objects.filter(kind=ConventionKind.CPO).aggregate(first=Min("start_date"), last=Max("end_date"))
+    if bounds["first"] is None:
+        return range(current - YEARS_WITHOUT_CPO + 1, current + 1)
+    return range(bounds["first"].year, min(bounds["last"].year, current) + 1)
+
+
+def campaign_errors(year: int | None, dates: dict[str, date | None]) -> dict[str, str]:
+    """Field → French message: the year outside `campaign_years`, the calendar's dates out of order or outside
+    the year examined and the next. Dates left empty take the usual calendar's."""
+    years = campaign_years()
+    if year is not None and year not in years:
+        span = f"de {years[0]} à {years[-1]}" if len(years) > 1 else str(years[0])
+        example = years[-2] if len(years) > 1 else years[-1]  # usually last year's activity is examined
+        return {
+            "year": f"Saisissez une année des CPO connues de la plateforme ({span}) : l'année dont l'activité est "
+            f"examinée, par exemple {example}."
+        }
+    filled = {**(default_calendar(year) if year else {}), **{k: v for k, v in dates.items() if v}}
+    errors = {}
+    for (before, label), (after, _) in zip(CALENDAR_ORDER, CALENDAR_ORDER[1:], strict=False):
+        if filled.get(before) and filled.get(after) and filled[after] <= filled[before]:
+            errors[after] = f"Choisissez une date postérieure à {label} ({filled[before]:%d/%m/%Y})."
+    closing, finance = filled.get("activity_report_closing"), filled.get("finance_report_closing")
+    if closing and finance and finance < closing:
+        errors["finance_report_closing"] = (
+            f"Choisissez une date qui ne précède pas la clôture du compte rendu d'activité ({closing:%d/%m/%Y})."
+        )
+    for name, value in filled.items() if year else ():
+        if value and not year <= value.year <= year + 1:
+            errors.setdefault(name, f"Choisissez une date de {year} ou de {year + 1}, par exemple le 15/01/{year + 1}.")
+    return errors
+
+
 @transaction.atomic
 def campaign_open(*, region, year: int, acting_user, **calendar_dates) -> DialogueCampaign:
     """Open the campaign of `region` for year `year`: one file for each active Mission Locale of the region."""
     if not perms.opens_campaign(acting_user, region):
         raise PermissionDenied("Vous ne pouvez pas ouvrir de campagne pour cette région.")
     if DialogueCampaign.objects.filter(region=region, year=year).exists():
-        raise ValidationError(f"La campagne {year} de la région {region.name} est déjà ouverte.")
+        raise ValidationError({"year": f"La campagne {year} de la région {region.name} est déjà ouverte."})
+    errors = campaign_errors(year, calendar_dates)
+    if errors:
+        raise ValidationError(errors)
     dates = {**default_calendar(year), **{k: v for k, v in calendar_dates.items() if v}}
-    if dates["preparation_due"] > dates["conclusion_due"]:
-        raise ValidationError("La préparation doit être attendue avant la date de conclusion des dialogues.")
     campaign = DialogueCampaign(region=region, year=year, opened_by=acting_user, **dates)
     save_audited(campaign, acting_user, "Ouverture de la campagne")
     for ml in MissionLocale.objects.active().for_region(region.code).order_by("pk"):
@@ -54,6 +112,51 @@ def campaign_open(*, region, year: int, acting_user, **calendar_dates) -> Dialog
         for theme, _ in SYNTHESIS_THEMES:
             save_audited(SynthesisRow(dialogue=dialogue, theme=theme), acting_user)
     return campaign
+
+
+def campaign_untouched_refusal(campaign: DialogueCampaign) -> str | None:
+    """A campaign may be cancelled while none of its files has moved: all in preparation, nothing written."""
+    dialogues = ManagementDialogue.objects.filter(campaign=campaign)
+    moved = []
+    if (
+        dialogues.exclude(status=DialogueStatus.PREPARATION).exists()
+        or DialogueTransition.objects.filter(dialogue__campaign=campaign).exists()
+    ):
+        moved.append("un dossier a changé d'état")
+    if ThemeAnswer.objects.filter(dialogue__campaign=campaign).exclude(text="").exists():
+        moved.append("des thèmes sont renseignés")
+    if StepComment.objects.filter(dialogue__campaign=campaign).exists():
+        moved.append("des commentaires sont écrits")
+    if dialogues.filter(proposed_subsidy__isnull=False).exists():
+        moved.append("une subvention est proposée")
+    if ActionPlanItem.objects.filter(dialogue__campaign=campaign).exists():
+        moved.append("un plan d'action est commencé")
+    if any(row.is_filled for row in SynthesisRow.objects.filter(dialogue__campaign=campaign)):
+        moved.append("un tableau de synthèse est commencé")
+    if moved:
+        return "La campagne ne peut plus être annulée : " + ", ".join(moved) + "."
+    return None
+
+
+@transaction.atomic
+def campaign_cancel(*, campaign: DialogueCampaign, reason: str, acting_user) -> None:
+    """Cancel a campaign opened by mistake (a wrong year, wrong dates) while none of its files has moved: the
+    campaign and its empty files are deleted, and the deletion is kept in the campaign's history with who, when
+    and why (listed on the dialogue's home page), and in the `pilotage.audit` log."""
+    if not perms.opens_campaign(acting_user, campaign.region):
+        raise PermissionDenied("Vous ne pouvez pas annuler cette campagne.")
+    campaign = DialogueCampaign.objects.select_for_update().get(pk=campaign.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez pourquoi la campagne est annulée, par exemple « année erronée »."})
+    refusal = campaign_untouched_refusal(campaign)
+    if refusal:
+        raise ValidationError(refusal)
+    label, files = str(campaign), campaign.dialogues.count()
+    campaign._history_user = acting_user
+    campaign._change_reason = f"Annulation de la campagne : {reason}"
+    campaign.delete()
+    audit_log.info("Campagne annulée : %s (%d dossiers) par %s — %s", label, files, acting_user.email, reason)
 
 
 def _check(allowed: bool, message: str):

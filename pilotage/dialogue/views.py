@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pilotage.core.audit import history_entries
 from pilotage.core.exports import tabular_response
+from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
 from pilotage.dialogue import context as read
 from pilotage.dialogue import forms, perms, services
@@ -59,8 +60,16 @@ def home(request):
     own = None
     if user.mission_locale_id:
         own = dialogues.select_related("campaign__region").order_by("-campaign__year")
+    cancelled = []
+    if perms.opens_campaign(user):
+        regions = None if user.scope.everything else user.scope.region_codes
+        history = DialogueCampaign.history.filter(history_type="-").select_related("history_user", "region")
+        if regions is not None:
+            history = history.filter(region_id__in=regions)
+        cancelled = history.order_by("-history_date")[:20]
     return render(request, "dialogue/home.html", {
-        "rows": rows, "can_open": perms.opens_campaign(user), "own": own, "breadcrumbs": _crumbs(),
+        "rows": rows, "can_open": perms.opens_campaign(user), "own": own, "cancelled": cancelled,
+        "breadcrumbs": _crumbs(),
     })  # fmt: skip
 
 
@@ -78,7 +87,9 @@ def campaign_open(request):
                 **{k: data.get(k) for k in ("opens_on", "preparation_due", "conclusion_due",
                                             "activity_report_closing", "finance_report_closing")},
             )  # fmt: skip
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
+            form.add_error(None, exc)  # a field's error sits next to its field
+        except PermissionDenied as exc:
             _error_message(request, exc)
         else:
             messages.success(request, f"Campagne ouverte : {campaign.dialogues.count()} dossiers créés.")
@@ -104,7 +115,31 @@ def campaign_detail(request, pk):
         "campaign": campaign, "dialogues": dialogues, "late_ids": followup["late_ids"],
         "with_targets": followup["with_targets"], "followup": followup,
         "results": read.targets_versus_achieved(dialogues),
+        "can_cancel": perms.opens_campaign(request.user, campaign.region)
+        and services.campaign_untouched_refusal(campaign) is None,
         "breadcrumbs": _crumbs((str(campaign), None)),
+    })  # fmt: skip
+
+
+def campaign_cancel(request, pk):
+    """Cancel a campaign opened by mistake, while none of its files has moved; a reason is required."""
+    campaign = get_object_or_404(DialogueCampaign.objects.visible_to(request.user).select_related("region"), pk=pk)
+    if not perms.opens_campaign(request.user, campaign.region):
+        raise Http404("Page introuvable.")
+    refusal = services.campaign_untouched_refusal(campaign)
+    form = forms.CampaignCancelForm(request.POST or None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.campaign_cancel(campaign=campaign, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{campaign} annulée ; le motif est gardé dans l'historique.")
+            return redirect("dialogue:home")
+    return render(request, "dialogue/campaign_cancel.html", {
+        "campaign": campaign, "form": form, "refusal": refusal, "files": campaign.dialogues.count(),
+        "breadcrumbs": _crumbs((str(campaign), reverse("dialogue:campaign", args=[campaign.pk])),
+                               ("Annuler la campagne", None)),
     })  # fmt: skip
 
 
@@ -170,14 +205,22 @@ def dialogue_step(request, pk, step):
                                              acting_user=user)  # fmt: skip
                     messages.success(request, "Proposition de subvention enregistrée.")
                 else:
-                    raise ValidationError("Montant proposé invalide.")
+                    return _render_step(request, dialogue, step, can_write, answers, subsidy_form)
             else:
                 texts = {t.key: request.POST.get(t.key, "") for t in step.themes if t.key in request.POST}
                 changed = services.answers_save(dialogue=dialogue, answers=texts, acting_user=user)
                 messages.success(request, f"Étape enregistrée ({changed} thème(s) modifié(s)).")
         except (ValidationError, PermissionDenied) as exc:
+            if "subsidy" in request.POST and isinstance(exc, ValidationError) and subsidy_form is not None:
+                subsidy_form.add_error("amount", exc)  # the service's refusal sits next to the amount
+                return _render_step(request, dialogue, step, can_write, answers, subsidy_form)
             _error_message(request, exc)
         return redirect("dialogue:step", dialogue.pk, step.key)
+    return _render_step(request, dialogue, step, can_write, answers, subsidy_form)
+
+
+def _render_step(request, dialogue, step, can_write, answers, subsidy_form):
+    user = request.user
     themes = [{"theme": t, "text": answers.get(t.key, "")} for t in step.themes]
     index = STEPS.index(step)
     return render(request, "dialogue/step.html", {
@@ -256,11 +299,28 @@ def action_edit(request, pk, action_pk=None):
     })  # fmt: skip
 
 
+def dialogue_conclude(request, pk):
+    """The confirmation before concluding: what is complete, what is not (blocking or not)."""
+    dialogue = _dialogue(request, pk)
+    if "conclude" not in {t.name for t in WORKFLOW.available(request.user, dialogue)}:
+        messages.error(request, "Ce dossier ne peut pas être conclu par vous en son état.")
+        return redirect("dialogue:dialogue", dialogue.pk)
+    checklist = read.conclusion_checklist(dialogue)
+    return render(request, "dialogue/conclude.html", {
+        "dialogue": dialogue, "checklist": checklist,
+        "incomplete": [item for item in checklist if not item["done"]],
+        "blocked": any(item["blocking"] and not item["done"] for item in checklist),
+        "breadcrumbs": _dialogue_crumbs(dialogue, ("Conclure le dialogue", None)),
+    })  # fmt: skip
+
+
 def dialogue_transition(request, pk):
     dialogue = _dialogue(request, pk)
     if request.method != "POST":
         return redirect("dialogue:dialogue", dialogue.pk)
     form = forms.TransitionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["name"] == "conclude" and not form.cleaned_data["confirmed"]:
+        return redirect("dialogue:conclude", dialogue.pk)  # concluding is confirmed on its own page
     if form.is_valid():
         try:
             dialogue = services.dialogue_transition(
@@ -282,10 +342,7 @@ def followup(request):
     campaigns = DialogueCampaign.objects.visible_to(user).select_related("region")
     if not perms.opens_campaign(user):
         raise Http404("Page introuvable.")
-    try:
-        year = int(request.GET.get("annee") or 0) or None
-    except ValueError as exc:
-        raise Http404("Année invalide.") from exc
+    year = year_param(request)
     years = sorted(set(campaigns.values_list("year", flat=True)), reverse=True)
     year = year or (years[0] if years else None)
     dialogues = ManagementDialogue.objects.visible_to(user).filter(campaign__year=year)

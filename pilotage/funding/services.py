@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from pilotage.core import formatting
 from pilotage.core.tabular import ImportReport, read_file_bytes
 from pilotage.core.upsert import upsert
 from pilotage.funding.lines import parse_funding_lines
@@ -26,8 +27,8 @@ from pilotage.funding.perms import may_write_line
 from pilotage.reference.models import Funder, FunderType, MissionLocale
 
 
-def _euros(value: Decimal) -> str:
-    return f"{value:,.2f} €".replace(",", " ").replace(".", ",")
+def _money(value: Decimal) -> str:
+    return formatting.amount(value, cents=True)
 
 
 class GuardrailExceeded(ValidationError):
@@ -62,11 +63,12 @@ def amendment_set_budget(
     guardrail = convention.guardrail({amendment.year: new_total})
     justification = justification.strip()
     if guardrail and not guardrail["within"]:
+        adjustment_pct = formatting.percent(guardrail["adjustment_pct"], 2, signed=True)
         message = (
-            f"L'ajustement cumulé de la subvention de l'État sur la CPO serait de "
-            f"{guardrail['adjustment_pct']:+.2f} % ({_euros(guardrail['adjustment'])}), au-delà de ±10 % de "
-            f"{_euros(guardrail['planned'])} prévus à la signature (entre {_euros(guardrail['floor'])} et "
-            f"{_euros(guardrail['ceiling'])})."
+            f"L'ajustement cumulé de la subvention de l'État sur la CPO serait de {adjustment_pct} "
+            f"({formatting.amount(guardrail['adjustment'], cents=True, signed=True)}), au-delà de ±10 % de "
+            f"{_money(guardrail['planned'])} prévus à la signature (entre {_money(guardrail['floor'])} et "
+            f"{_money(guardrail['ceiling'])})."
         )
         if not acting_user.has_perm("funding.override_guardrail", convention):
             raise GuardrailExceeded(message + " Seuls la DGEFP ou la DREETS peuvent le décider.")
@@ -164,7 +166,7 @@ def payment_record(*, payment: Payment, acting_user, paid_on: date) -> Payment:
         raise ValidationError("Aucun versement avant la signature de l'avenant.")
     if payment.kind == PaymentKind.ADVANCE and payment.amount > amendment.max_advance():
         raise ValidationError(
-            f"L'avance est limitée à 50 % de la subvention de l'année : {_euros(amendment.max_advance())}."
+            f"L'avance est limitée à 50 % de la subvention de l'année : {_money(amendment.max_advance())}."
         )
     if payment.kind == PaymentKind.BALANCE and not amendment.accounts_checked_on:
         raise ValidationError("Le solde est versé après l'examen des bilans financiers et comptables : "

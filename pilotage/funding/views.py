@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pilotage.core.exports import tabular_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
+from pilotage.core.params import year_param
 from pilotage.funding import forms
 from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
@@ -400,7 +401,7 @@ def conference(request, level, code):
     mls = list(mls.active().order_by("name"))
     lines = FundingLine.objects.visible_to(user).filter(mission_locale__in=mls)
     years = sorted(set(lines.values_list("year", flat=True)))
-    year = int(request.GET.get("annee") or (years[-1] if years else timezone.localdate().year))
+    year = year_param(request, years[-1] if years else timezone.localdate().year)
     amounts = defaultdict(Decimal)
     for ml_id, line_year, funder_type, total in (
         lines.filter(year__in=[year - 1, year]).values_list("mission_locale", "year", "funder_type")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from pilotage.core.formatting import COUNT, EUROS, NUMBER, SHARE
 from pilotage.indicators.engine.compute import (
     BREAKDOWNS,
     CONTEXT,
@@ -96,6 +97,9 @@ class Indicator:
     breakdowns: tuple[str, ...]
     is_ratio: bool
     is_count: bool
+    #: how its value reads (`pilotage.core.formatting`): a count of young people, a number (months, ETP, people
+    #: per ETP), euros, or a share shown in percent whose evolution is in points
+    unit: str = COUNT
 
 
 def _catalogue() -> dict[str, Indicator]:
@@ -103,11 +107,13 @@ def _catalogue() -> dict[str, Indicator]:
     for key in CONTEXT:
         items[key] = Indicator(key, LABELS[key], ("total",), False, True)
     for key in (*YOUTH_OUTPUT, *MEANS):
-        items[key] = Indicator(key, LABELS[key], BREAKDOWNS, False, key not in MEANS)
+        items[key] = Indicator(key, LABELS[key], BREAKDOWNS, False, key not in MEANS, NUMBER if key in MEANS else COUNT)
     for key in (*RESOURCES, *PER_YOUTH_FUNDING):
-        items[key] = Indicator(key, LABELS[key], ("total",), False, False)
+        unit = NUMBER if key.startswith("9") else EUROS  # ETP; funding
+        items[key] = Indicator(key, LABELS[key], ("total",), False, False, unit)
     for key, (_, _, per_breakdown) in RATIOS.items():
-        items[key] = Indicator(key, LABELS[key], BREAKDOWNS if per_breakdown else ("total",), True, False)
+        unit = NUMBER if key == "R13" else SHARE  # R13: young people per ETP; the others are quotients of counts
+        items[key] = Indicator(key, LABELS[key], BREAKDOWNS if per_breakdown else ("total",), True, False, unit)
     return items
 
 

@@ -6,11 +6,15 @@ import statistics
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
+from pilotage.core import formatting
 from pilotage.core.exports import tabular_response
+from pilotage.core.params import choice_param, year_param
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
@@ -57,13 +61,8 @@ def _dashboard(request, level, code):
         raise Http404("Tableau de bord introuvable.")
     name, department_code, region_code, obj = entity
     years = available_years()
-    try:
-        year = int(request.GET.get("annee") or (years[0] if years else 0))
-    except ValueError as exc:
-        raise Http404("Année invalide.") from exc
-    breakdown = request.GET.get("ventilation", "total")
-    if breakdown not in BREAKDOWNS:
-        raise Http404("Ventilation inconnue.")
+    year = year_param(request, years[0] if years else timezone.localdate().year)
+    breakdown = choice_param(request, "ventilation", BREAKDOWNS, "total", label="Public")
     user = request.user
     now = _masked(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)
     before = _masked(user, level, code, current_values(year - 1, level, [code]).get(code, {}), breakdown)
@@ -79,17 +78,13 @@ def _dashboard(request, level, code):
         if breakdown not in spec.breakdowns and not (breakdown != "total" and spec.breakdowns == ("total",)):
             continue
         value, previous = now.get(key), before.get(key)
-        change = None
-        if value not in (None, MASKED) and previous not in (None, MASKED):
-            change = value - previous
         rows.append({
-            "id": key, "label": spec.label, "ratio": spec.is_ratio, "value": value, "previous": previous,
-            "change": change, "region": benchmarks.get("region", {}).get(key),
+            "id": key, "label": spec.label, "ratio": spec.is_ratio, "unit": spec.unit, "value": value,
+            "previous": previous, "change": formatting.evolution(value, previous, spec.unit),
+            "region": benchmarks.get("region", {}).get(key),
             "national": benchmarks.get("national", {}).get(key),
         })  # fmt: skip
-    ranked = request.GET.get("classement", "R10")
-    if ranked not in RATIOS:
-        raise Http404("Ratio inconnu.")
+    ranked = choice_param(request, "classement", list(RATIOS), "R10", label="Ratio de classement")
     distribution = _distribution(user, level, code, year, breakdown, ranked) if level != "ml" else []
     targets, can_set_targets = {}, False
     if level == "ml":
@@ -98,14 +93,15 @@ def _dashboard(request, level, code):
         for row in rows:
             target = targets.get(row["id"]) if breakdown == "total" else None
             row["target"] = target
-            row["gap"] = row["value"] - target if target is not None and row["value"] not in (None, MASKED) else None
+            row["gap"] = formatting.difference(row["value"], target, row["unit"])
     return {
         "level": level, "code": code, "name": name, "year": year, "years": years, "breakdown": breakdown,
         "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS], "rows": rows, "distribution": distribution,
         "masked_for_user": not sees_unmasked(user, level, code), "benchmarks": list(benchmarks),
         "department_code": department_code, "region_code": region_code,
         "threshold": settings.INDICATORS_MASKING_THRESHOLD, "has_targets": bool(targets),
-        "can_set_targets": can_set_targets, "ranked": ranked,
+        "can_set_targets": can_set_targets, "ranked": ranked, "ranked_label": INDICATORS[ranked].label,
+        "ranked_unit": INDICATORS[ranked].unit,
         "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
         "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
     }  # fmt: skip
@@ -128,7 +124,7 @@ def _distribution(user, level, code, year, breakdown, ranked="R10"):
         numbers = [float(v) for v, _ in known]
         quartiles = statistics.quantiles(numbers, n=4) if len(numbers) >= 2 else []
         result.append({
-            "id": ratio, "label": INDICATORS[ratio].label, "count": len(numbers),
+            "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "count": len(numbers),
             "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
             "quartiles": quartiles, "ranking": [(mls[c], v) for v, c in known] if ratio == ranked else [],
             "hidden": sum(1 for v in per_ml.values() if v == MASKED),
@@ -138,12 +134,17 @@ def _distribution(user, level, code, year, breakdown, ranked="R10"):
 
 def dashboard(request, level, code):
     context = _dashboard(request, level, code)
-    ratios = [r for r in context["rows"] if r["ratio"] and r["value"] not in (None, MASKED)]
-    series = [[float(r["value"]) for r in ratios]]
-    names = ["Valeur"]
-    for benchmark, label in (("region", "Région"), ("national", "France")):
+    # the shares, in percent as the table prints them (R13, people per ETP, is on another scale)
+    ratios = [r for r in context["rows"] if r["unit"] == formatting.SHARE and r["value"] not in (None, MASKED)]
+
+    def in_percent(value):
+        return round(float(value) * 100, 1) if value not in (None, MASKED) else 0
+
+    series = [[in_percent(r["value"]) for r in ratios]]
+    names = ["Valeur (%)"]
+    for benchmark, label in (("region", "Région (%)"), ("national", "France (%)")):
         if benchmark in context["benchmarks"]:
-            series.append([float(r[benchmark]) if r[benchmark] not in (None, MASKED) else 0 for r in ratios])
+            series.append([in_percent(r[benchmark]) for r in ratios])
             names.append(label)
     context["chart"] = {
         "x": json.dumps([[r["id"] for r in ratios]] * len(series)),
@@ -190,10 +191,7 @@ def matrix(request):
 
     user = request.user
     years = available_years()
-    try:
-        year = int(request.GET.get("annee") or (years[0] if years else 0))
-    except ValueError as exc:
-        raise Http404("Année invalide.") from exc
+    year = year_param(request, years[0] if years else timezone.localdate().year)
     mls = {ml.code: ml for ml in MissionLocale.objects.visible_to(user).active().select_related("department")}
     exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only the axes
     needed = ["R13", "4", "10", "R1", "R9", "R10", "R11"]
@@ -236,12 +234,9 @@ def targets_edit(request, code):
     ml = MissionLocale.objects.visible_to(request.user).filter(code=code).first()
     if ml is None or not sets_targets(request.user, ml):
         raise Http404("Page introuvable.")
-    try:
-        year = int(request.GET.get("annee") or request.POST.get("annee") or 0)
-    except ValueError as exc:
-        raise Http404("Année invalide.") from exc
-    if not 2000 <= year <= 2100:
-        raise Http404("Année invalide.")
+    year = year_param(request)
+    if year is None:
+        raise BadRequest("Indiquez l'année des objectifs, par exemple ?annee=2025.")
     current = dict(Target.objects.filter(mission_locale=ml, year=year).values_list("ratio", "value"))
     form = TargetsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 from django import forms
 
 from pilotage.core.forms import DsfrForm, DsfrModelForm
+from pilotage.core.validators import validate_phone, validate_postcode
 from pilotage.reference.models import Department, MissionLocale, Region
 from pilotage.reference.perms import departments_outside_territory
 
@@ -34,6 +35,14 @@ class MissionLocaleForm(DsfrModelForm):
             for name in list(self.fields):
                 if name not in editable_fields:
                     del self.fields[name]
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "")
+        return validate_postcode(value) if value else value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        return validate_phone(value) if value else value
 
     def clean(self):
         data = super().clean()

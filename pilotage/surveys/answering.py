@@ -72,7 +72,7 @@ def _read_one(question, data):
             return None, "Réponse inconnue : choisissez parmi les options proposées."
         return raw, None
     if kind == QuestionKind.NUMBER:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             return None, "Indiquez un nombre entier positif (par exemple 3)."
         return int(raw), None
     if kind == QuestionKind.AMOUNT:

@@ -1,6 +1,7 @@
 """The annex to the convention, generated as DOCX and PDF in the layout of the seed's annex, opened and read."""
 
 import importlib.util
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +45,20 @@ def _texts(client, programme, user):
     assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert 'filename="annexe_programme_animation_93_2026.docx"' in docx["Content-Disposition"]
-    return docx_text(docx.content), " ".join(pdf_text(pdf.content).split())
+    return docx_text(docx.content).replace(NBSP, " "), " ".join(pdf_text(pdf.content).split())
+
+
+def test_amounts_never_break_across_lines(client, programme):
+    """Narrow no-break spaces inside and before « € » (formatting.amount): Word and WeasyPrint keep an amount
+    on one line (the PDF printed « 500 / 000,00 € » with plain spaces)."""
+    programme, user = programme
+    client.force_login(user)
+    docx = docx_text(client.get(reverse("animation:annex", args=[programme.pk, "docx"])).content)
+    assert f"40{NBSP}000,00{NBSP}€" in docx and "40 000,00" not in docx
+    pdf = pdf_text(client.get(reverse("animation:annex", args=[programme.pk, "pdf"])).content)
+    lines = [line.strip() for line in pdf.splitlines()]
+    assert not [line for line in lines if re.match(r"^(\d{3}[\s\u202f])*\d{3},\d{2}\s*€", line)], "an amount broke"
+    assert not [line for line in lines if line in ("€", "\u202f€")]
 
 
 def test_the_annex_docx_has_every_action_amount_and_total(client, programme):

@@ -89,7 +89,7 @@ def test_the_arml_drafts_through_the_forms(client, network):
         "how": "Journée", "method": "ARML", "forecast_cost": "2000", "state_amount": "1000"})  # fmt: skip
     assert edit.status_code == 302
     page = client.get(reverse("animation:programme_detail", args=[programme.pk])).content.decode()
-    assert "14\u202f000,00\u00a0€" in page and "7\u202f000,50\u00a0€" in page  # totals: cost, State
+    assert "14\u202f000,00\u202f€" in page and "7\u202f000,50\u202f€" in page  # totals: cost, State
     client.post(reverse("animation:transition", args=[programme.pk, "submit"]))
     programme.refresh_from_db()
     assert programme.status == ProgrammeStatus.SUBMITTED
@@ -104,14 +104,14 @@ def test_the_band_on_the_programme_page(client, network):
     assert "budget de l&#x27;État des Missions Locales de la région inconnu" in page
     state_budget("93", 2025, "1000000")  # last known year
     page = client.get(reverse("animation:programme_detail", args=[programme.pk])).content.decode()
-    assert "3,00\u00a0%, dans la fourchette recommandée 2–4 %" in page and "en 2025 (dernière année connue)" in page
+    assert "3,00\u202f%, dans la fourchette recommandée 2–4 %" in page and "en 2025 (dernière année connue)" in page
     state_budget("93", 2026, "500000")
     state_budget("84", 2026, "99000000")  # another region's budget does not count
     page = client.get(reverse("animation:programme_detail", args=[programme.pk])).content.decode()
-    assert "6,00\u00a0%, dans la fourchette observée 1–6 %" in page and "500\u202f000,00\u00a0€" in page
+    assert "6,00\u202f%, dans la fourchette observée 1–6 %" in page and "500\u202f000,00\u202f€" in page
     state_budget("93", 2026, "10000")
     page = client.get(reverse("animation:programme_detail", args=[programme.pk])).content.decode()
-    assert "5,88\u00a0%, dans la fourchette observée 1–6 %" in page
+    assert "5,88\u202f%, dans la fourchette observée 1–6 %" in page
 
 
 def test_the_national_follow_up(client, network):
@@ -128,9 +128,9 @@ def test_the_national_follow_up(client, network):
     client.force_login(user_for_role(Role.NATIONAL_ADMIN))
     page = client.get(reverse("animation:follow_up"), {"annee": "2026"}).content.decode()
     assert page.count('<th scope="row">') == 18
-    assert "3,00\u00a0%" in page and "0,60\u00a0%" in page and "hors fourchette" in page
+    assert "3,00\u202f%" in page and "0,60\u202f%" in page and "hors fourchette" in page
     assert 'map-chart level="reg"' in page and "&quot;93&quot;: 3.0" in page and "&quot;84&quot;: 0.6" in page
-    assert client.get(reverse("animation:follow_up"), {"annee": "deux"}).status_code == 404
+    assert client.get(reverse("animation:follow_up"), {"annee": "deux"}).status_code == 400
     assert RegionalAssociation.objects.count() == 2
 
 
@@ -156,8 +156,8 @@ def test_the_activity_report_pages_show_the_gaps(client, network):
     client.post(reverse("animation:action_report", args=[programme.pk, second.pk]), {"cost_spent": "20 500"})
     page = client.get(reverse("animation:report", args=[programme.pk])).content.decode()
     assert "1 action avec des écarts" in page and "n° 1 Aide à la maîtrise" in page
-    assert "2\u202f000,00\u00a0€ (+20,0\u00a0%)" in page and "1 partiel" in page
-    assert "500,00\u00a0€ (+2,5\u00a0%)" in page
+    assert "2\u202f000,00\u202f€ (+20,0\u202f%)" in page and "1 partiel" in page
+    assert "500,00\u202f€ (+2,5\u202f%)" in page
     client.post(reverse("animation:transition", args=[programme.pk, "submit_report"]))
     programme.refresh_from_db()
     assert programme.status == ProgrammeStatus.REPORTED

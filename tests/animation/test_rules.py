@@ -178,7 +178,7 @@ def test_totals_per_mission_objective_and_funder():
 def test_funding_cannot_exceed_the_cost():
     assert funding_refusal(D("100"), D("60"), [D("40")]) is None
     assert funding_refusal(D("100"), D("60"), [D("40.01")]) == (
-        "Les financements (100,01 €) dépassent le coût prévisionnel de l'action (100,00 €)."
+        "Les financements (100,01\u202f€) dépassent le coût prévisionnel de l'action (100,00\u202f€)."
     )
 
 

@@ -62,8 +62,8 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
 
     table = page.locator("#actions")
     assert table.locator("tbody tr").count() == 4  # three actions and the total
-    assert page.locator("#total-cout").inner_text() == "90\u202f000,00\u00a0€"
-    assert page.locator("#total-etat").inner_text() == "60\u202f000,00\u00a0€"
+    assert page.locator("#total-cout").inner_text() == "90\u202f000,00\u202f€"
+    assert page.locator("#total-etat").inner_text() == "60\u202f000,00\u202f€"
     assert page.get_by_role("heading", name=re.compile("3,00 %, dans la fourchette recommandée 2–4 %")).is_visible()
     page.get_by_role("button", name="Soumettre le programme à la DREETS").click()
     assert page.locator("#statut").text_content() == "Soumis à la DREETS"

@@ -50,7 +50,7 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     page.goto(f"{live_server.url}/dialogue-de-gestion/dossiers/{dialogue.pk}/")
     page.get_by_role("link", name="Rédiger la synthèse et les objectifs").click()
     page.locator("#pathway-strengths").fill("Accueil sans rendez-vous dans six centres sociaux")
-    page.get_by_label(re.compile("R10 — ")).fill("0,45")
+    page.get_by_label(re.compile(r"\(R10\), en %")).fill("45 %")  # a percentage as typed
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("link", name="Ajouter une action").click()
     page.get_by_label("Thème").select_option("pathway")
@@ -63,7 +63,11 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     page.get_by_role("button", name="Enregistrer la proposition").click()
     assert page.get_by_text("dans le cadre de ±10 %").is_visible()
     page.get_by_role("link", name="Retour au dossier").click()
-    page.get_by_role("button", name="Conclure le dialogue").click()
+    page.get_by_role("link", name="Conclure le dialogue…").click()
+    # the confirmation lists what is incomplete: step 3's themes were left empty
+    assert page.get_by_text(re.compile(r"Étape 3 — .* : 0 thème renseigné sur")).is_visible()
+    assert page.get_by_text(re.compile(r"élément.? incomplet")).first.is_visible()
+    page.get_by_role("button", name="Confirmer : conclure le dialogue").click()
     assert page.get_by_text("Le dossier est maintenant « Conclu »").is_visible()
     dialogue.refresh_from_db()
     assert dialogue.status == DialogueStatus.CONCLUDED and dialogue.proposed_subsidy == Decimal("1020000.00")

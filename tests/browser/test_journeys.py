@@ -55,8 +55,8 @@ def test_departmental_council_browses_its_department_only(page, live_server):
 
 
 def contact_row(page):
-    """The row of indicator 1 (« Jeunes en contact »), not R1's."""
-    header = page.locator("th", has_text=re.compile(r"^\s*1\s+Jeunes en contact\s*$"))
+    """The row of indicator 1 (« Jeunes en contact », its code in a title), not R1's."""
+    header = page.locator("th[title='Indicateur 1']", has_text=re.compile(r"^\s*Jeunes en contact\s*$"))
     return page.locator("tr", has=header)
 
 

@@ -68,9 +68,9 @@ def test_a_mission_locale_answers_by_link_and_the_national_observer_reads_the_re
     page.get_by_role("link", name="Résultats", exact=True).click()
     table = page.locator("table[data-question='convention']")
     oui = table.locator("tr", has=page.locator("th", has_text=re.compile(r"^Oui$"))).inner_text().split("\t")
-    assert [cell.strip() for cell in oui] == ["Oui", "1", "100\u00a0%", "100\u00a0%"]
+    assert [cell.strip() for cell in oui] == ["Oui", "1", "100\u202f%", "100\u202f%"]
     duration = page.locator("table[data-question='convention_duree']").inner_text()
-    assert "Pluriannuelle\t1\t100\u00a0%" in duration
+    assert "Pluriannuelle\t1\t100\u202f%" in duration
     assert page.get_by_text("Un interlocuteur unique serait précieux.").count() == 1
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter les résultats (XLSX)").click()

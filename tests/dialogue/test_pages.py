@@ -107,7 +107,14 @@ def test_a_file_is_filled_and_concluded_through_the_pages(client, network, campa
         "due_on": "2025-09-30", "status": "planned",
     })  # fmt: skip
     assert d13.actions.count() == 1
-    client.post(reverse("dialogue:transition", args=[d13.pk]), {"name": "conclude"})
+    # concluding goes through its confirmation page, which lists what is incomplete
+    response = client.post(reverse("dialogue:transition", args=[d13.pk]), {"name": "conclude"})
+    assert response.status_code == 302 and response["Location"] == reverse("dialogue:conclude", args=[d13.pk])
+    d13.refresh_from_db()
+    assert d13.status == DialogueStatus.IN_PROGRESS
+    page = client.get(reverse("dialogue:conclude", args=[d13.pk])).content.decode()
+    assert "Objectifs 2025 négociés : 2 ratios sur 13" in page and "incomplet" in page
+    client.post(reverse("dialogue:transition", args=[d13.pk]), {"name": "conclude", "confirmed": "on"})
     d13.refresh_from_db()
     assert d13.status == DialogueStatus.CONCLUDED
     page = client.get(reverse("dialogue:dialogue", args=[d13.pk])).content.decode()

@@ -33,7 +33,7 @@ def test_upload_of_a_good_template_is_used_and_audited(client, dgefp, test_docum
     assert response.status_code == 302, response.context["adminform"].form.errors
     template = DocumentTemplate.objects.get(kind=test_document)
     assert template.history.first().history_user == dgefp
-    assert "VERSION DGEFP 1\u202f234\u202f567,89\u00a0€" in docx_text(render_docx(test_document, sample_context()))
+    assert "VERSION DGEFP 1\u202f234\u202f567,89\u202f€" in docx_text(render_docx(test_document, sample_context()))
 
 
 def test_upload_of_a_broken_template_is_refused(client, dgefp, test_document, media, tmp_path):

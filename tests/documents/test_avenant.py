@@ -16,7 +16,7 @@ from pilotage.documents.rendering import (
 )
 from tests.documents.conftest import make_docx
 from tests.documents.factories import signed_amendment
-from tests.documents.text import NBSP, NNBSP, flat
+from tests.documents.text import NNBSP, flat
 from tests.network import user_of
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,9 @@ IBAN = "FR76 3000 6000 0112 3456 7890 189"
 
 
 def as_printed(figures: str) -> str:
-    """« 1 000,00 € » as the formatter writes it: narrow no-break spaces in the number, a no-break space before €."""
+    """« 1 000,00 € » as the formatter writes it: narrow no-break spaces in the number and before €."""
     number, _ = figures.rsplit(" ", 1)
-    return number.replace(" ", NNBSP) + NBSP + "€"
+    return number.replace(" ", NNBSP) + NNBSP + "€"
 
 
 @pytest.fixture

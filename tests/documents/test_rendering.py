@@ -12,12 +12,12 @@ from pilotage.documents.rendering import docx_text, pdf_text, render_docx, rende
 from tests.documents.conftest import make_docx, sample_context
 from tests.documents.text import flat
 
-FIGURES = "1\u202f234\u202f567,89\u00a0€"
+FIGURES = "1\u202f234\u202f567,89\u202f€"
 WORDS = "un million deux cent trente-quatre mille cinq cent soixante-sept euros et quatre-vingt-neuf centimes"
 
 
 def test_money_gives_figures_and_words():
-    assert rendering.money(Decimal("80")) == {"value": Decimal("80.00"), "figures": "80,00\u00a0€",
+    assert rendering.money(Decimal("80")) == {"value": Decimal("80.00"), "figures": "80,00\u202f€",
                                               "words": "quatre-vingts euros"}  # fmt: skip
 
 
@@ -27,7 +27,7 @@ def test_default_docx_is_filled(test_document):
     assert "DOCUMENT PAR DÉFAUT" in text
     assert f"Total : {FIGURES}" in text
     assert WORDS in text  # in a table cell
-    assert "80,00\u00a0€ / quatre-vingts euros" in text  # the Jinja filters
+    assert "80,00\u202f€ / quatre-vingts euros" in text  # the Jinja filters
     assert "{{" not in text
 
 

@@ -90,7 +90,7 @@ def test_what_a_template_legitimately_does_still_works(test_document, tmp_path):
     )
     rendering.check_docx_template(test_document, docx.read_bytes())
     text = rendering.docx_text(rendering._docx_from(docx.read_bytes(), sample_context()))
-    assert "1\u202f234\u202f567,89\u00a0€ — 80,00\u00a0€ — quatre-vingts euros — soixante et onze" in text
+    assert "1\u202f234\u202f567,89\u202f€ — 80,00\u202f€ — quatre-vingts euros — soixante et onze" in text
     assert "plus de dix [0][1][2]" in text
     assert "somme 6" in text
     assert "MISSION LOCALE 1-2 4 ans ---" in text

@@ -62,8 +62,8 @@ def test_funders_view_of_a_department(client, network, funded):
     login(client, Role.DEPARTMENTAL_STATE, network)
     page = client.get(reverse("funding:conference", args=["departement", "13"]), {"annee": 2024}).content.decode()
     assert "Mission Locale Treize" in page and "Quatre-vingt-trois" not in page
-    assert "2\u202f000\u00a0€" in page  # State 1 000 + department 1 000
-    assert "50,0\u00a0%" in page  # each funder's share
+    assert "2\u202f000\u202f€" in page  # State 1 000 + department 1 000
+    assert "50,0\u202f%" in page  # each funder's share
     assert "31/12/2027" in page  # the CPO's end: multi-year visibility
     assert "Vous voyez les seuls financements" not in page
 
@@ -72,8 +72,8 @@ def test_a_council_is_told_it_sees_only_its_own_funding_and_gets_no_meaningless_
     login(client, Role.DEPARTMENTAL_COUNCIL, network)
     page = client.get(reverse("funding:conference", args=["departement", "13"]), {"annee": 2024}).content.decode()
     assert "Vous voyez les seuls financements de" in page and str(network["cd13"]) in page
-    assert "1\u202f000\u00a0€" in page  # its own 1 000, not the State's
-    assert "100,0\u00a0%" not in page and "%" not in page.split("<table>", 1)[1].split("</table>")[0]
+    assert "1\u202f000\u202f€" in page  # its own 1 000, not the State's
+    assert "100,0\u202f%" not in page and "%" not in page.split("<table>", 1)[1].split("</table>")[0]
 
 
 def test_the_dreets_runs_an_avenant_from_the_pages(client, network, funded):
@@ -95,7 +95,7 @@ def test_the_dreets_runs_an_avenant_from_the_pages(client, network, funded):
     sign = reverse("funding:amendment_sign", args=[cpo.pk, amendment.pk])
     assert client.post(sign, {"signed_on": "2024-03-01"}).status_code == 302
     detail = client.get(reverse("funding:convention_detail", args=[cpo.pk])).content.decode()
-    assert "Signé le 01/03/2024" in detail and "535\u202f000,00\u00a0€" in detail  # the 50 % advance
+    assert "Signé le 01/03/2024" in detail and "535\u202f000,00\u202f€" in detail  # the 50 % advance
     advance = amendment.payments.get(kind="advance")
     client.post(reverse("funding:payment_record", args=[cpo.pk, advance.pk]), {"paid_on": "2024-03-20"})
     advance.refresh_from_db()

@@ -79,7 +79,7 @@ def test_breakdown_page_masks_the_qpv_count_for_a_council(client, network, resul
     page = client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"annee": 2024, "ventilation": "qpv"})
     assert "Secret statistique" in page.content.decode() and 'title="secret statistique' in page.content.decode()
     assert (
-        client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"ventilation": "tous"}).status_code == 404
+        client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"ventilation": "tous"}).status_code == 400
     )
 
 
@@ -115,7 +115,8 @@ def test_targets_are_set_by_the_state_and_shown_against_the_achieved_value(clien
     target = Target.objects.get()
     assert (target.ratio, str(target.value)) == ("R3", "0.0500") and target.history.first().history_user == user
     page = client.get(reverse("indicators:dashboard", args=["ml", "ML13S00"]), {"annee": 2024}).content.decode()
-    assert "Objectif" in page and "0,0500" in page and "0,0667" in page  # achieved 7/60 = 0.1167 → gap 0.0667
+    # the target 5,0 %, achieved 7/60 = 11,7 %: a gap of 6,7 points
+    assert "Objectif" in page and "5,0\u202f%" in page and "11,7\u202f%" in page and "+6,7\u202fpt" in page
     assert client.get(reverse("indicators:targets", args=["ML69S00"]), {"annee": 2024}).status_code == (
         200 if role == Role.NATIONAL_ADMIN else 404
     )
@@ -124,5 +125,5 @@ def test_targets_are_set_by_the_state_and_shown_against_the_achieved_value(clien
 def test_unknown_ranking_ratio_is_404(client, network, results):
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
     assert (
-        client.get(reverse("indicators:dashboard", args=["national", "FR"]), {"classement": "R99"}).status_code == 404
+        client.get(reverse("indicators:dashboard", args=["national", "FR"]), {"classement": "R99"}).status_code == 400
     )

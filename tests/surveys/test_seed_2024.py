@@ -85,7 +85,7 @@ def test_the_results_page_states_each_base_and_reproduces_the_published_percenta
     html = page.content.decode()
     assert "Base : <strong>95</strong> répondants à cette question" in html  # « parmi les 95 … »
     assert "Base : <strong>60</strong> répondants à cette question" in html  # « parmi les 60 … »
-    assert '<td class="pilotage-number">86\u00a0%</td>' in html
+    assert '<td class="pilotage-number">86\u202f%</td>' in html
 
 
 def _export_rows(content: bytes, fmt: str) -> list[dict]:

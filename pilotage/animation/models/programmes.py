@@ -9,6 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from pilotage.animation.models.catalogue import ActionType, Objective
+from pilotage.core import formatting
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
@@ -187,7 +188,7 @@ class ActionFunding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.funder} : {self.amount} €"
+        return f"{self.funder} : {formatting.amount(self.amount, cents=True)}"
 
     def clean(self):
         if self.funder_id and self.funder.type == FunderType.ETAT:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
+from pilotage.core import formatting
 from pilotage.core.scope import scope_of
 from pilotage.reference.models import Funder, FunderType, MissionLocale, RegionalAssociation
 
@@ -324,7 +325,7 @@ class BudgetLine(models.Model):
         constraints = [models.UniqueConstraint(fields=["amendment", "kind"], name="one_budget_line_per_kind")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} : {self.amount} €"
+        return f"{self.get_kind_display()} : {formatting.amount(self.amount, cents=True)}"
 
     def save(self, *args, **kwargs):
         self.activity_code = self.activity_code or ACTIVITY_CODES[self.kind]
@@ -356,4 +357,4 @@ class Payment(models.Model):
         constraints = [models.UniqueConstraint(fields=["amendment", "kind"], name="one_payment_per_kind")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.amount} €"
+        return f"{self.get_kind_display()} {formatting.amount(self.amount, cents=True)}"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from pilotage.core import formatting
 from pilotage.core.scope import scope_of
 from pilotage.reference.models import Funder, FunderType, MissionLocale
 
@@ -63,4 +64,5 @@ class FundingLine(models.Model):
         indexes = [models.Index(fields=["funder_type", "year"])]
 
     def __str__(self):
-        return f"{self.mission_locale} — {self.year} — {self.get_funder_type_display()} — {self.amount} €"
+        amount = formatting.amount(self.amount, cents=True)
+        return f"{self.mission_locale} — {self.year} — {self.get_funder_type_display()} — {amount}"
