@@ -1,6 +1,8 @@
 """Run every benchmark on a throw-away database and print the figures.
 
-The database is a temporary SQLite file unless BENCH_DATABASE_URL names another one (e.g. PostgreSQL).
+The database is a temporary SQLite file unless BENCH_DATABASE_URL names another one (e.g. PostgreSQL). The load
+test (benchmarks/load.py) then runs the production server on PostgreSQL (BENCH_POSTGRES_URL; BENCH_LOAD=0 skips
+it); `python -m benchmarks load` runs it alone.
 """
 
 import os
@@ -25,6 +27,11 @@ def measure(label: str, rows: int | None = None):
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="pilotage-bench-"))
+    if sys.argv[1:] == ["load"]:  # `python -m benchmarks load`: the load test alone
+        from benchmarks import load
+
+        load.run(workdir)
+        return 0
     os.environ.setdefault(
         "DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     )
@@ -45,6 +52,11 @@ def main() -> int:
     indicators.run(measure, workdir)
     print()
     indicators.run_pages(measure, workdir)
+    print()
+    if os.environ.get("BENCH_LOAD", "1") != "0":
+        from benchmarks import load
+
+        load.run(workdir)
     return 0
 
 

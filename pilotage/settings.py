@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pilotage.api",
     "pilotage.animation",
     "pilotage.home",
+    "pilotage.audit",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pilotage.audit.middleware.ExportLogMiddleware",
     "pilotage.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -261,6 +263,10 @@ if PILOTAGE_THEME not in {"dsfr", "neutral"}:
     raise ImproperlyConfigured("PILOTAGE_THEME vaut « dsfr » ou « neutral ».")
 PILOTAGE_OPERATOR_NAME = env.str("PILOTAGE_OPERATOR_NAME", "ministère du Travail (DGEFP)")
 
+# The audit chain's key (ADR 0015): seals are HMAC-SHA-256 with it. Keep it when SECRET_KEY changes (set
+# AUDIT_CHAIN_KEY to the former SECRET_KEY), or the older seals no longer verify.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", "")
+
 # Statistical secrecy: counts of young people below this are hidden outside the State and the Mission Locale.
 INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
 
@@ -348,5 +354,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
     # Security events (lockouts, refused ProConnect logins, throttled resets, revoked tokens) always shown.
-    "loggers": {"pilotage.security": {"level": "INFO"}},
+    "loggers": {"pilotage.security": {"level": "INFO"}, "pilotage.audit": {"level": "INFO"}},
 }

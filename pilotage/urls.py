@@ -13,6 +13,7 @@ urlpatterns = [
     path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
     path("animation/", include("pilotage.animation.urls")),
+    path("audit/", include("pilotage.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,13 +36,27 @@ def _display(record, field_name):
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if model_field.is_relation and value is not None:
-        return str(getattr(record, model_field.name))
+        try:
+            return str(getattr(record, model_field.name))
+        except model_field.related_model.DoesNotExist:  # deleted since: its id
+            return f"{model_field.related_model._meta.verbose_name} n° {getattr(record, model_field.attname)}"
     return value
 
 
 def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
     """The newest `limit` changes of `obj`, each with the fields that changed and their before/after."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    return _entries(obj.history.all(), obj, limit)
+
+
+def deleted_object_entries(model, pk, limit: int = 200) -> list[HistoryEntry]:
+    """The same for an object that may no longer exist: read from its model's history table alone."""
+    from simple_history.utils import get_history_manager_for_model
+
+    return _entries(get_history_manager_for_model(model).filter(**{model._meta.pk.attname: pk}), model, limit)
+
+
+def _entries(history, obj, limit: int) -> list[HistoryEntry]:
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

@@ -35,7 +35,11 @@ class ConventionForm(DsfrModelForm):
         self.fields["funder"].queryset = funders_for(user)
         self.fields["co_funders"].queryset = Funder.objects.visible_to(user)
         self.fields["mission_locale"].queryset = MissionLocale.objects.visible_to(user).active()
-        self.fields["regional_association"].queryset = RegionalAssociation.objects.visible_to(user)
+        # an ARML's convention is written by those who see its region whole (funding.perms.beneficiary_in_territory)
+        armls = RegionalAssociation.objects.visible_to(user)
+        if not user.scope.everything:
+            armls = armls.filter(region_id__in=user.scope.region_codes)
+        self.fields["regional_association"].queryset = armls
 
 
 class AmendmentForm(DsfrModelForm):

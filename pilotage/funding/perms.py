@@ -14,20 +14,35 @@ def _sees_ml(user, ml) -> bool:
     return ml is not None and MissionLocale.objects.visible_to(user).filter(pk=ml.pk).exists()
 
 
+def beneficiary_in_territory(user, convention) -> bool:
+    """Whether the convention's beneficiary lies in the territory the user writes in: a Mission Locale the user
+    sees; an ARML's (regional) convention only for those who see its region as a whole (DGEFP, DREETS, regional
+    council) — a DDETS or a departmental council, who see the ARML of their region, write none of its
+    conventions (the regional animation is a regional matter, as its programmes are)."""
+    scope = user.scope
+    if scope.everything:
+        return True
+    if convention.mission_locale_id:
+        return _sees_ml(user, convention.mission_locale)
+    return bool(convention.regional_association_id) and convention.regional_association.region_id in (
+        scope.region_codes
+    )
+
+
 @rules.predicate
 def edits_convention(user, convention=None) -> bool:
-    """The DGEFP any convention; DREETS and DDETS the State's conventions (CPO…) of their territory;
-    a council or municipality the conventions it signs as main funder. Missions Locales read only."""
+    """The DGEFP any convention; DREETS and DDETS the State's conventions (CPO…) of their territory (a DDETS
+    no regional ARML convention); a council or municipality the conventions it signs as main funder with a
+    beneficiary of its territory. Missions Locales, ARML and observers read only. The rule holds for the
+    convention as it is and as it would be saved (`convention_save` checks both)."""
     if convention is None or not user.is_active:
         return False
     if is_national_admin(user):
         return True
+    if not convention.funder_id or not beneficiary_in_territory(user, convention):
+        return False
     if user.role in STATE_TERRITORIAL_ROLES:
-        if convention.funder.type != FunderType.ETAT:
-            return False
-        if convention.mission_locale_id:
-            return _sees_ml(user, convention.mission_locale)
-        return convention.regional_association.region_id in user.scope.region_codes | user.scope.related_region_codes
+        return convention.funder.type == FunderType.ETAT
     return user.role in FUNDER_ROLES and convention.funder_id == user.funder_id
 
 

@@ -37,9 +37,20 @@ class GuardrailExceeded(ValidationError):
 
 @transaction.atomic
 def convention_save(*, form, acting_user) -> Convention:
-    if form.instance.pk and not acting_user.has_perm("funding.change_convention", form.instance):
-        raise PermissionDenied("Vous ne pouvez pas modifier cette convention.")
+    """Create or change a convention. The user must be allowed to change it as it was (a change) and as it will
+    be (its funder and beneficiary): nobody writes a convention outside their territory, even by a new one."""
+    if form.instance.pk:
+        stored = Convention.objects.get(pk=form.instance.pk)
+        if not acting_user.has_perm("funding.change_convention", stored):
+            raise PermissionDenied("Vous ne pouvez pas modifier cette convention.")
+    elif not acting_user.has_perm("funding.add_convention"):
+        raise PermissionDenied("Vous ne pouvez pas créer de convention.")
     convention = form.save(commit=False)
+    if not acting_user.has_perm("funding.change_convention", convention):
+        raise PermissionDenied(
+            "Vous ne pouvez pas enregistrer cette convention : son financeur ou son bénéficiaire n'est pas de "
+            "votre ressort."
+        )
     convention._history_user = acting_user
     convention.save()
     form.save_m2m()
@@ -74,8 +85,8 @@ def amendment_set_budget(
             raise GuardrailExceeded(message + " Seuls la DGEFP ou la DREETS peuvent le décider.")
         if not justification:
             raise GuardrailExceeded(message + " Écrivez la justification de ce dépassement.")
-    if amendment.pk is None or justification != amendment.guardrail_justification:
-        amendment.guardrail_justification = justification if guardrail and not guardrail["within"] else ""
+    amendment.guardrail_justification = justification if guardrail and not guardrail["within"] else ""
+    if amendment.pk is None or _changed(amendment):
         amendment._history_user = acting_user
         amendment.full_clean()
         amendment.save()
@@ -96,6 +107,13 @@ def amendment_set_budget(
             line.save()
     _plan_payments(amendment, acting_user)
     return amendment
+
+
+def _changed(instance) -> bool:
+    """Whether `instance` differs from its stored row (a form's changes, without an empty history record)."""
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    return stored is None or any(getattr(instance, name) != stored[name] for name in fields)
 
 
 def _plan_payments(amendment: Amendment, acting_user) -> None:

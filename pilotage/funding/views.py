@@ -281,9 +281,13 @@ def convention_edit(request, pk=None):
         raise Http404("Page introuvable.")
     form = forms.ConventionForm(request.POST or None, instance=convention, user=request.user)
     if request.method == "POST" and form.is_valid():
-        convention = convention_save(form=form, acting_user=request.user)
-        messages.success(request, "La convention a été enregistrée.")
-        return redirect("funding:convention_detail", pk=convention.pk)
+        try:
+            convention = convention_save(form=form, acting_user=request.user)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "La convention a été enregistrée.")
+            return redirect("funding:convention_detail", pk=convention.pk)
     title = f"Modifier : {convention}" if convention else "Nouvelle convention"
     return render(
         request,

@@ -37,5 +37,29 @@ def sees_exact_results(user, survey) -> bool:
     return user.is_superuser or user.role in STATE_ROLES or manages_survey(user, survey)
 
 
+def _organisation(user) -> tuple | None:
+    organisation = user.organisation
+    return None if organisation is None else (type(organisation), organisation.pk)
+
+
+@rules.predicate
+def edits_questionnaire(user, questionnaire=None) -> bool:
+    """A questionnaire copy (a template never changes) is written by the DGEFP, or by the service that made it
+    (its author's organisation: the same DREETS, the UNML), and only while every survey using it is one the
+    user manages: a DREETS changes no other region's questionnaire nor a national survey's."""
+    if questionnaire is None or questionnaire.is_template or not creates_surveys(user):
+        return False
+    if not all(manages_survey(user, survey) for survey in questionnaire.surveys.all()):
+        return False
+    if user.is_superuser or user.role == Role.NATIONAL_ADMIN:
+        return True
+    created = questionnaire.history.filter(history_type="+").order_by("history_date").first()
+    author = created.history_user if created else None
+    if author is None:
+        return False
+    return author.pk == user.pk or (_organisation(user) is not None and _organisation(author) == _organisation(user))
+
+
 rules.add_perm("surveys.add_survey", creates_surveys)
+rules.add_perm("surveys.change_questionnaire", edits_questionnaire)
 rules.add_perm("surveys.manage_survey", manages_survey)

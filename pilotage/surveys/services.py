@@ -100,6 +100,8 @@ def _may_edit_questionnaire(user, questionnaire):
         raise ValidationError("Un modèle ne se modifie pas : copiez-le, puis modifiez la copie.")
     if questionnaire.surveys.exclude(status=SurveyStatus.DRAFT).exists():
         raise ValidationError("Ce questionnaire est déjà envoyé : copiez-le pour le modifier.")
+    if not user.has_perm("surveys.change_questionnaire", questionnaire):
+        raise PermissionDenied("Ce questionnaire est celui d'un autre service : copiez-le pour l'adapter.")
 
 
 @transaction.atomic

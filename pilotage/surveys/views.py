@@ -5,7 +5,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,12 +104,14 @@ def questionnaire_detail(request, pk):
                     return redirect("surveys:questionnaire_detail", pk=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
     sections = questionnaire.sections.prefetch_related("questions__condition_question")
     return render(request, "surveys/questionnaire_detail.html", {
         "questionnaire": questionnaire,
         "sections": sections,
-        "editable": not questionnaire.is_template
-        and not questionnaire.surveys.exclude(status=SurveyStatus.DRAFT).exists(),
+        "editable": not questionnaire.surveys.exclude(status=SurveyStatus.DRAFT).exists()
+        and request.user.has_perm("surveys.change_questionnaire", questionnaire),
         "section_form": section_form,
         "question_form": question_form,
         "breadcrumbs": _crumbs(("Questionnaires", reverse("surveys:questionnaire_list")), (questionnaire.title, None)),

@@ -12,10 +12,11 @@ IGNORED = {"accounts.User": ("last_login",)}
 IGNORED_TABLES = {"core.Job"}
 
 
-def database_snapshot() -> dict[str, list[tuple]]:
+def database_snapshot(*app_labels: str) -> dict[str, list[tuple]]:
+    """Every row of the tables of `app_labels` (default: all the project's apps), history tables included."""
     snapshot = {}
     for config in apps.get_app_configs():
-        if not config.name.startswith("pilotage."):
+        if not config.name.startswith("pilotage.") or (app_labels and config.label not in app_labels):
             continue
         for model in config.get_models(include_auto_created=True):
             if model._meta.label in IGNORED_TABLES:
@@ -26,12 +27,13 @@ def database_snapshot() -> dict[str, list[tuple]]:
     return snapshot
 
 
-def assert_unchanged(before: dict[str, list[tuple]], context=None) -> None:
-    after = database_snapshot()
-    changed = sorted(label for label in before if before[label] != after.get(label))
-    assert not changed, (context, "tables changed by a refused write:", changed)
-
-
 def changed_tables(before: dict[str, list[tuple]]) -> list[str]:
-    after = database_snapshot()
+    """The tables of `before` whose rows differ now."""
+    app_labels = {label.split(".")[0] for label in before}
+    after = database_snapshot(*app_labels)
     return sorted(label for label in before if before[label] != after.get(label))
+
+
+def assert_unchanged(before: dict[str, list[tuple]], context=None) -> None:
+    changed = changed_tables(before)
+    assert not changed, (context, "tables changed by a refused write:", changed)

@@ -68,7 +68,7 @@ OUTSIDE = "cette Mission Locale n'est pas dans votre territoire."
 def test_service(lines_network, role, key):
     user = user_of(role, lines_network)
     ml = lines_network[key]
-    before = database_snapshot()
+    before = database_snapshot("funding")
     report = funding_lines_import(path_or_file=io.BytesIO((HEADER + "\n" + own_line(user, ml)).encode()),
                                   filename="lignes.csv", acting_user=user, wet_run=True)  # fmt: skip
     if key in MAY_WRITE[role]:
@@ -94,7 +94,7 @@ def test_import_page(client, lines_network, role, key, settings, tmp_path):
     user = user_of(role, lines_network)
     client.force_login(user)
     ml = lines_network[key]
-    before = database_snapshot()
+    before = database_snapshot("funding")
     upload = SimpleUploadedFile("lignes.csv", (HEADER + "\n" + own_line(user, ml)).encode())
     # the upload and the confirmation each start a job (run at once in the tests) and lead to its page
     response = client.post(reverse("funding:import"), {"kind": "lignes", "file": upload}, follow=True)
@@ -122,7 +122,7 @@ def test_command(lines_network, role, key, tmp_path, capsys):
     ml = lines_network[key]
     path = tmp_path / "lignes.csv"
     path.write_text(HEADER + "\n" + own_line(user, ml), encoding="utf-8")
-    before = database_snapshot()
+    before = database_snapshot("funding")
     if key in MAY_WRITE[role]:
         call_command("import_funding_lines", str(path), "--user", user.email, "--wet-run")
         assert FundingLine.objects.get(mission_locale=ml).history.get().history_user == user
@@ -139,7 +139,7 @@ def test_the_var_council_records_nothing_for_marseille_nor_paris(lines_network, 
     paris = make_user(Role.ML_STAFF, department_code="75").mission_locale
     text = HEADER + "\n" + own_line(var, lines_network["ml13"]) + own_line(var, paris) + own_line(
         var, lines_network["ml83"])  # fmt: skip
-    before = database_snapshot()
+    before = database_snapshot("funding")
     report = funding_lines_import(path_or_file=io.BytesIO(text.encode()), filename="var.csv", acting_user=var,
                                   wet_run=True)  # fmt: skip
     assert [(i.line, i.column, i.value) for i in report.errors] == [(2, "code_ml", "ML13S00"),

@@ -33,17 +33,19 @@ class ConventionStatus(models.TextChoices):
 class ConventionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """State services, ARML, observers: conventions of the Missions Locales they see (and the ARML's of
-        their region); a council or municipality: the conventions it signs; a Mission Locale: its own."""
+        their region); a council or municipality: the conventions it signs; a Mission Locale: its own (not its
+        region's ARML's)."""
         scope = scope_of(user)
         if scope.everything:
             return self
         funder_id = getattr(user, "funder_id", None)
         if funder_id:
             return self.filter(Q(funder_id=funder_id) | Q(co_funders=funder_id)).distinct()
-        return self.filter(
-            Q(mission_locale__in=MissionLocale.objects.visible_to(user))
-            | Q(regional_association__in=RegionalAssociation.objects.visible_to(user), mission_locale__isnull=True)
-        )
+        visible = Q(mission_locale__in=MissionLocale.objects.visible_to(user))
+        if scope.department_codes:  # a territory seen whole, not only Missions Locales one by one
+            armls = RegionalAssociation.objects.visible_to(user)
+            visible |= Q(regional_association__in=armls, mission_locale__isnull=True)
+        return self.filter(visible)
 
     def ending_between(self, start: date, end: date):
         return self.filter(end_date__gte=start, end_date__lte=end)
