@@ -38,7 +38,12 @@ avec leur libellé dans chaque schéma.
 
 **Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
 ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
-jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre ; 429 : trop de requêtes pour ce jeton.
+jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre, page au-delà de la dernière, ou adresse
+inconnue ; 415 : corps de requête autre que JSON ; 429 : trop de requêtes pour ce jeton. Toute erreur sous
+`/api/` est un document JSON en français (`detail`, ou un message par champ ou paramètre). Les paramètres entiers
+(`annee`, `page`) n'acceptent que les chiffres 0 à 9, dans leurs bornes ; une valeur codée vide (`?categorie=`)
+est refusée, pas lue comme absente ; un caractère de contrôle est refusé dans un paramètre comme dans un champ
+texte. Un courriel ou un code postal inconnu vaut `null`.
 """.strip()
 
 TAGS = [
@@ -49,8 +54,19 @@ TAGS = [
         "name": "Financements",
         "description": "Lignes de financement et conventions.",
     },
+    {
+        "name": "Dialogue de gestion",
+        "description": "Dossiers annuels du dialogue de gestion entre l'État et chaque Mission Locale.",
+    },
+    {
+        "name": "Animation",
+        "description": "Animation régionale : programmes régionaux d'animation des ARML, avec leurs totaux.",
+    },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
 ]
+
+#: every tag name is ASCII-safe: a generated client names its modules after them
+assert all(tag["name"].isascii() for tag in TAGS)
 
 #: Passed to the schema view (and to `spectacular --custom-settings pilotage.api.schema.SCHEMA_SETTINGS`).
 SCHEMA_SETTINGS = {"DESCRIPTION": DESCRIPTION, "TAGS": TAGS}
@@ -59,7 +75,18 @@ ERROR = inline_serializer(name="Error", fields={"detail": serializers.CharField(
 UNAUTHENTICATED = OpenApiResponse(ERROR, description="Jeton absent ou invalide.")
 NOT_FOUND = OpenApiResponse(ERROR, description="Objet inexistant ou hors du périmètre du compte.")
 FORBIDDEN = OpenApiResponse(ERROR, description="Modification non autorisée ; le message nomme les champs refusés.")
-INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Données ou paramètres invalides : un message par champ.")
+INVALID = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Données ou paramètres invalides (entier mal formé, valeur codée vide ou inconnue, caractère de "
+    "contrôle) : un message en français par champ ou paramètre.",
+)
+PAGE_NOT_FOUND = OpenApiResponse(ERROR, description="Page inexistante (au-delà de la dernière page).")
+UNSUPPORTED_MEDIA_TYPE = OpenApiResponse(
+    ERROR, description="Corps de requête dans un autre format que JSON (`Content-Type: application/json` attendu)."
+)
+THROTTLED = OpenApiResponse(
+    ERROR, description="Trop de requêtes pour ce jeton ; l'en-tête `Retry-After` dit combien de secondes attendre."
+)
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pilotage.accounts.models import ORGANISATION_FIELDS, Role
+from pilotage.api.validation import OptionalEmailField, OptionalRegexField, TextField
 from pilotage.core.validators import compact_identifier
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingCategory, FundingLine
@@ -71,13 +72,14 @@ def _contact(model, name: str, *, read_only: bool) -> serializers.Field:
     if source != name:
         kwargs["source"] = source
     kwargs.update(help_text=help_text, max_length=_max_length(model, source))
+    # An unknown e-mail or postcode is stored as "" and given as null: the declared format holds for every value.
     if name == "courriel":
-        return serializers.EmailField(**kwargs)
+        return OptionalEmailField(allow_null=True, **kwargs)
     if name == "code_postal":
-        return serializers.RegexField(
-            r"^\d{5}$", error_messages={"invalid": "Le code postal comporte 5 chiffres."}, **kwargs
+        return OptionalRegexField(
+            r"^\d{5}$", allow_null=True, error_messages={"invalid": "Le code postal comporte 5 chiffres."}, **kwargs
         )
-    return serializers.CharField(**kwargs)
+    return TextField(**kwargs)
 
 
 CONTACT_FIELD_NAMES = list(CONTACT_FIELDS)
@@ -89,17 +91,15 @@ class MissionLocaleSerializer(serializers.ModelSerializer):
     code_ml = serializers.CharField(
         source="code", read_only=True, help_text="Code de la structure dans i-milo (ex. 13201S00), identifiant."
     )
-    nom = serializers.CharField(
-        source="name", max_length=_max_length(MissionLocale, "name"), help_text="Raison sociale."
-    )
-    nom_usage = serializers.CharField(
+    nom = TextField(source="name", max_length=_max_length(MissionLocale, "name"), help_text="Raison sociale.")
+    nom_usage = TextField(
         source="usual_name",
         max_length=_max_length(MissionLocale, "usual_name"),
         allow_blank=True,
         required=False,
         help_text="Nom d'usage, s'il diffère de la raison sociale.",
     )
-    siret = serializers.CharField(
+    siret = TextField(
         max_length=20,
         allow_blank=True,
         allow_null=True,
@@ -211,7 +211,7 @@ class StateServiceSerializer(serializers.ModelSerializer):
     departement = serializers.CharField(
         source="department_id", read_only=True, allow_null=True, help_text="Code INSEE du département (DDETS)."
     )
-    courriel = serializers.EmailField(source="email", read_only=True)
+    courriel = OptionalEmailField(source="email", read_only=True, allow_null=True, help_text="Adresse électronique.")
 
     class Meta:
         model = StateService

@@ -6,11 +6,12 @@ their scripts from our own static files (drf-spectacular-sidecar), which the `sc
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from pilotage.api import views
+from pilotage.api.exceptions import no_route
 from pilotage.api.schema import SCHEMA_SETTINGS
 
 app_name = "api"
@@ -48,4 +49,6 @@ urlpatterns = [
     path("jeton/", views.token_page, name="token"),
     path("jeton/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path("jetons/", views.token_list_all, name="token_list_all"),
+    # Last: any other path ending with a slash (a path without one is first redirected by APPEND_SLASH).
+    re_path(r"^.*/$", no_route),
 ]

@@ -31,7 +31,15 @@ from pilotage.accounts.lockout import LOCKED_OUT_TOKEN_MESSAGE, account_locked_o
 from pilotage.api import schema, serializers
 from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
+from pilotage.api.pagination import ApiPagination
 from pilotage.api.services import api_token_create, api_token_revoke, mission_locale_api_update
+from pilotage.api.validation import (
+    choice_param,
+    choice_parameter,
+    refuse_control_characters_in_params,
+    year_param,
+    year_parameter,
+)
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.funding.models import Convention, FundingCategory, FundingLine
 from pilotage.reference.models import (
@@ -63,13 +71,25 @@ def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters
             description=f"{plural} du périmètre du compte ; `count` ne compte rien d'autre.",
             parameters=list(parameters),
             tags=[tag],
-            responses={200: serializer, **({400: schema.INVALID} if parameters else {}), 401: schema.UNAUTHENTICATED},
+            responses={
+                200: serializer,
+                400: schema.INVALID,
+                401: schema.UNAUTHENTICATED,
+                404: schema.PAGE_NOT_FOUND,
+                429: schema.THROTTLED,
+            },
         ),
         retrieve=extend_schema(
             summary=singular,
             description=f"{singular} du périmètre du compte ; hors du périmètre : 404.",
             tags=[tag],
-            responses={200: serializer, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND},
+            responses={
+                200: serializer,
+                400: schema.INVALID,
+                401: schema.UNAUTHENTICATED,
+                404: schema.NOT_FOUND,
+                429: schema.THROTTLED,
+            },
         ),
     )
 
@@ -79,6 +99,11 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     """Read-only resources filtered by the user's territory, then by the query parameters."""
 
     model: type = None
+    pagination_class = ApiPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
+        refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
         return self.filter_by_params(self.model.objects.visible_to(self.request.user), self.request.query_params)
@@ -86,15 +111,7 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_by_params(self, queryset, params):
         return queryset
 
-    @staticmethod
-    def choice_param(params, name: str, choices) -> str | None:
-        """The value of a coded query parameter, or a 400 naming the accepted values."""
-        value = params.get(name, "").strip()
-        if not value:
-            return None
-        if value not in choices:
-            raise ValidationError({name: f"Valeur inconnue « {value} » ; valeurs possibles : {', '.join(choices)}."})
-        return value
+    choice_param = staticmethod(choice_param)
 
 
 @_read_schema(serializer=serializers.RegionSerializer, tag="Territoires", plural="Régions", singular="Une région")
@@ -134,7 +151,7 @@ class DepartmentViewSet(ReferenceViewSet):
         _param(
             "region", "Code INSEE d'une région : Missions Locales qui y ont leur siège ou y couvrent un département."
         ),
-        _param("actif", "1 : en activité ; 0 : fermées, fusionnées ou temporaires.", enum=["1", "0"]),
+        choice_parameter("actif", "1 : en activité ; 0 : fermées, fusionnées ou temporaires", enum=["1", "0"]),
         _param("q", "Recherche : nom ou nom d'usage ou commune (contient), code structure ou SIRET (exact)."),
     ],
 )
@@ -154,11 +171,11 @@ class MissionLocaleViewSet(ReferenceViewSet):
             queryset = queryset.for_department(params["departement"])
         if params.get("region"):
             queryset = queryset.for_region(params["region"])
-        active = params.get("actif", "").strip().lower()
-        if active in TRUE_VALUES | FALSE_VALUES:
+        if "actif" in params:
+            active = params["actif"].strip().lower()
+            if active not in TRUE_VALUES | FALSE_VALUES:
+                choice_param(params, "actif", ["1", "0"])  # the 400 naming the accepted values
             queryset = queryset.filter(is_active=active in TRUE_VALUES)
-        elif active:
-            raise ValidationError({"actif": f"Valeur inconnue « {active} » ; valeurs possibles : 1, 0."})
         if params.get("q", "").strip():
             queryset = queryset.search(params["q"])
         return queryset
@@ -177,6 +194,8 @@ class MissionLocaleViewSet(ReferenceViewSet):
             401: schema.UNAUTHENTICATED,
             403: schema.FORBIDDEN,
             404: schema.NOT_FOUND,
+            415: schema.UNSUPPORTED_MEDIA_TYPE,
+            429: schema.THROTTLED,
         },
     )
     def partial_update(self, request, *args, **kwargs):
@@ -270,7 +289,7 @@ class RegionalAssociationViewSet(ReferenceViewSet):
     tag="Organisations",
     plural="Services de l'État",
     singular="Un service de l'État",
-    parameters=[_param("niveau", "Niveau du service.", enum=StateServiceLevel.values)],
+    parameters=[choice_parameter("niveau", "Niveau du service", enum=StateServiceLevel.values)],
 )
 class StateServiceViewSet(ReferenceViewSet):
     model = StateService
@@ -288,7 +307,7 @@ class StateServiceViewSet(ReferenceViewSet):
     tag="Organisations",
     plural="Financeurs",
     singular="Un financeur",
-    parameters=[_param("type", "Type de financeur.", enum=FunderType.values)],
+    parameters=[choice_parameter("type", "Type de financeur", enum=FunderType.values)],
 )
 class FunderViewSet(ReferenceViewSet):
     model = Funder
@@ -307,9 +326,9 @@ class FunderViewSet(ReferenceViewSet):
     plural="Lignes de financement",
     singular="Une ligne de financement",
     parameters=[
-        _param("annee", "Année (ex. 2024)."),
-        _param("financeur_type", "Type de financeur.", enum=FunderType.values),
-        _param("categorie", "Catégorie.", enum=FundingCategory.values),
+        year_parameter("Année (ex. 2024)."),
+        choice_parameter("financeur_type", "Type de financeur", enum=FunderType.values),
+        choice_parameter("categorie", "Catégorie", enum=FundingCategory.values),
         _param("code_ml", "Code structure de la Mission Locale."),
     ],
 )
@@ -320,10 +339,8 @@ class FundingLineViewSet(ReferenceViewSet):
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("mission_locale")
-        if year := params.get("annee", "").strip():
-            if not (year.isascii() and year.isdigit()):
-                raise ValidationError({"annee": f"Année attendue (quatre chiffres), reçu « {year} »."})
-            queryset = queryset.filter(year=int(year))
+        if (year := year_param(params)) is not None:
+            queryset = queryset.filter(year=year)
         if funder_type := self.choice_param(params, "financeur_type", FunderType.values):
             queryset = queryset.filter(funder_type=funder_type)
         if category := self.choice_param(params, "categorie", FundingCategory.values):
@@ -357,7 +374,7 @@ class ConventionViewSet(ReferenceViewSet):
     tag="Dialogue de gestion",
     plural="Dossiers de dialogue de gestion",
     singular="Un dossier de dialogue de gestion",
-    parameters=[_param("annee", "Année examinée."), _param("code_ml", "Code structure de la Mission Locale.")],
+    parameters=[year_parameter("Année examinée."), _param("code_ml", "Code structure de la Mission Locale.")],
 )
 class ManagementDialogueViewSet(ReferenceViewSet):
     model = ManagementDialogue
@@ -366,10 +383,8 @@ class ManagementDialogueViewSet(ReferenceViewSet):
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("campaign", "mission_locale")
-        if year := params.get("annee", "").strip():
-            if not (year.isascii() and year.isdigit()):
-                raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
-            queryset = queryset.filter(campaign__year=int(year))
+        if (year := year_param(params)) is not None:
+            queryset = queryset.filter(campaign__year=year)
         if code := params.get("code_ml", "").strip():
             queryset = queryset.filter(mission_locale__code=code)
         return queryset
@@ -377,10 +392,10 @@ class ManagementDialogueViewSet(ReferenceViewSet):
 
 @_read_schema(
     serializer=serializers.AnimationProgrammeSerializer,
-    tag="Animation régionale",
+    tag="Animation",
     plural="Programmes régionaux d'animation",
     singular="Un programme régional d'animation",
-    parameters=[_param("annee", "Année du programme."), _param("region", "Code INSEE de la région.")],
+    parameters=[year_parameter("Année du programme."), _param("region", "Code INSEE de la région.")],
 )
 class AnimationProgrammeViewSet(ReferenceViewSet):
     from pilotage.animation.models import Programme as model
@@ -395,10 +410,8 @@ class AnimationProgrammeViewSet(ReferenceViewSet):
             action_count=Count("actions"), cost_total=Sum("actions__forecast_cost"),
             state_total=Sum("actions__state_amount"),
         ).order_by("-year", "regional_association__region_id")  # fmt: skip
-        if year := params.get("annee", "").strip():
-            if not (year.isascii() and year.isdigit()):
-                raise ValidationError({"annee": f"Année attendue (ex. 2024), pas « {year} »."})
-            queryset = queryset.filter(year=int(year))
+        if (year := year_param(params)) is not None:
+            queryset = queryset.filter(year=year)
         if region := params.get("region", "").strip():
             queryset = queryset.filter(regional_association__region_id=region)
         return queryset
@@ -409,7 +422,7 @@ class AnimationProgrammeViewSet(ReferenceViewSet):
     summary="Le compte authentifié",
     description="Rôle, organisation et périmètre du compte : ce que l'API lui montre.",
     tags=["Compte"],
-    responses={200: serializers.MeSerializer, 401: schema.UNAUTHENTICATED},
+    responses={200: serializers.MeSerializer, 401: schema.UNAUTHENTICATED, 429: schema.THROTTLED},
 )
 @api_view(["GET"])
 def me(request):
