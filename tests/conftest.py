@@ -11,6 +11,21 @@ strict_templates(django_settings)  # before any template engine is built: undefi
 
 
 @pytest.fixture(autouse=True)
+def _territories(request):
+    """A transactional test (live server, background worker, backup) flushes the database when it ends,
+    territories (a data migration) included: the next one in the same process finds them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")) and "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from pilotage.reference.models import Department, Region
+    from pilotage.reference.territories import sync_territories
+
+    if Department.objects.count() != 101:
+        sync_territories(Region, Department)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -41,13 +41,3 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _territories(transactional_db):
-    """A live-server test flushes the database when it ends, territories (a data migration) included."""
-    from pilotage.reference.models import Department, Region
-    from pilotage.reference.territories import sync_territories
-
-    if Department.objects.count() != 101:
-        sync_territories(Region, Department)

@@ -41,7 +41,9 @@ def production_env(**overrides) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "PILOTAGE_ENV"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser journeys in the same test process, refused by --deploy
+        if key
+        not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "PILOTAGE_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         PILOTAGE_ENV="production",
