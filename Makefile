@@ -49,9 +49,10 @@ test: test-requirements lint
 test-fast: install
 	$(BIN)/pytest -n auto -m "not browser and not slow"
 
-# The same suite on PostgreSQL (the production database); CI runs both.
+# The same suite on PostgreSQL (the production database); CI runs both. The browser journeys and the oracles'
+# differential runs (DuckDB and plain Python, independent of the database) run once, in `make test`.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db -m "not browser" --ignore=tests/oracles
 
 bench: install
 	$(BIN)/python -m benchmarks
