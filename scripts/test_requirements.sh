@@ -10,7 +10,9 @@ check_only=false
 [ "${1:-}" = "--check" ] && check_only=true
 missing=()
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
-has_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# The cache is read once: `ldconfig -p | grep -q` fails at random under pipefail (grep leaves early, SIGPIPE).
+libraries="$(ldconfig -p 2>/dev/null || true)"
+has_library() { [[ "$libraries" == *"$1"* ]]; }
 has_library 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 has_library 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 has_library 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from pilotage.accounts.models import Role
 from tests.factories import PASSWORD, MissionLocaleFactory, user_for_role
@@ -94,8 +95,9 @@ def test_the_dgefp_finds_a_mission_locale_by_typing_part_of_its_town(page, live_
     user = user_for_role(Role.NATIONAL_ADMIN)
     login(page, live_server, user.email)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableau de bord").click()
+    page.wait_for_load_state()
     page.get_by_label("Rechercher une Mission Locale, un département ou une région").fill("evry")
-    assert page.get_by_text("1 résultat pour « evry »").is_visible()
-    assert not page.get_by_role("link", name="Mission Locale de Marseille").is_visible()
+    expect(page.get_by_text("1 résultat pour « evry »")).to_be_visible()
+    expect(page.get_by_role("link", name="Mission Locale de Marseille")).to_be_hidden()
     page.get_by_role("link", name="Mission Locale Centre Essonne").click()
     assert page.url.endswith("/ml/91228S00/")

@@ -28,4 +28,6 @@
     count.textContent = needle ? shown + (shown > 1 ? " résultats" : " résultat") + " pour « " + input.value.trim() + " »" : "";
   };
   input.addEventListener("input", filter);
+  // typed before this script ran (or restored by the browser): filter now
+  if (input.value.trim() !== (form.getAttribute("data-query") || "")) filter();
 })();
