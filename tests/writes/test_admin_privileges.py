@@ -14,6 +14,7 @@ from pilotage.accounts.models import Role, User
 from pilotage.funding.models import FundingLine
 from tests.factories import UserFactory, state_funder, user_for_role
 from tests.network import user_of
+from tests.writes.forms import posted_back
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 NEW_PASSWORD = "cheval-agrafe-batterie-correcte-42"
@@ -35,20 +36,7 @@ def superuser(db):
 
 def admin_form_data(client, url) -> dict:
     """The admin change form as the page shows it, ready to be posted back."""
-    form = client.get(url).context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled:
-            continue
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple) or hasattr(value, "all"):
-            data[name] = [getattr(v, "pk", v) for v in value]
-        elif value is not None:
-            data[name] = getattr(value, "pk", value)
-    return data
+    return posted_back(client.get(url).context["adminform"].form)
 
 
 def privileges(account) -> tuple:

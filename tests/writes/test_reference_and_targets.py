@@ -15,6 +15,7 @@ from django.urls import reverse
 from pilotage.accounts.models import Role
 from pilotage.indicators.models import Target
 from tests.network import user_of
+from tests.writes.forms import posted_back
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 EDITS_RECORD = {
@@ -32,18 +33,7 @@ MISSIONS_LOCALES = ("ml13", "ml83", "ml69")
 
 
 def form_data(client, url) -> dict:
-    form = client.get(url).context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple) or hasattr(value, "all"):
-            data[name] = [getattr(v, "pk", v) for v in value]
-        elif value is not None:
-            data[name] = getattr(value, "pk", value)
-    return data
+    return posted_back(client.get(url).context["form"])
 
 
 @pytest.mark.parametrize("role", list(Role))
