@@ -2,8 +2,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from pilotage.animation.models.programmes import takes_part_in_animation
-from pilotage.dialogue.models import is_dialogue_party
 from pilotage.home.todos import todos_for
 from pilotage.reference.models import Department, MissionLocale, Region
 
@@ -14,13 +12,10 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "home/landing.html", {"contact_email": settings.CONTACT_EMAIL})
-    own = user.mission_locale
     return render(request, "home/home.html", {
         "todos": todos_for(user),
-        "own_mission_locale": own,
+        "own_mission_locale": user.mission_locale,
         "regions": Region.objects.visible_to(user),
         "departments": Department.objects.visible_to(user).select_related("region"),
         "missions_locales_count": MissionLocale.objects.visible_to(user).active().count(),
-        "sees_programmes": takes_part_in_animation(user),
-        "takes_part_in_dialogue": is_dialogue_party(user),
     })  # fmt: skip
