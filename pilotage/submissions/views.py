@@ -100,3 +100,83 @@ def submission_action(request, pk, name):
     else:
         messages.success(request, f"{move.transition.label} : fait.")
     return redirect(submission)
+
+
+THRESHOLDS = ("2", "2.5", "3", "3.5", "4", "5", "6")
+
+
+def submission_quality(request, pk):
+    """The quality review of a staged submission, for its region or one of its Missions Locales (`?ml=`), with
+    the outlier threshold chosen (`?seuil=`); reviewers mark a flagged value « expliqué »."""
+    from decimal import Decimal
+
+    from pilotage.core.params import choice_param
+    from pilotage.submissions.quality import threshold_setting
+    from pilotage.submissions.selectors import quality_report
+
+    submission = _visible(request, pk)
+    if submission.staged_dataset_id is None:
+        raise Http404("Ce dépôt n'a pas de données à revoir.")
+    default = str(threshold_setting())
+    threshold = choice_param(request, "seuil", sorted({*THRESHOLDS, default}, key=Decimal), default,
+                             label="Seuil")  # fmt: skip
+    mls = sorted(submission.ml_codes)
+    ml_code = choice_param(request, "ml", ["", *mls], "", label="Mission Locale") or None
+    report = quality_report(submission, threshold=Decimal(threshold), ml_code=ml_code)
+    return render(request, "submissions/quality.html", {
+        "submission": submission, "report": report, "rows": quality_rows(report), "thresholds": THRESHOLDS,
+        "threshold": threshold, "mls": mls, "ml_code": ml_code or "",
+        "can_explain": request.user.has_perm("submissions.review_submission", submission),
+        "breadcrumbs": _crumbs((f"Dépôt n° {submission.pk}", submission.get_absolute_url()),
+                               ("Revue de qualité", None)),
+    })  # fmt: skip
+
+
+ENTITY_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
+
+
+def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
+    """The report's lines as the page (and the API) show them: labels, units, explanations."""
+    from pilotage.core import formatting
+    from pilotage.indicators.catalogue import INDICATORS
+
+    def base(level, code, indicator, breakdown):
+        key = (level, code, indicator, breakdown)
+        explanation = report.explanations.get(key)
+        return {"level": level, "code": code, "entity": f"{ENTITY_LABELS[level]} {code}", "indicator": indicator,
+                "label": INDICATORS[indicator].label, "breakdown": breakdown, "unit": INDICATORS[indicator].unit,
+                "explanation": explanation.comment if explanation else "",
+                "explained_by": str(explanation.by) if explanation else ""}  # fmt: skip
+
+    violations = [
+        {**base(*v.key), "value": v.value, "other": v.other, "rule": v.rule.text, "rule_label": v.rule.label,
+         "severity": "erreur" if v.rule.severity == "error" else "avertissement"}
+        for v in report.violations
+    ]  # fmt: skip
+    outliers = [
+        {**base(*o.key), "value": o.value, "reference": o.reference, "score": o.score,
+         "against": "médiane des Missions Locales" if o.against == "peers" else "valeur publiée N-1"}
+        for o in report.outliers
+    ]  # fmt: skip
+    changes = [
+        {**base(c.level, c.code, c.indicator, c.breakdown), "before": c.before, "after": c.after,
+         "change": formatting.evolution(c.after, c.before, INDICATORS[c.indicator].unit)}
+        for c in report.changes[:changes_shown]
+    ]  # fmt: skip
+    return {"violations": violations, "outliers": outliers, "changes": changes,
+            "more_changes": max(0, len(report.changes) - changes_shown)}  # fmt: skip
+
+
+@require_POST
+def submission_explain(request, pk):
+    submission = _visible(request, pk)
+    data = request.POST
+    try:
+        services.value_explain(submission=submission, user=request.user, level=data.get("level", "")[:12],
+                               code=data.get("code", "")[:20], indicator=data.get("indicator", "")[:30],
+                               breakdown=data.get("breakdown", "")[:12], comment=data.get("comment", ""))  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, "Valeur marquée « expliqué ».")
+    return redirect(reverse("submissions:quality", args=[pk]) + ("?" + request.GET.urlencode() if request.GET else ""))
