@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pilotage.api",
     "pilotage.animation",
     "pilotage.home",
+    "pilotage.demo",
     "pilotage.audit",
 ]
 

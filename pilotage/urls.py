@@ -9,7 +9,6 @@ urlpatterns = [
     path("financements/", include("pilotage.funding.urls")),
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("dialogue-de-gestion/", include("pilotage.dialogue.urls")),
-    path("documents/", include("pilotage.documents.urls")),
     path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
     path("animation/", include("pilotage.animation.urls")),

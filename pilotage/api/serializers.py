@@ -8,8 +8,9 @@ from a spreadsheet and a JSON document read the same way. Territories are given 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pilotage.accounts.models import ORGANISATION_FIELDS, Role
+from pilotage.accounts.models import ORGANISATION_FIELDS
 from pilotage.api.validation import OptionalEmailField, OptionalRegexField, TextField
+from pilotage.core.roles import Role
 from pilotage.core.validators import compact_identifier
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingCategory, FundingLine

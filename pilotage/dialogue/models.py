@@ -33,7 +33,7 @@ class CampaignQuerySet(models.QuerySet):
 
 
 def is_dialogue_party(user) -> bool:
-    from pilotage.accounts.models import MISSION_LOCALE_ROLES, STATE_ROLES
+    from pilotage.core.roles import MISSION_LOCALE_ROLES, STATE_ROLES
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

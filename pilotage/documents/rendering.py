@@ -1,6 +1,6 @@
 """Official documents generated from the data: a DOCX (editable, docxtpl) and a PDF (WeasyPrint) per kind.
 
-Each app registers its documents at startup (`register_document` in its `AppConfig.ready`). A document has
+Each app registers its documents at startup (`registry.register_document` in its `AppConfig.ready`). A document has
 two templates: a DOCX with docxtpl (Jinja2) tags and a Django HTML template for the PDF. The defaults live in
 the code; an administrator may upload replacements (`DocumentTemplate`), which are used instead.
 
@@ -10,8 +10,6 @@ figures and in words), although the Jinja filters `euros`, `in_words` and `numbe
 
 import io
 import mimetypes
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,54 +17,14 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.template import engines
 from django.template.loader import get_template
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pilotage.core.templatetags.pilotage import euros
+from pilotage.documents.registry import document_kind
 from pilotage.documents.words import amount_in_words, number_in_words, to_amount
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    kind: str
-    label: str
-    docx_default: Path
-    html_default: str
-    #: builds a realistic context, used to check an uploaded template before it is accepted
-    sample_context: Callable[[], dict] | None = None
-
-
-_REGISTRY: dict[str, DocumentKind] = {}
-
-
-def register_document(
-    kind: str,
-    *,
-    label: str,
-    docx_default: Path,
-    html_default: str,
-    sample_context: Callable[[], dict] | None = None,
-) -> None:
-    """Declare a document. `html_default` is a Django template name; `sample_context` (optional, no database
-    access) lets an uploaded template be checked against every variable the document provides."""
-    docx_default = Path(docx_default)
-    if not docx_default.is_file():
-        raise ImproperlyConfigured(f"Document {kind}: default DOCX template {docx_default} is missing.")
-    _REGISTRY[kind] = DocumentKind(kind, label, docx_default, html_default, sample_context)
-
-
-def document_kind(kind: str) -> DocumentKind:
-    try:
-        return _REGISTRY[kind]
-    except KeyError:
-        raise LookupError(f"Unknown document kind {kind!r}") from None
-
-
-def registered_documents() -> list[DocumentKind]:
-    return sorted(_REGISTRY.values(), key=lambda d: d.label)
-
 
 # Formatting, shared by both engines
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from pilotage.accounts.models import Role
 from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
+from pilotage.core.roles import Role
 from pilotage.core.uploads import validate_pdf
 from pilotage.funding.lines import FUNDER_TYPES
 from pilotage.funding.models import Amendment, BudgetLineKind, Convention

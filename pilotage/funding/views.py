@@ -17,7 +17,8 @@ from django.utils import timezone
 from pilotage.core.exports import tabular_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
-from pilotage.funding import forms
+from pilotage.documents.rendering import CONTENT_TYPES, document_download
+from pilotage.funding import avenant, forms
 from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
 from pilotage.funding.lines import FUNDER_TYPES
@@ -444,3 +445,16 @@ def conference(request, level, code):
             "breadcrumbs": _crumbs((f"Conférence des financeurs — {territory}", None)),
         },
     )
+
+
+def amendment_document(request, pk, fmt):
+    """The avenant of fiche 4 as DOCX (editable) or PDF, for whoever sees its CPO; out of territory, 404."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Format inconnu.")
+    amendment = get_object_or_404(
+        Amendment.objects.visible_to(request.user).select_related("convention__mission_locale__department__region"),
+        pk=pk,
+        convention__mission_locale__isnull=False,
+    )
+    context = avenant.amendment_document_context(amendment)
+    return document_download(avenant.KIND, fmt, context, avenant.file_name(amendment, fmt))

@@ -132,7 +132,7 @@ class SurveyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The DGEFP and the UNML (national observer): every survey; a DREETS: the surveys of its region;
         everyone else: the surveys whose results are published to the network (their figures masked)."""
-        from pilotage.accounts.models import Role
+        from pilotage.core.roles import Role
 
         scope = scope_of(user)
         if scope.is_empty:

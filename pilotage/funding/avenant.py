@@ -11,11 +11,15 @@ from pathlib import Path
 
 from stdnum.fr import siret as stdnum_siret
 
-from pilotage.documents.rendering import french_date, money, register_document
+from pilotage.documents.registry import register_document
+from pilotage.documents.rendering import french_date, money
+from pilotage.funding.models import Amendment, BudgetLine, Convention, Payment
+from pilotage.funding.models.conventions import ACTIVITY_CODES, ADVANCE_SHARE
+from pilotage.reference.models import Department, MissionLocale, Region
 
 KIND = "avenant_cpo"
 DOCX_DEFAULT = Path(__file__).resolve().parent / "templates_docx" / "avenant_cpo.docx"
-HTML_DEFAULT = "documents/avenant_cpo.html"
+HTML_DEFAULT = "funding/avenant_cpo.html"
 BLANK = "…………………………"
 
 #: labels of the programme 102 imputation (fiche 4); another code is printed alone
@@ -48,8 +52,6 @@ REGION_SEATS = {
 
 def max_advance(total: Decimal) -> Decimal:
     """At most 50 % of the year's contribution, rounded down to the cent (as `Amendment.max_advance`)."""
-    from pilotage.funding.models.conventions import ADVANCE_SHARE
-
     return (total * ADVANCE_SHARE).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
@@ -207,10 +209,6 @@ def amendment_document_context(amendment) -> dict:
 
 def sample_context() -> dict:
     """A realistic avenant built from unsaved objects: the check of an uploaded template renders it."""
-    from pilotage.funding.models import Amendment, BudgetLine, Convention, Payment
-    from pilotage.funding.models.conventions import ACTIVITY_CODES
-    from pilotage.reference.models import Department, MissionLocale, Region
-
     region = Region(code="93", name="Provence-Alpes-Côte d'Azur")
     department = Department(code="13", name="Bouches-du-Rhône", region=region)
     ml = MissionLocale(
