@@ -26,7 +26,7 @@ from django.contrib.auth.password_validation import get_default_password_validat
 from django.db import transaction
 
 from pilotage.accounts.models import ROLE_ORGANISATION, User
-from pilotage.accounts.passwords import demo_password
+from pilotage.accounts.passwords import PasswordStrengthValidator, demo_password
 from pilotage.core.identifiers import fake_siret
 from pilotage.core.roles import Role
 from pilotage.core.tabular import ImportReport
@@ -121,8 +121,6 @@ def demo_password_validators() -> list:
     """The project's password validators but the strength one: the demo password is published, and that
     validator refuses it on purpose (nobody may choose it for a real account). Length and common passwords
     still apply, so that a `DEMO_PASSWORD` like `azerty` refuses the whole load."""
-    from pilotage.accounts.passwords import PasswordStrengthValidator
-
     return [v for v in get_default_password_validators() if not isinstance(v, PasswordStrengthValidator)]
 
 

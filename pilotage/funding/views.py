@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pilotage.core.audit import history_entries
 from pilotage.core.exports import tabular_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
@@ -255,8 +256,6 @@ def _visible_convention(request, pk):
 
 
 def convention_detail(request, pk):
-    from pilotage.core.audit import history_entries
-
     convention = _visible_convention(request, pk)
     amendments = convention.amendments.prefetch_related("budget_lines", "payments")
     return render(
