@@ -8,6 +8,7 @@ urlpatterns = [
     path("compte/", include("pilotage.accounts.urls")),
     path("financements/", include("pilotage.funding.urls")),
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
+    path("donnees/depots/", include("pilotage.submissions.urls")),
     path("dialogue-de-gestion/", include("pilotage.dialogue.urls")),
     path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
