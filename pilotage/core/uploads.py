@@ -32,7 +32,7 @@ def validate_pdf(upload) -> None:
             code="not_pdf",
             params={"name": name},
         )
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  (pypdf: 0,4 s to import, only when a PDF arrives)
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -4,7 +4,12 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import cache
 
-from pilotage.indicators.models import IndicatorValue
+from django.conf import settings
+
+from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.masking import mask_small_counts
+from pilotage.indicators.models import IndicatorDataset, IndicatorValue
+from pilotage.indicators.perms import sees_unmasked
 
 
 def current_values(
@@ -29,28 +34,18 @@ def current_values(
 
 
 def available_years() -> list[int]:
-    from pilotage.indicators.models import IndicatorDataset
-
     return sorted(set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True)
 
 
 @cache
 def _counts() -> frozenset[str]:
     """The indicators that count young people (masked when small); the context counts 0.x are public data."""
-    from pilotage.indicators.catalogue import INDICATORS
-
     return frozenset(key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0."))
 
 
 def masked_values(user, level: str, code: str, values: dict, breakdown: str = "total") -> dict[str, object]:
     """One entity's values {indicator: value} for one breakdown, as `user` may read them: small counts
     masked (masking.py) unless the user sees this entity unmasked (perms.sees_unmasked)."""
-    from django.conf import settings
-
-    from pilotage.indicators.catalogue import INDICATORS
-    from pilotage.indicators.masking import mask_small_counts
-    from pilotage.indicators.perms import sees_unmasked
-
     flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
     if breakdown != "total":  # context, resources and some ratios exist for the whole population only
         flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
