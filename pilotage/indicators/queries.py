@@ -5,6 +5,8 @@ from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.masking import mask_small_counts
@@ -65,30 +67,22 @@ def visible_values(user, year: int, level: str, code: str, breakdown: str = "tot
 def current_dataset_for(user, year: int):
     """The dataset of `year` whose values `user` reads (today the current version, the same for every reader),
     or None when nothing is loaded for that year."""
-    from pilotage.indicators.models import IndicatorDataset
-
     return IndicatorDataset.objects.filter(year=year, is_current=True).order_by("-loaded_at", "-pk").first()
 
 
 def dataset_version(dataset) -> int:
     """The version number of a dataset: 1 for the first load of its year, then 2, 3…"""
-    from pilotage.indicators.models import IndicatorDataset
-
     return IndicatorDataset.objects.filter(year=dataset.year, pk__lte=dataset.pk).count()
 
 
 def dataset_data_date(dataset):
     """The « données au » date of a dataset: the day it was loaded (until the export's own date is recorded)."""
-    from django.utils import timezone
-
     return timezone.localdate(dataset.loaded_at)
 
 
 def dataset_rows(dataset, entities: dict[str, set[str]], *, indicator=None, breakdown=None):
     """The values of `dataset` for the entities {level: codes} (already restricted to what the reader sees), in a
     stable order (level, code, indicator, breakdown)."""
-    from django.db.models import Q
-
     wanted = Q(pk__in=[])
     for level, codes in entities.items():
         if codes:

@@ -16,6 +16,7 @@ from pilotage.core.workflow import transition_apply
 from pilotage.indicators.engine.export import TABLES
 from pilotage.submissions.models import Submission, SubmissionKind, locked_submission
 from pilotage.submissions.perms import submission_regions, submits_own_results
+from pilotage.submissions.workflow import WORKFLOW
 
 #: the members a warehouse zip may hold (cpo-indicators.md « Input »)
 EXPORT_MEMBERS = frozenset(f"{table}.{ext}" for table in TABLES for ext in ("csv", "parquet"))
@@ -106,6 +107,4 @@ def submission_create(*, user, region, year: int, kind: str, upload, data_date=N
 
 
 def submission_move(*, submission, name: str, user, reason: str = ""):
-    from pilotage.submissions.workflow import WORKFLOW
-
     return transition_apply(obj=submission, transition=WORKFLOW.get(name), user=user, reason=reason)
