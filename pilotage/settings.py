@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "pilotage.api",
     "pilotage.animation",
     "pilotage.home",
+    "pilotage.demo",
     "pilotage.audit",
 ]
 

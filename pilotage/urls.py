@@ -10,7 +10,6 @@ urlpatterns = [
     path("tableau-de-bord/", include("pilotage.indicators.urls")),
     path("donnees/depots/", include("pilotage.submissions.urls")),
     path("dialogue-de-gestion/", include("pilotage.dialogue.urls")),
-    path("documents/", include("pilotage.documents.urls")),
     path("enquetes/", include("pilotage.surveys.urls")),
     path("api/", include("pilotage.api.urls")),
     path("animation/", include("pilotage.animation.urls")),

@@ -3,6 +3,7 @@ their approvals (the workflow's log), with the visibility of the pages (`Submiss
 
 from decimal import Decimal
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from pilotage.api import schema
 from pilotage.api.pagination import ApiPagination
 from pilotage.api.validation import refuse_control_characters_in_params, year_param, year_parameter
 from pilotage.submissions.models import Submission, SubmissionStatus, SubmissionTransition
+from pilotage.submissions.selectors import quality_report, quality_rows
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -70,8 +72,6 @@ def _value(value):
 
 
 def quality_json(report) -> dict:
-    from pilotage.submissions.views import quality_rows
-
     rows = quality_rows(report, changes_shown=1000)
     completeness = report.completeness
     keep = ("level", "code", "indicator", "breakdown", "explanation")
@@ -126,10 +126,6 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                    responses={200: dict, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND})  # fmt: skip
     @action(detail=True, url_path="qualite")
     def quality(self, request, pk=None):
-        from django.http import Http404
-
-        from pilotage.submissions.selectors import quality_report
-
         submission = self.get_object()
         if submission.staged_dataset_id is None:
             raise Http404

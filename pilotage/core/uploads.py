@@ -1,6 +1,9 @@
 """Checks of uploaded files that are kept as they are (signed conventions…), ADR 0013."""
 
 import io
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import ValidationError
 
@@ -32,7 +35,7 @@ def validate_pdf(upload) -> None:
             code="not_pdf",
             params={"name": name},
         )
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  (pypdf: 0,4 s to import, only when a PDF arrives)
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -71,9 +74,6 @@ def check_zip_upload(
     member is not one of `allowed_names` (a sub-folder, another file), if a name comes twice, if everything
     inflates beyond `max_total` bytes, or if a member inflates more than `max_ratio` times (a « zip bomb »).
     Returns the members (`ZipInfo`) to extract. `fileobj` is any seekable file (the upload stays on disk)."""
-    import zipfile
-    from pathlib import PurePosixPath
-
     try:
         fileobj.seek(0)
         members = zipfile.ZipFile(fileobj).infolist()
@@ -120,10 +120,6 @@ def check_zip_upload(
 def extract_zip_members(fileobj, members, folder) -> None:
     """Extract the members that `check_zip_upload` returned into `folder`, streamed, each stopped at its declared
     size (Python's reader does not inflate beyond it)."""
-    import shutil
-    import zipfile
-    from pathlib import Path
-
     archive = zipfile.ZipFile(fileobj)
     for member in members:
         target = Path(folder) / Path(member.filename).name

@@ -7,19 +7,18 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilotage.accounts.models import User
+from pilotage.core.jobs import job_execute
+from pilotage.core.models import JobStatus
 from pilotage.indicators.models import IndicatorDataset
 from pilotage.reference.models import MissionLocale, Region
+from pilotage.submissions.models import Submission
+from pilotage.submissions.services import submission_create
 
 REGION, YEAR = "93", 2024
 
 
 def demo_submission_load():
     """Idempotent: nothing when the region already has a submission for the year."""
-    from pilotage.core.jobs import job_execute
-    from pilotage.core.models import JobStatus
-    from pilotage.submissions.models import Submission
-    from pilotage.submissions.services import submission_create
-
     if Submission.objects.filter(region_id=REGION, year=YEAR).exists():
         return None
     current = IndicatorDataset.objects.filter(year=YEAR, is_current=True).first()

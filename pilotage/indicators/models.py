@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pilotage.reference.models import MissionLocale
+
 
 class IndicatorDataset(models.Model):
     """One load of results for a year; the latest of a year is the current one, earlier ones stay."""
@@ -74,8 +76,6 @@ class IndicatorValue(models.Model):
 
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from pilotage.reference.models import MissionLocale
-
         return self.filter(mission_locale__in=MissionLocale.objects.visible_to(user))
 
 

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from pilotage.core.roles import STATE_ROLES, Role
+from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.masking import mask_small_counts
 from pilotage.indicators.models import IndicatorDataset, IndicatorValue
+from pilotage.indicators.perms import sees_unmasked
 
 
 @dataclass(frozen=True)
@@ -20,16 +28,12 @@ class Reading:
 
 
 def _sees_staged(user) -> bool:
-    from pilotage.accounts.models import STATE_ROLES
-
     return bool(user is not None and user.is_active and (user.is_superuser or user.role in STATE_ROLES))
 
 
 def _staged_for(user, year: int, region_code: str | None):
     """The latest staged copy of `year` that `user` (a State service) reviews: of `region_code` when given and
     in the user's territory, else of any region the user reviews."""
-    from pilotage.accounts.models import Role
-
     staged = IndicatorDataset.objects.filter(year=year, is_staged=True, is_published=False)
     if not (user.is_superuser or user.role == Role.NATIONAL_ADMIN):
         scope = user.scope
@@ -88,20 +92,12 @@ def available_years(user=None) -> list[int]:
 @cache
 def _counts() -> frozenset[str]:
     """The indicators that count young people (masked when small); the context counts 0.x are public data."""
-    from pilotage.indicators.catalogue import INDICATORS
-
     return frozenset(key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0."))
 
 
 def masked_values(user, level: str, code: str, values: dict, breakdown: str = "total") -> dict[str, object]:
     """One entity's values {indicator: value} for one breakdown, as `user` may read them: small counts
     masked (masking.py) unless the user sees this entity unmasked (perms.sees_unmasked)."""
-    from django.conf import settings
-
-    from pilotage.indicators.catalogue import INDICATORS
-    from pilotage.indicators.masking import mask_small_counts
-    from pilotage.indicators.perms import sees_unmasked
-
     flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
     if breakdown != "total":  # context, resources and some ratios exist for the whole population only
         flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
@@ -135,16 +131,12 @@ def dataset_version(dataset) -> int:
 def dataset_data_date(dataset):
     """The « données au » date of a dataset: the export's date when the submission gave it, else the day it was
     loaded."""
-    from django.utils import timezone
-
     return dataset.data_date or timezone.localdate(dataset.loaded_at)
 
 
 def dataset_rows(dataset, entities: dict[str, set[str]], *, indicator=None, breakdown=None):
     """The values of `dataset` for the entities {level: codes} (already restricted to what the reader sees), in a
     stable order (level, code, indicator, breakdown)."""
-    from django.db.models import Q
-
     wanted = Q(pk__in=[])
     for level, codes in entities.items():
         if codes:

@@ -2,13 +2,16 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
 from pilotage.indicators.aggregation import recompute_upper_levels
 from pilotage.indicators.catalogue import INDICATORS, LEVELS
-from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue
+from pilotage.indicators.engine.compute import RATIOS
+from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue, Target
+from pilotage.indicators.perms import sets_targets
 from pilotage.reference.models import Department, MissionLocale, Region
 
 COLUMNS = (
@@ -181,12 +184,6 @@ def results_publish(*, staged, acting_user):
 def targets_set(*, mission_locale, year: int, values: dict[str, Decimal | None], acting_user) -> int:
     """Record the negotiated targets {ratio: value} of a Mission Locale for a year; None removes one.
     Returns how many changed."""
-    from django.core.exceptions import PermissionDenied
-
-    from pilotage.indicators.engine.compute import RATIOS
-    from pilotage.indicators.models import Target
-    from pilotage.indicators.perms import sets_targets
-
     if not sets_targets(acting_user, mission_locale):
         raise PermissionDenied("Vous ne pouvez pas fixer les objectifs de cette Mission Locale.")
     changed = 0

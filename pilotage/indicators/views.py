@@ -19,9 +19,11 @@ from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
+from pilotage.indicators.matrix import place, quadrant
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
+from pilotage.indicators.provenance import explanations_of, lineage_of, links_for
 from pilotage.indicators.queries import available_years, current_values, dataset_for
 from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
@@ -77,9 +79,7 @@ def _dashboard(request, level, code):
     if level != "national":
         national_values = current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})
         benchmarks["national"] = _masked(user, "national", "FR", national_values, breakdown)
-    from pilotage.submissions.selectors import explanations_for, lineage
-
-    explained = explanations_for(dataset, level, code, region_code)  # reviewers' comments on flagged values
+    explained = explanations_of(dataset, level, code, region_code)  # reviewers' comments on flagged values
     rows = []
     for key, spec in INDICATORS.items():
         if breakdown not in spec.breakdowns and not (breakdown != "total" and spec.breakdowns == ("total",)):
@@ -113,7 +113,7 @@ def _dashboard(request, level, code):
         "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
         "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
         "unpublished": reading.staged,
-        "lineage": lineage(dataset, None if level == "national" else region_code, user),
+        "lineage": lineage_of(dataset, None if level == "national" else region_code, user),
     }  # fmt: skip
 
 
@@ -187,12 +187,9 @@ def dashboard_export(request, level, code, fmt):
 def home(request):
     """Where to open a dashboard: the user's own place first, then France, then each region with its
     departments and Missions Locales; `?q=` filters by name, code or town (the page filters as one types)."""
-    from pilotage.submissions.models import Submission
-    from pilotage.submissions.perms import submits
-
     query = request.GET.get("q", "")[:100]
     return render(request, "indicators/home.html", {
-        "submissions_link": submits(request.user) or Submission.objects.visible_to(request.user).exists(),
+        "data_links": links_for(request.user),
         "places": places_for(request.user, query),
         "years": available_years(request.user),
         "breadcrumbs": [("Tableau de bord CPO", None)],
@@ -201,8 +198,6 @@ def home(request):
 
 def matrix(request):
     """Every Mission Locale the user sees, placed by efficiency and performance; its region(s) and the nation."""
-    from pilotage.indicators.matrix import place, quadrant
-
     user = request.user
     years = available_years(user)
     year = year_param(request, years[0] if years else timezone.localdate().year)

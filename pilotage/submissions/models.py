@@ -4,8 +4,10 @@ approved and published through the workflow of `workflow.py`."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pilotage.core.roles import Role
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
 
@@ -37,8 +39,6 @@ class SubmissionQuerySet(models.QuerySet):
         """The DGEFP every submission; the DREETS and the ARML their region's; a DDETS its region's (it
         pre-approves its department); a Mission Locale its own. Councils, municipalities and the UNML see
         published figures only, never submissions."""
-        from pilotage.accounts.models import Role
-
         scope = scope_of(user)
         if scope.is_empty:
             return self.none()
@@ -101,15 +101,11 @@ class Submission(models.Model):
         return f"Dépôt n° {self.pk} — {self.region_id} {self.year} ({self.get_status_display()})"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("submissions:detail", args=[self.pk])
 
     @property
     def submitter_label(self) -> str:
         """« l'ARML », « la DGEFP », « la Mission Locale » (the lineage stamp)."""
-        from pilotage.accounts.models import Role
-
         role = getattr(self.submitted_by, "role", None)
         return {Role.ARML: "de l'ARML", Role.NATIONAL_ADMIN: "de la DGEFP", Role.ML_DIRECTOR: "de la Mission Locale",
                 Role.ML_STAFF: "de la Mission Locale"}.get(role, "de l'entrepôt")  # fmt: skip

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,12 +18,17 @@ from django.urls import reverse
 
 from pilotage.core.import_screen import report_result
 from pilotage.core.jobs import job_progress, register_job
-from pilotage.core.tabular import ImportReport
+from pilotage.core.tabular import ImportIssue, ImportReport
 from pilotage.core.uploads import check_zip_upload, extract_zip_members
 from pilotage.core.workflow import transition_apply
+from pilotage.indicators.engine import compute
+from pilotage.indicators.engine.export import load_export
 from pilotage.indicators.models import STORED_PLACES
+from pilotage.indicators.services import read_results, results_stage
 from pilotage.reference.models import Department, MissionLocale
 from pilotage.submissions.models import Submission, SubmissionKind, SubmissionStatus, locked_submission
+from pilotage.submissions.services import EXPORT_MEMBERS
+from pilotage.submissions.workflow import WORKFLOW
 
 logger = logging.getLogger("pilotage.submissions")
 
@@ -39,12 +45,6 @@ def _region_departments(region_code: str) -> set[str]:
 
 def _warehouse_values(submission, folder: Path, report: ImportReport) -> dict:
     """Validate and compute a warehouse export with the engine's public functions; {} when refused."""
-    from django.core.exceptions import ValidationError
-
-    from pilotage.indicators.engine import compute
-    from pilotage.indicators.engine.export import load_export
-    from pilotage.submissions.services import EXPORT_MEMBERS
-
     job_progress(0, 4, stage="Contrôle de l'archive", force=True)
     with default_storage.open(submission.file.name, "rb") as handle:
         try:
@@ -94,15 +94,11 @@ def _warehouse_values(submission, folder: Path, report: ImportReport) -> dict:
 
 
 def _issue(table, line, column, value, reason):
-    from pilotage.core.tabular import ImportIssue
-
     return ImportIssue(f"{table}.csv", line, column, value, reason)
 
 
 def _results_values(submission, report: ImportReport) -> dict:
     """A long results file: read with the loader's rules, then only the submission's region (or Mission Locale)."""
-    from pilotage.indicators.services import read_results
-
     job_progress(1, 4, stage="Validation du fichier", force=True)
     with default_storage.open(submission.file.name, "rb") as handle:
         values = read_results(handle, submission.filename, submission.year, report)
@@ -152,8 +148,6 @@ def notify(submission) -> None:
 
 
 def _refuse(submission, issue_count: int) -> None:
-    from pilotage.submissions.workflow import WORKFLOW
-
     Submission.objects.filter(pk=submission.pk).update(issue_count=issue_count)
     submission.refresh_from_db()
     transition_apply(obj=submission, transition=WORKFLOW.get("refuse"), user=None)
@@ -182,9 +176,6 @@ def _notify_safely(submission) -> None:
 
 
 def _process(job, submission) -> dict:
-    from pilotage.indicators.services import results_stage
-    from pilotage.submissions.workflow import WORKFLOW
-
     report = ImportReport(filename=submission.filename)
     with tempfile.TemporaryDirectory(prefix="depot-") as folder:
         if submission.kind == SubmissionKind.WAREHOUSE:

@@ -5,13 +5,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from pilotage.core import formatting
+from pilotage.core.todos import todo_of
+from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.models import IndicatorDataset
 from pilotage.indicators.services import region_entities
 from pilotage.reference.models import MissionLocale
 from pilotage.submissions import quality
 from pilotage.submissions.models import Submission, SubmissionStatus
+from pilotage.submissions.perms import submits
+from pilotage.submissions.workflow import WORKFLOW
 
 
 @dataclass
@@ -174,11 +180,6 @@ def reviewable(user):
 
 def submission_todos(user) -> list:
     """The submissions waiting for the user: to approve, to publish (the DREETS of the region, the DGEFP)."""
-    from django.urls import reverse
-
-    from pilotage.core.todos import todo_of
-    from pilotage.submissions.workflow import WORKFLOW
-
     candidates = Submission.objects.visible_to(user).filter(status__in=WORKFLOW.todo_sources()).select_related("region")
     return [
         todo_of(
@@ -190,3 +191,43 @@ def submission_todos(user) -> list:
         )  # fmt: skip
         for transition, submissions in WORKFLOW.pending(user, candidates)
     ]
+
+
+def data_links(user) -> list[tuple[str, str]]:
+    """The link to the submissions' list, on the dashboard's home page, for who submits or sees submissions."""
+    if submits(user) or Submission.objects.visible_to(user).exists():
+        return [("Dépôts de données", reverse("submissions:list"))]
+    return []
+
+
+ENTITY_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
+
+
+def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
+    """The report's lines as the page (and the API) show them: labels, units, explanations."""
+
+    def base(level, code, indicator, breakdown):
+        key = (level, code, indicator, breakdown)
+        explanation = report.explanations.get(key)
+        return {"level": level, "code": code, "entity": f"{ENTITY_LABELS[level]} {code}", "indicator": indicator,
+                "label": INDICATORS[indicator].label, "breakdown": breakdown, "unit": INDICATORS[indicator].unit,
+                "explanation": explanation.comment if explanation else "",
+                "explained_by": str(explanation.by) if explanation else ""}  # fmt: skip
+
+    violations = [
+        {**base(*v.key), "value": v.value, "other": v.other, "rule": v.rule.text, "rule_label": v.rule.label,
+         "severity": "erreur" if v.rule.severity == "error" else "avertissement"}
+        for v in report.violations
+    ]  # fmt: skip
+    outliers = [
+        {**base(*o.key), "value": o.value, "reference": o.reference, "score": o.score,
+         "against": "médiane des Missions Locales" if o.against == "peers" else "valeur publiée N-1"}
+        for o in report.outliers
+    ]  # fmt: skip
+    changes = [
+        {**base(c.level, c.code, c.indicator, c.breakdown), "before": c.before, "after": c.after,
+         "change": formatting.evolution(c.after, c.before, INDICATORS[c.indicator].unit)}
+        for c in report.changes[:changes_shown]
+    ]  # fmt: skip
+    return {"violations": violations, "outliers": outliers, "changes": changes,
+            "more_changes": max(0, len(report.changes) - changes_shown)}  # fmt: skip

@@ -14,8 +14,10 @@ from pilotage.core.jobs import job_start
 from pilotage.core.uploads import check_zip_upload
 from pilotage.core.workflow import transition_apply
 from pilotage.indicators.engine.export import TABLES
-from pilotage.submissions.models import Submission, SubmissionKind, locked_submission
+from pilotage.submissions.models import Submission, SubmissionKind, ValueExplanation, locked_submission
 from pilotage.submissions.perms import submission_regions, submits_own_results
+from pilotage.submissions.selectors import quality_report
+from pilotage.submissions.workflow import WORKFLOW
 
 #: the members a warehouse zip may hold (cpo-indicators.md « Input »)
 EXPORT_MEMBERS = frozenset(f"{table}.{ext}" for table in TABLES for ext in ("csv", "parquet"))
@@ -106,17 +108,12 @@ def submission_create(*, user, region, year: int, kind: str, upload, data_date=N
 
 
 def submission_move(*, submission, name: str, user, reason: str = ""):
-    from pilotage.submissions.workflow import WORKFLOW
-
     return transition_apply(obj=submission, transition=WORKFLOW.get(name), user=user, reason=reason)
 
 
 def value_explain(*, submission, user, level: str, code: str, indicator: str, breakdown: str, comment: str):
     """Mark a flagged value « expliqué » with a comment (the reviewers: DGEFP, the region's DREETS, its DDETS);
     a new comment replaces the previous one. Only a value the quality report flags can be explained."""
-    from pilotage.submissions.models import ValueExplanation
-    from pilotage.submissions.selectors import quality_report
-
     if not user.has_perm("submissions.review_submission", submission):
         raise PermissionDenied("Vous ne revoyez pas les données de cette région.")
     comment = (comment or "").strip()

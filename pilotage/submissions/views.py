@@ -1,5 +1,7 @@
 """Pages of submissions: the list, the upload, a submission (its job's progress, its problems, its approval)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -8,12 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilotage.core.exports import csv_response
+from pilotage.core.params import choice_param
 from pilotage.core.workflow import TransitionError
 from pilotage.reference.models import Region
 from pilotage.submissions import services
 from pilotage.submissions.forms import SubmissionForm
 from pilotage.submissions.models import Submission, SubmissionStatus
 from pilotage.submissions.perms import submission_regions, submits, submits_own_results
+from pilotage.submissions.quality import threshold_setting
+from pilotage.submissions.selectors import quality_report, quality_rows
 from pilotage.submissions.workflow import WORKFLOW, pre_approved_departments
 
 CRUMB = ("Dépôts de données", "submissions:list")
@@ -108,12 +113,6 @@ THRESHOLDS = ("2", "2.5", "3", "3.5", "4", "5", "6")
 def submission_quality(request, pk):
     """The quality review of a staged submission, for its region or one of its Missions Locales (`?ml=`), with
     the outlier threshold chosen (`?seuil=`); reviewers mark a flagged value « expliqué »."""
-    from decimal import Decimal
-
-    from pilotage.core.params import choice_param
-    from pilotage.submissions.quality import threshold_setting
-    from pilotage.submissions.selectors import quality_report
-
     submission = _visible(request, pk)
     if submission.staged_dataset_id is None:
         raise Http404("Ce dépôt n'a pas de données à revoir.")
@@ -130,41 +129,6 @@ def submission_quality(request, pk):
         "breadcrumbs": _crumbs((f"Dépôt n° {submission.pk}", submission.get_absolute_url()),
                                ("Revue de qualité", None)),
     })  # fmt: skip
-
-
-ENTITY_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
-
-
-def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
-    """The report's lines as the page (and the API) show them: labels, units, explanations."""
-    from pilotage.core import formatting
-    from pilotage.indicators.catalogue import INDICATORS
-
-    def base(level, code, indicator, breakdown):
-        key = (level, code, indicator, breakdown)
-        explanation = report.explanations.get(key)
-        return {"level": level, "code": code, "entity": f"{ENTITY_LABELS[level]} {code}", "indicator": indicator,
-                "label": INDICATORS[indicator].label, "breakdown": breakdown, "unit": INDICATORS[indicator].unit,
-                "explanation": explanation.comment if explanation else "",
-                "explained_by": str(explanation.by) if explanation else ""}  # fmt: skip
-
-    violations = [
-        {**base(*v.key), "value": v.value, "other": v.other, "rule": v.rule.text, "rule_label": v.rule.label,
-         "severity": "erreur" if v.rule.severity == "error" else "avertissement"}
-        for v in report.violations
-    ]  # fmt: skip
-    outliers = [
-        {**base(*o.key), "value": o.value, "reference": o.reference, "score": o.score,
-         "against": "médiane des Missions Locales" if o.against == "peers" else "valeur publiée N-1"}
-        for o in report.outliers
-    ]  # fmt: skip
-    changes = [
-        {**base(c.level, c.code, c.indicator, c.breakdown), "before": c.before, "after": c.after,
-         "change": formatting.evolution(c.after, c.before, INDICATORS[c.indicator].unit)}
-        for c in report.changes[:changes_shown]
-    ]  # fmt: skip
-    return {"violations": violations, "outliers": outliers, "changes": changes,
-            "more_changes": max(0, len(report.changes) - changes_shown)}  # fmt: skip
 
 
 @require_POST

@@ -9,7 +9,9 @@ Approved or published data locks the region and year: a new submission needs the
 
 from django.db.models import Q
 
-from pilotage.core.workflow import SYSTEM, Messages, Transition, Workflow
+from pilotage.core.workflow import SYSTEM, Messages, Transition, Workflow, transition_apply
+from pilotage.indicators.models import IndicatorDataset
+from pilotage.indicators.services import results_publish
 from pilotage.submissions.models import PENDING_STATES, Submission, SubmissionTransition
 from pilotage.submissions.models import SubmissionStatus as S
 from pilotage.submissions.perms import approves, pre_approves
@@ -29,8 +31,6 @@ def pre_approves_not_yet(user, submission) -> bool:
 
 def replace_older(move) -> int:
     """The older pending submissions of the same region and year are replaced by this one."""
-    from pilotage.core.workflow import transition_apply
-
     older = Submission.objects.filter(
         ~Q(pk=move.obj.pk), region_id=move.obj.region_id, year=move.obj.year,
         status__in=PENDING_STATES - {S.APPROVED},
@@ -43,16 +43,12 @@ def replace_older(move) -> int:
 
 
 def unstage(move) -> None:
-    from pilotage.indicators.models import IndicatorDataset
-
     if move.obj.staged_dataset_id:
         IndicatorDataset.objects.filter(pk=move.obj.staged_dataset_id).update(is_staged=False)
 
 
 def publish(move):
     """A new current version of the year: the region's values from the staged copy, the nation recomputed."""
-    from pilotage.indicators.services import results_publish
-
     if move.obj.staged_dataset is None:
         raise ValueError("no staged dataset")
     dataset = results_publish(staged=move.obj.staged_dataset, acting_user=move.user)
@@ -64,8 +60,6 @@ def publish(move):
 def restage(move) -> None:
     """A withdrawn approval puts the staged copy back under review (the published version stays until the next
     publication)."""
-    from pilotage.indicators.models import IndicatorDataset
-
     if move.obj.staged_dataset_id:
         IndicatorDataset.objects.filter(pk=move.obj.staged_dataset_id).update(is_staged=True)
 

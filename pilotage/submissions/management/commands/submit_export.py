@@ -1,12 +1,16 @@
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from pilotage.accounts.models import User
 from pilotage.core.jobs import job_execute
 from pilotage.core.models import JobStatus
+from pilotage.reference.models import Region
 from pilotage.submissions.models import SubmissionKind, SubmissionStatus
+from pilotage.submissions.services import submission_create
 
 
 class Command(BaseCommand):
@@ -24,12 +28,6 @@ class Command(BaseCommand):
         parser.add_argument("--data-date", default=None, help="données au (AAAA-MM-JJ), aujourd'hui par défaut")
 
     def handle(self, *args, file, year, region, by, data_date, **options):
-        from datetime import date
-
-        from pilotage.accounts.models import User
-        from pilotage.reference.models import Region
-        from pilotage.submissions.services import submission_create
-
         if not file.is_file():
             raise CommandError(f"Fichier introuvable : {file}")
         user = User.objects.filter(email__iexact=by, is_active=True).first()
