@@ -96,11 +96,13 @@ def quality_json(report) -> dict:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Dépôts de données visibles", tags=["Dépôts de données"],
+    list=extend_schema(summary="Dépôts de données visibles", tags=["Depots"],
                        parameters=[year_parameter("Année des données.")],
-                       responses={200: SubmissionSerializer, 400: schema.INVALID, 401: schema.UNAUTHENTICATED}),
-    retrieve=extend_schema(summary="Un dépôt de données", tags=["Dépôts de données"],
-                           responses={200: SubmissionSerializer, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND}),
+                       responses={200: SubmissionSerializer, 400: schema.INVALID, 401: schema.UNAUTHENTICATED,
+                                  404: schema.PAGE_NOT_FOUND, 429: schema.THROTTLED}),
+    retrieve=extend_schema(summary="Un dépôt de données", tags=["Depots"],
+                           responses={200: SubmissionSerializer, 400: schema.INVALID, 401: schema.UNAUTHENTICATED,
+                                      404: schema.NOT_FOUND, 429: schema.THROTTLED}),
 )  # fmt: skip
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     """Dépôts de données : la DGEFP tous ; la DREETS, la DDETS et l'ARML ceux de leur région ; une Mission Locale
@@ -122,19 +124,19 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(year=year)
         return queryset
 
-    @extend_schema(summary="Rapport de qualité d'un dépôt", tags=["Dépôts de données"],
+    @extend_schema(summary="Rapport de qualité d'un dépôt", tags=["Depots"],
                    responses={200: dict, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND})  # fmt: skip
     @action(detail=True, url_path="qualite")
-    def quality(self, request, pk=None):
+    def quality(self, request, pk=None, **kwargs):
         submission = self.get_object()
         if submission.staged_dataset_id is None:
             raise Http404
         return Response(quality_json(quality_report(submission)))
 
-    @extend_schema(summary="Approbations d'un dépôt (journal)", tags=["Dépôts de données"],
+    @extend_schema(summary="Approbations d'un dépôt (journal)", tags=["Depots"],
                    responses={200: ApprovalSerializer(many=True), 401: schema.UNAUTHENTICATED,
                               404: schema.NOT_FOUND})  # fmt: skip
     @action(detail=True, url_path="approbations")
-    def approvals(self, request, pk=None):
+    def approvals(self, request, pk=None, **kwargs):
         submission = self.get_object()
         return Response(ApprovalSerializer(submission.transitions.select_related("by"), many=True).data)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilotage.accounts.models import User
+from pilotage.core.exports import csv_text
 from pilotage.core.jobs import job_execute
 from pilotage.core.models import JobStatus
 from pilotage.indicators.models import IndicatorDataset
@@ -28,15 +29,16 @@ def demo_submission_load():
     codes = set(MissionLocale.objects.active().for_region(REGION).values_list("code", flat=True))
     rows = current.values.filter(level="ml", code__in=codes).order_by("code", "indicator", "breakdown")
     first = min(codes)
-    lines = ["niveau,code,annee,indicateur,ventilation,valeur"]
+    lines = []
     for value in rows:
         number = value.value
         if value.code == first and value.indicator == "9.1" and number is not None:
             number = (number * Decimal("1.06")).quantize(Decimal("0.1")) + 20  # beyond the total staff
         if value.indicator == "1" and number is not None:
             number = (number * Decimal("1.05")).quantize(Decimal(1))
-        lines.append(f"ml,{value.code},{YEAR},{value.indicator},{value.breakdown},{'' if number is None else number}")
-    upload = SimpleUploadedFile("resultats_paca_2024.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
+        lines.append(["ml", value.code, YEAR, value.indicator, value.breakdown, "" if number is None else str(number)])
+    text = csv_text(rows=lines, header=["niveau", "code", "annee", "indicateur", "ventilation", "valeur"])
+    upload = SimpleUploadedFile("resultats_paca_2024.csv", text.encode("utf-8"), "application/octet-stream")
     submission = submission_create(user=arml, region=Region.objects.get(code=REGION), year=YEAR, kind="results",
                                    upload=upload)  # fmt: skip
     if submission.job is not None and submission.job.status == JobStatus.QUEUED:
