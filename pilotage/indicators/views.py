@@ -1,7 +1,6 @@
 """The CPO dashboard pages: an entity's indicators N beside N-1, benchmarks, distribution of its Missions
 Locales; small counts masked for those who must not see them (indicators/perms.py, masking.py)."""
 
-import json
 import statistics
 
 from django.conf import settings
@@ -134,25 +133,31 @@ def _distribution(user, level, code, year, breakdown, ranked="R10"):
     return result
 
 
+BENCHMARK_NAMES = (("value", "Valeur"), ("region", "Région"), ("national", "France"))
+
+
+def ratio_charts(rows, benchmarks) -> list[dict]:
+    """One small chart per ratio, each on its own scale (0 to the largest of its bars), so that a ratio of 0,3 %
+    reads as well as one of 80 %: the entity's value beside its region's and the nation's."""
+    charts = []
+    for row in rows:
+        if not row["id"].startswith("R"):
+            continue
+        bars = [(kind, name, row[kind]) for kind, name in BENCHMARK_NAMES if kind == "value" or kind in benchmarks]
+        known = [float(v) for _, _, v in bars if v not in (None, MASKED)]
+        top = max(known, default=0)
+        charts.append({
+            "id": row["id"], "label": row["label"], "unit": row["unit"],
+            "bars": [{"kind": kind, "name": name, "value": value,
+                      "width": round(float(value) / top * 100, 1) if top > 0 and value not in (None, MASKED) else 0}
+                     for kind, name, value in bars],
+        })  # fmt: skip
+    return charts
+
+
 def dashboard(request, level, code):
     context = _dashboard(request, level, code)
-    # the shares, in percent as the table prints them (R13, people per ETP, is on another scale)
-    ratios = [r for r in context["rows"] if r["unit"] == formatting.SHARE and r["value"] not in (None, MASKED)]
-
-    def in_percent(value):
-        return round(float(value) * 100, 1) if value not in (None, MASKED) else 0
-
-    series = [[in_percent(r["value"]) for r in ratios]]
-    names = ["Valeur (%)"]
-    for benchmark, label in (("region", "Région (%)"), ("national", "France (%)")):
-        if benchmark in context["benchmarks"]:
-            series.append([in_percent(r[benchmark]) for r in ratios])
-            names.append(label)
-    context["chart"] = {
-        "x": json.dumps([[r["id"] for r in ratios]] * len(series)),
-        "y": json.dumps(series),
-        "names": json.dumps(names, ensure_ascii=False),
-    } if ratios else None  # fmt: skip
+    context["ratio_charts"] = ratio_charts(context["rows"], context["benchmarks"])
     crumbs = [("Tableau de bord CPO", reverse("indicators:home"))]
     context["breadcrumbs"] = [*crumbs, (context["name"], None)]
     context["querystring"] = request.GET.urlencode()
