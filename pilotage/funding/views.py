@@ -149,7 +149,7 @@ IMPORT_SCREEN = ImportScreen(
     session_key="funding_import",
     intro="Une ligne par Mission Locale, année, financeur et catégorie. Une collectivité n'importe que ses "
     "propres lignes, pour les Missions Locales de son territoire ; les services de l'État, les lignes de l'État "
-    "de leur territoire.",
+    "de leur territoire. Le « CSV technique » de la liste des lignes a exactement ces colonnes : il se réimporte.",
 )
 
 
