@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from pilotage.core import formatting
+from pilotage.core.params import choice_param
 
 FORMATS = {"csv", "xlsx"}
 
@@ -191,8 +192,6 @@ class Column:
 
 def export_form(request) -> str:
     """The form asked in `?format=` (`personnes` by default, `technique`); another value is a French 400."""
-    from pilotage.core.params import choice_param
-
     return choice_param(request, FORM_PARAM, (PEOPLE, MACHINES), PEOPLE, label="Format d'export")
 
 
