@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.core import formatting
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, INTEGER, NUMBER, SHARE, YEAR, Column, export_response
 from pilotage.core.params import choice_param, year_param
 from pilotage.core.roles import MISSION_LOCALE_ROLES
 from pilotage.indicators.catalogue import INDICATORS
@@ -164,21 +164,40 @@ def dashboard(request, level, code):
     return render(request, "indicators/dashboard.html", context)
 
 
+LEVEL_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
+UNIT_KINDS = {formatting.SHARE: SHARE, formatting.EUROS: AMOUNT, formatting.COUNT: INTEGER, formatting.NUMBER: NUMBER}
+
+
+def _export_value(key):
+    def read(row):
+        value = row[key]
+        return "secret statistique" if value == MASKED else (None if value is None else float(value))
+
+    return read
+
+
+#: a dashboard's indicators, one a row (items: the rows of `_dashboard` with its year, level, code, name, breakdown)
+DASHBOARD_EXPORT = (
+    Column("annee", "Année", "year", YEAR),
+    Column("niveau", "Niveau", "level", label=LEVEL_LABELS),
+    Column("code", "Code", "code"),
+    Column("nom", "Nom", "name", machines=False, width=36),
+    Column("ventilation", "Public", "breakdown", label=BREAKDOWN_LABELS),
+    Column("indicateur", "Code indicateur", "id", width=14),
+    Column("libelle", "Indicateur", "label", width=60),
+    *(Column(name, header, _export_value(key), lambda row: UNIT_KINDS[row["unit"]])
+      for name, header, key in (("valeur", "Valeur", "value"), ("valeur_n_1", "Valeur N-1", "previous"),
+                                ("region", "Région", "region"), ("national", "France", "national"))),
+)  # fmt: skip
+
+
 def dashboard_export(request, level, code, fmt):
     context = _dashboard(request, level, code)
-
-    def cell(value):
-        return "secret statistique" if value == MASKED else ("" if value is None else float(value))
-
-    rows = (
-        [context["year"], level, code, context["breakdown"], r["id"], r["label"], cell(r["value"]), cell(r["previous"]),
-         cell(r["region"]), cell(r["national"])]
-        for r in context["rows"]
-    )  # fmt: skip
-    header = ["annee", "niveau", "code", "ventilation", "indicateur", "libelle", "valeur", "valeur_n_1", "region",
-              "national"]  # fmt: skip
-    return tabular_response(rows=rows, header=header, filename=f"tableau_de_bord_{level}_{code}_{context['year']}",
-                            fmt=fmt)  # fmt: skip
+    place = {"year": context["year"], "level": level, "code": code, "name": context["name"],
+             "breakdown": context["breakdown"]}  # fmt: skip
+    return export_response(request, columns=DASHBOARD_EXPORT, items=({**place, **r} for r in context["rows"]),
+                           filename=f"tableau_de_bord_{level}_{code}_{context['year']}", fmt=fmt,
+                           title=f"Tableau de bord CPO {context['year']}")  # fmt: skip
 
 
 def home(request):
