@@ -34,7 +34,12 @@ organisations par leur identifiant `id`. Les valeurs codées (`type`, `niveau`, 
 avec leur libellé dans chaque schéma.
 
 **Pagination.** Les listes sont paginées par {settings.REST_FRAMEWORK["PAGE_SIZE"]} : `count`, `next`,
-`previous`, `results`, et le paramètre `page`.
+`previous`, `results`, et le paramètre `page` ; `taille` choisit le nombre de résultats par page (de 1 à
+1000).
+
+**Indicateurs.** `GET /api/v1/indicateurs/` donne les valeurs du tableau de bord CPO au format long (niveau,
+code, année, indicateur, ventilation, valeur), masquées comme sur le tableau de bord pour les rôles qui voient
+les petits effectifs masqués (`secret_statistique`), avec la version lue et sa date « données au » (`jeu`).
 
 **Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
 ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
@@ -61,6 +66,11 @@ TAGS = [
     {
         "name": "Animation",
         "description": "Animation régionale : programmes régionaux d'animation des ARML, avec leurs totaux.",
+    },
+    {
+        "name": "Indicateurs",
+        "description": "Tableau de bord CPO au format long (niveau, code, année, indicateur, ventilation, valeur), "
+        "petits effectifs masqués comme sur le tableau de bord.",
     },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
 ]

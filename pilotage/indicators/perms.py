@@ -1,6 +1,6 @@
 """Who sees which indicator values, and whether small counts are hidden for them."""
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import Department, MissionLocale, Region
 
 UNMASKED_ROLES = {Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE, Role.ML_DIRECTOR, Role.ML_STAFF,
@@ -20,16 +20,29 @@ def sees_unmasked(user, level: str, code: str) -> bool:
 def sees_entity(user, level: str, code: str) -> bool:
     """A page of indicators: the entities of the user's territory; the nation and the user's own region as
     benchmarks (aggregates only)."""
+    return code in visible_entity_codes(user, level, codes=[code])
+
+
+def visible_entity_codes(user, level: str, codes=None) -> set[str]:
+    """The codes of `level` whose indicators `user` reads (`sees_entity` for many at once; the API's list), among
+    `codes` when given."""
     scope = user.scope
+
+    def among(queryset):
+        if codes is not None:
+            queryset = queryset.filter(code__in=list(codes))
+        return set(queryset.values_list("code", flat=True))
+
     if level == "national":
-        return code == "FR" and not scope.is_empty
+        return {"FR"} & set(codes if codes is not None else ["FR"]) if not scope.is_empty else set()
     if level == "region":
-        return Region.objects.visible_to(user).filter(code=code).exists() or code in scope.related_region_codes
+        related = set(scope.related_region_codes)
+        return among(Region.objects.visible_to(user)) | (related & set(codes) if codes is not None else related)
     if level == "departement":
-        return Department.objects.visible_to(user).filter(code=code).exists()
+        return among(Department.objects.visible_to(user))
     if level == "ml":
-        return MissionLocale.objects.visible_to(user).filter(code=code).exists()
-    return False
+        return among(MissionLocale.objects.visible_to(user))
+    return set()
 
 
 def sets_targets(user, mission_locale) -> bool:
