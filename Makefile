@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench check-engine demo requirements clean
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-engine check-engine demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ test-postgres: test-requirements install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The indicator engine alone (issue 12): side by side at 300,000 young people, then national scale (BENCH_NATIONAL=0
+# skips it).
+bench-engine: install
+	$(BIN)/python -m benchmarks indicators
 
 # The long differential run (tests/oracles, docs/indicators.md): N random exports through the CPO engine
 # against its oracle, N/50 more one by one, N/5 funding files (N/100 through the platform), N/100 loadings.

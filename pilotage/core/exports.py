@@ -1,13 +1,13 @@
 """Tabular exports (CSV for French spreadsheets, XLSX) of what a user may see.
 
-Every CSV or XLSX the platform produces goes through `tabular_response` (the indicators engine's CSV through
-`csv_cell`; a test checks that nothing else writes one), and so through one defence against formula injection
+Every CSV or XLSX the platform produces goes through `export_response` (an import's problems through `csv_text`,
+the indicators engine's CSV through `csv_cell`; a test checks that nothing else writes one), and so through one
+defence against formula injection
 (ADR 0013): a text typed by someone (a Mission Locale's name, a survey's free answer, a funding theme) that
 starts like a formula — `=`, `+`, `-`, `@`, a tab, a carriage return or a line feed, or their full-width forms
 `＝＋－＠` — must never run when the file is opened in a spreadsheet:
 - CSV: the text is written behind an apostrophe (`'=1+1`), which spreadsheets show as text;
-- XLSX: the cell is a string cell (openpyxl would otherwise store a text starting with `=` as a formula); its
-  value is kept unchanged.
+- XLSX: the cell is a string cell (never a formula, never an error code); its value is kept unchanged.
 Numbers stay numbers (a negative amount is a number, not a text); a text that is only a number (`-12`, `+3,5`)
 is left as it is, since a spreadsheet reads it as that number and nothing else. Control characters that XLSX
 cannot hold (NUL…) become U+FFFD instead of failing the export.
@@ -17,6 +17,8 @@ import csv
 import io
 import math
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,26 +79,6 @@ def csv_response(text: str, filename: str) -> HttpResponse:
     """A CSV made by `csv_text` as an attachment `filename` (with its extension)."""
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def tabular_response(*, rows: Iterable[Sequence], header: Sequence[str], filename: str, fmt: str) -> HttpResponse:
-    """CSV (`csv_text`) or XLSX (one sheet, `xlsx_cell`)."""
-    if fmt == "csv":
-        return csv_response(csv_text(rows=rows, header=header), f"{filename}.csv")
-    if fmt != "xlsx":
-        raise Http404("Format d'export inconnu.")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append([xlsx_cell(sheet, value) for value in header])
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 
 
@@ -163,7 +145,7 @@ class Column:
     def read(self, item):
         if callable(self.value):
             return self.value(item)
-        if isinstance(item, Mapping):
+        if type(item) is dict or isinstance(item, Mapping):  # a dict first: the funding lines' 130,000 cells
             return item[self.value]
         return getattr(item, self.value)
 
@@ -257,6 +239,8 @@ def csv_lines(columns: Sequence[Column], items: Iterable, form: str) -> Iterator
 def _xml_text(text: str) -> str:
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in text:  # an XML reader turns a raw carriage return into a line feed
+        text = text.replace("\r", "&#13;")
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f"<is><t{space}>{text}</t></is>"
 
@@ -346,29 +330,37 @@ def xlsx_bytes(columns: Sequence[Column], items: Iterable, form: str, title: str
             yield f'<row r="{index}">{"".join(cells)}</row>'
         sheet.auto_filter.ref = f"A1:{letters[-1] if letters else 'A'}{index}"
 
-    # the rows are written first (to a temporary buffer), since the filter's range and the styles they use
-    # must be known when openpyxl writes the workbook
-    rows = io.StringIO()
-    for row in rows_xml():
-        rows.write(row)
-    sheet.append([xlsx_cell(sheet, _ROWS_MARK)])
-    skeleton = io.BytesIO()
-    workbook.save(skeleton)
-    return _with_rows(skeleton, rows.getvalue())
+    # the rows are written first (to a temporary file past a few megabytes), since the filter's range and the
+    # styles they use must be known when openpyxl writes the workbook
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as rows:
+        for row in rows_xml():
+            rows.write(row.encode("utf-8"))
+        sheet.append([xlsx_cell(sheet, _ROWS_MARK)])
+        skeleton = io.BytesIO()
+        workbook.save(skeleton)
+        rows.seek(0)
+        return _with_rows(skeleton, rows)
 
 
-def _with_rows(skeleton: io.BytesIO, rows: str) -> bytes:
-    """The workbook `skeleton` with its marker row replaced by `rows` (the sheet's XML)."""
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def _with_rows(skeleton: io.BytesIO, rows) -> bytes:
+    """The workbook `skeleton` with its marker row replaced by the sheet's XML rows read from the file `rows`."""
     output = io.BytesIO()
-    with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+    deflated = {"compression": zipfile.ZIP_DEFLATED, "compresslevel": 1}  # level 1: 3× faster, 10 % larger
+    with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(output, "w", **deflated) as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename == _SHEET_PATH:
-                xml = data.decode("utf-8")
-                mark = xml.index(_ROWS_MARK)
-                start, end = xml.rindex("<row ", 0, mark), xml.index("</row>", mark) + len("</row>")
-                data = (xml[:start] + rows + xml[end:]).encode("utf-8")
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            if info.filename != _SHEET_PATH:
+                target.writestr(info.filename, data)
+                continue
+            mark = data.index(_ROWS_MARK.encode())
+            start, end = data.rindex(b"<row ", 0, mark), data.index(b"</row>", mark) + len(b"</row>")
+            with target.open(info.filename, "w", force_zip64=True) as sheet_xml:
+                sheet_xml.write(data[:start])
+                shutil.copyfileobj(rows, sheet_xml, 1024 * 1024)
+                sheet_xml.write(data[end:])
     return output.getvalue()
 
 

@@ -337,7 +337,7 @@ def convention_edit(request, pk=None):
     form = forms.ConventionForm(request.POST or None, instance=convention, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            convention = convention_save(form=form, acting_user=request.user)
+            convention = convention_save(convention=convention, data=form.cleaned_data, acting_user=request.user)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -246,9 +246,9 @@ def matrix(request):
                            dataset=dataset)  # fmt: skip
     scale = {code: {i: v for (i, _), v in vals.items()} for code, vals in scale.items()}
     shown_regions = [r for r in regions if r.code == region] if region else (regions if len(regions) <= 3 else [])
-    references = {f"region:{r.code}": current_values(year, "region", [r.code], dataset=dataset).get(r.code, {})
-                  for r in shown_regions}  # fmt: skip
-    references["national:FR"] = current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})
+    references = {"national:FR": current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})}
+    references |= {f"region:{r.code}": current_values(year, "region", [r.code], dataset=dataset).get(r.code, {})
+                   for r in shown_regions}  # fmt: skip
     references = {k: {i: v for (i, b), v in vals.items() if b == "total"} for k, vals in references.items()}
     points = place(entities, references, scale=scale)
     own = user.mission_locale.code if user.role in MISSION_LOCALE_ROLES and user.mission_locale else None
@@ -257,7 +257,7 @@ def matrix(request):
         key=lambda row: (not row[3], row[2] is None, -(row[1].performance or 0), row[0].display_name),
     )
     names = {"national:FR": "France (ensemble du pays)", **{f"region:{r.code}": f"Région {r.name}" for r in regions}}
-    references = [(names[key], points[key], quadrant(points[key])) for key in references]
+    references = [(names[key], points[key], quadrant(points[key])) for key in references if quadrant(points[key])]
     items = [(ml.display_name, point, "own" if is_own else "ml") for ml, point, _, is_own in rows]
     items += [(name, point, "nation" if name.startswith("France") else "region") for name, point, _ in references]
     drawing = drawing_for([p for _, p, _ in items if p.efficiency is not None and p.performance is not None])

@@ -212,7 +212,8 @@ def mission_locale_edit(request, code):
         raise Http404("Page introuvable.")
     form = MissionLocaleForm(request.POST or None, instance=ml, editable_fields=editable, user=request.user)
     if request.method == "POST" and form.is_valid():
-        mission_locale_update(mission_locale=ml, acting_user=request.user, form=form)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        mission_locale_update(mission_locale=ml, changes=changes, acting_user=request.user)
         messages.success(request, "Les informations de la Mission Locale ont été enregistrées.")
         return redirect("reference:mission_locale_detail", code=ml.code)
     crumbs = [

@@ -9,10 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import Column, export_response
 from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from tests.core.exporting import body, read_machine_csv, read_people_csv
@@ -68,21 +69,31 @@ def both_forms(client, url, params=None):
         )
 
 
+def _export(rows, fmt, form=None):
+    """`rows` through `export_response`, one raw column a value (no kind: numbers stay numbers, texts texts)."""
+    columns = [Column(f"c{i}", f"Colonne {i}", lambda row, i=i: row[i]) for i in range(len(rows[0]))]
+    request = RequestFactory().get("/", {"format": form} if form else {})
+    return export_response(request, columns=columns, items=rows, filename="x", fmt=fmt, title="x")
+
+
 def test_the_one_place_neutralises_every_formula_start_and_keeps_numbers():
     rows = [[value, Decimal("-1234.50"), -7, 2.5, "-12", "+3,5", "1e-05", "texte", None] for value in HOSTILE]
-    csv_rows = read_csv(tabular_response(rows=rows, header=["a", "b", "c", "d", "e", "f", "g", "h", "i"],
-                                         filename="x", fmt="csv"))  # fmt: skip
-    assert [row[0] for row in csv_rows[1:]] == ["'" + value for value in HOSTILE]
-    assert csv_rows[1][1:] == ["-1234.50", "-7", "2.5", "-12", "+3,5", "1e-05", "texte", ""]
-    xlsx_rows = read_xlsx(tabular_response(rows=rows, header=list("abcdefghi"), filename="x", fmt="xlsx"))
-    assert [row[0] for row in xlsx_rows[1:]] == [(value, "s") for value in HOSTILE]
-    assert xlsx_rows[1][1:4] == [(-1234.5, "n"), (-7, "n"), (2.5, "n")]
+    for form, reader, numbers in ((None, read_people_csv, ["-1234,50", "-7", "2,5"]),
+                                  ("technique", read_machine_csv, ["-1234.50", "-7", "2.5"])):  # fmt: skip
+        csv_rows = reader(_export(rows, "csv", form))
+        assert [row[0] for row in csv_rows[1:]] == ["'" + value for value in HOSTILE]
+        assert csv_rows[1][1:] == [*numbers, "-12", "+3,5", "1e-05", "texte", ""]
+        xlsx_rows = read_xlsx(_export(rows, "xlsx", form))
+        assert [row[0] for row in xlsx_rows[1:]] == [(value, "s") for value in HOSTILE]
+        assert xlsx_rows[1][1:4] == [(-1234.5, "n"), (-7, "n"), (2.5, "n")]
+        assert xlsx_rows[1][4:8] == [("-12", "s"), ("+3,5", "s"), ("1e-05", "s"), ("texte", "s")]
 
 
 def test_xlsx_keeps_error_codes_as_text_and_survives_control_characters():
     rows = [["#N/A", "#DIV/0!", "nul\x00ici", "bip\x07"]]
-    xlsx_rows = read_xlsx(tabular_response(rows=rows, header=list("abcd"), filename="x", fmt="xlsx"))
-    assert xlsx_rows[1] == [("#N/A", "s"), ("#DIV/0!", "s"), ("nul\ufffdici", "s"), ("bip\ufffd", "s")]
+    for form in (None, "technique"):
+        xlsx_rows = read_xlsx(_export(rows, "xlsx", form))
+        assert xlsx_rows[1] == [("#N/A", "s"), ("#DIV/0!", "s"), ("nul\ufffdici", "s"), ("bip\ufffd", "s")]
 
 
 def test_no_export_bypasses_the_one_place():
