@@ -14,6 +14,7 @@ from pilotage.api import views
 from pilotage.api.exceptions import no_route
 from pilotage.api.indicators import IndicatorListView
 from pilotage.api.schema import SCHEMA_SETTINGS
+from pilotage.api.submissions import SubmissionViewSet
 
 app_name = "api"
 
@@ -28,6 +29,7 @@ router.register("lignes-financement", views.FundingLineViewSet, basename="fundin
 router.register("conventions", views.ConventionViewSet, basename="convention")
 router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
 router.register("programmes-animation", views.AnimationProgrammeViewSet, basename="animationprogramme")
+router.register("depots-donnees", SubmissionViewSet, basename="submission")  # issue 15: pilotage/api/submissions.py
 
 
 urlpatterns = [
