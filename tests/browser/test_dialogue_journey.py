@@ -99,7 +99,7 @@ def test_a_campaign_for_a_year_out_of_range_is_refused_next_to_its_field(page, l
     page.get_by_role("button", name="Enregistrer").click()
     year_group = page.locator(".fr-input-group").filter(has=page.locator("#id_year"))
     expect(year_group).to_have_class(re.compile("fr-input-group--error"))
-    expect(year_group.locator(".fr-error-text")).to_contain_text(f"de {date.today().year - 3} à")  # the years it may take
+    expect(year_group.locator(".fr-error-text")).to_contain_text(f"de {date.today().year - 3} à")  # its years
     assert not DialogueCampaign.objects.exists()
 
     last_year = date.today().year - 1
