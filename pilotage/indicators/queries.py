@@ -54,6 +54,12 @@ def dataset_for(user, year: int, region_code: str | None = None) -> Reading:
     return Reading(IndicatorDataset.objects.filter(year=year, is_current=True).first())
 
 
+def published_versions(year: int) -> dict[int, IndicatorDataset]:
+    """The published versions of `year` by number (versions are kept: a dashboard can be shown as published then)."""
+    rows = IndicatorDataset.objects.filter(year=year, is_published=True, version__isnull=False).order_by("version")
+    return {dataset.version: dataset for dataset in rows}
+
+
 #: from this many Missions Locales on, `current_values` reads the values of all of them and keeps the wanted ones
 MANY_MISSIONS_LOCALES = 150
 

@@ -24,7 +24,7 @@ from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
 from pilotage.indicators.provenance import explanations_of, lineage_of, links_for
-from pilotage.indicators.queries import available_years, current_values, dataset_for
+from pilotage.indicators.queries import Reading, available_years, current_values, dataset_for, published_versions
 from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
 from pilotage.reference.models import Department, MissionLocale, Region
@@ -67,6 +67,10 @@ def _dashboard(request, level, code):
     year = year_param(request, years[0] if years else timezone.localdate().year)
     breakdown = choice_param(request, "ventilation", BREAKDOWNS, "total", label="Public")
     reading = dataset_for(user, year, region_code)  # the published version, or a State service's staged copy
+    versions = published_versions(year)
+    version = choice_param(request, "version", ["", *map(str, versions)], "", label="Version")
+    if version:  # the dashboard as it was published at that version
+        reading = Reading(versions[int(version)])
     dataset = reading.dataset
     now = _masked(user, level, code, current_values(year, level, [code], dataset=dataset).get(code, {}), breakdown)
     previous_dataset = dataset_for(user, year - 1, region_code).dataset
@@ -112,7 +116,7 @@ def _dashboard(request, level, code):
         "ranked_unit": INDICATORS[ranked].unit,
         "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
         "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
-        "unpublished": reading.staged,
+        "unpublished": reading.staged, "versions": list(versions), "version": version,
         "lineage": lineage_of(dataset, None if level == "national" else region_code, user),
     }  # fmt: skip
 

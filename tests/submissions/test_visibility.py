@@ -73,3 +73,20 @@ def test_after_publication_every_role_reads_the_new_version(network, versions):
     assert submission.status == SubmissionStatus.PUBLISHED
     for role in PUBLISHED_ONLY + STAGED_SEEN:
         assert _value(user_of(role, network)) == (False, 150), role
+
+
+def test_a_dashboard_can_be_shown_as_it_was_published_at_a_given_version(client, network, versions):
+    from pilotage.submissions.services import submission_move
+
+    dgefp = user_for_role(Role.NATIONAL_ADMIN)
+    submission = submission_move(submission=versions, name="approve", user=dgefp).obj
+    submission_move(submission=submission, name="publish", user=dgefp)
+    client.force_login(user_of(Role.DEPARTMENTAL_COUNCIL, network))
+    url = reverse("indicators:dashboard", args=["departement", "13"])
+    latest = client.get(url, {"annee": 2024}).content.decode().replace("\u202f", "")
+    first = client.get(url, {"annee": 2024, "version": "1"}).content.decode().replace("\u202f", "")
+    # the department 13: 100 then 150 young people in contact; its region 93 (a benchmark column): 150 then 200
+    assert ">150<" in latest and ">200<" in latest and "version 2, publiée le" in latest
+    assert ">100<" in first and ">200<" not in first and "version 1, publiée le" in first
+    response = client.get(url, {"annee": 2024, "version": "9"})
+    assert response.status_code == 400 and "Version" in response.content.decode()
