@@ -41,6 +41,11 @@ avec leur libellé dans chaque schéma.
 code, année, indicateur, ventilation, valeur), masquées comme sur le tableau de bord pour les rôles qui voient
 les petits effectifs masqués (`secret_statistique`), avec la version lue et sa date « données au » (`jeu`).
 
+**Envoi de lignes de financement.** `POST /api/v1/lignes-financement/import/` enregistre une liste JSON de
+lignes au format d'import, par le service de l'écran d'import : tout ou rien, sans effet si rien ne change,
+une erreur par ligne et par champ (`ligne`, `champ`, `valeur`, `raison`), historisé au nom du titulaire du
+jeton.
+
 **Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
 ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
 jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre, page au-delà de la dernière, ou adresse
@@ -57,7 +62,7 @@ TAGS = [
     {"name": "Organisations", "description": "ARML, services de l'État (DGEFP, DREETS, DDETS) et financeurs."},
     {
         "name": "Financements",
-        "description": "Lignes de financement et conventions.",
+        "description": "Lignes de financement (lecture et envoi en masse) et conventions.",
     },
     {
         "name": "Dialogue de gestion",

@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from pilotage.api import views
 from pilotage.api.exceptions import no_route
 from pilotage.api.indicators import IndicatorListView
+from pilotage.api.pushes import FundingLinePushView
 from pilotage.api.schema import SCHEMA_SETTINGS
 
 app_name = "api"
@@ -33,6 +34,7 @@ router.register("programmes-animation", views.AnimationProgrammeViewSet, basenam
 urlpatterns = [
     path("v1/moi/", views.me, name="me"),
     path("v1/indicateurs/", IndicatorListView.as_view(), name="indicators"),
+    path("v1/lignes-financement/import/", FundingLinePushView.as_view(), name="fundingline_push"),
     path("v1/", include(router.urls)),
     path("schema/", login_not_required(SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS)), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline: CSP-compatible.
