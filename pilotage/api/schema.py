@@ -46,6 +46,14 @@ lignes au format d'import, par le service de l'écran d'import : tout ou rien, s
 une erreur par ligne et par champ (`ligne`, `champ`, `valeur`, `raison`), historisé au nom du titulaire du
 jeton.
 
+**Enquêtes.** `GET /api/v1/enquetes/{id}/resultats/` donne les tableaux publiés, avec leurs bases, comme la page
+de résultats (petits effectifs masqués de la même façon) ; `…/reponses/` donne les réponses brutes aux seuls
+gestionnaires de l'enquête.
+
+**Détails.** Le détail d'une convention donne ses avenants (lignes budgétaires, versements) et ses documents ;
+celui d'un dossier de dialogue ses réponses par thème, sa synthèse, ses objectifs et son plan d'action ; celui
+d'un programme d'animation ses actions, cofinancements, jalons et indicateurs. Les listes restent à plat.
+
 **Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
 ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
 jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre, page au-delà de la dernière, ou adresse
@@ -71,6 +79,11 @@ TAGS = [
     {
         "name": "Animation",
         "description": "Animation régionale : programmes régionaux d'animation des ARML, avec leurs totaux.",
+    },
+    {
+        "name": "Enquetes",
+        "description": "Enquêtes : résultats publiés avec leurs bases (petits effectifs masqués comme sur la page) et, "
+        "pour leurs gestionnaires, les réponses.",
     },
     {
         "name": "Indicateurs",

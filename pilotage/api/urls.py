@@ -15,6 +15,7 @@ from pilotage.api.exceptions import no_route
 from pilotage.api.indicators import IndicatorListView
 from pilotage.api.pushes import FundingLinePushView
 from pilotage.api.schema import SCHEMA_SETTINGS
+from pilotage.api.surveys import SurveyViewSet
 
 app_name = "api"
 
@@ -29,6 +30,7 @@ router.register("lignes-financement", views.FundingLineViewSet, basename="fundin
 router.register("conventions", views.ConventionViewSet, basename="convention")
 router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
 router.register("programmes-animation", views.AnimationProgrammeViewSet, basename="animationprogramme")
+router.register("enquetes", SurveyViewSet, basename="survey")
 
 
 urlpatterns = [
