@@ -90,6 +90,11 @@ TAGS = [
         "description": "Tableau de bord CPO au format long (niveau, code, année, indicateur, ventilation, valeur), "
         "petits effectifs masqués comme sur le tableau de bord.",
     },
+    {
+        "name": "Synchronisation",
+        "description": "Synchronisation incrémentale : les objets supprimés (les objets modifiés se lisent avec "
+        "`modifie_depuis` sur chaque liste).",
+    },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
 ]
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from pilotage.api import schema
 from pilotage.api.exceptions import NOT_FOUND_MESSAGE
 from pilotage.api.pagination import ApiPagination
+from pilotage.api.sync import UpdatedAtField, sync_filter, with_updated_at
 from pilotage.api.validation import refuse_control_characters_in_params
 from pilotage.indicators.masking import MASKED
 from pilotage.surveys.models import Survey, SurveyStatus
@@ -32,10 +33,12 @@ class SurveySerializer(serializers.ModelSerializer):
     statut = serializers.ChoiceField(source="status", choices=SurveyStatus.choices, read_only=True)
     date_limite = serializers.DateTimeField(source="deadline", read_only=True)
     resultats_publies = serializers.BooleanField(source="results_published", read_only=True)
+    modifie_le = UpdatedAtField()
 
     class Meta:
         model = Survey
-        fields = ["id", "titre", "questionnaire", "region", "statut", "date_limite", "resultats_publies"]
+        fields = ["id", "titre", "questionnaire", "region", "statut", "date_limite", "resultats_publies",
+                  "modifie_le"]  # fmt: skip
 
 
 class ResultRowSerializer(serializers.Serializer):
@@ -145,7 +148,10 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
-        return Survey.objects.visible_to(self.request.user).select_related("questionnaire").order_by("-deadline", "pk")
+        queryset = Survey.objects.visible_to(self.request.user).select_related("questionnaire").order_by("-deadline")
+        if self.action == "list":
+            return sync_filter(queryset, self.request.query_params)
+        return with_updated_at(queryset)
 
     @extend_schema(
         summary="Résultats d'une enquête",

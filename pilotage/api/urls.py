@@ -16,6 +16,7 @@ from pilotage.api.indicators import IndicatorListView
 from pilotage.api.pushes import FundingLinePushView
 from pilotage.api.schema import SCHEMA_SETTINGS
 from pilotage.api.surveys import SurveyViewSet
+from pilotage.api.sync import DeletionListView
 
 app_name = "api"
 
@@ -36,6 +37,7 @@ router.register("enquetes", SurveyViewSet, basename="survey")
 urlpatterns = [
     path("v1/moi/", views.me, name="me"),
     path("v1/indicateurs/", IndicatorListView.as_view(), name="indicators"),
+    path("v1/suppressions/", DeletionListView.as_view(), name="deletions"),
     path("v1/lignes-financement/import/", FundingLinePushView.as_view(), name="fundingline_push"),
     path("v1/", include(router.urls)),
     path("schema/", login_not_required(SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS)), name="schema"),

@@ -33,6 +33,7 @@ from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
 from pilotage.api.pagination import ApiPagination
 from pilotage.api.services import api_token_create, api_token_revoke, mission_locale_api_update
+from pilotage.api.sync import sync_filter, sync_parameters, with_updated_at
 from pilotage.api.validation import (
     choice_param,
     choice_parameter,
@@ -69,7 +70,7 @@ def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters
         list=extend_schema(
             summary=f"{plural} visibles",
             description=f"{plural} du périmètre du compte ; `count` ne compte rien d'autre.",
-            parameters=list(parameters),
+            parameters=[*parameters, *sync_parameters()],
             tags=[tag],
             responses={
                 200: serializer,
@@ -113,7 +114,9 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
         refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
-        return self.filter_by_params(self.model.objects.visible_to(self.request.user), self.request.query_params)
+        params = self.request.query_params
+        queryset = self.filter_by_params(self.model.objects.visible_to(self.request.user), params)
+        return sync_filter(queryset, params) if self.action == "list" else with_updated_at(queryset)
 
     def filter_by_params(self, queryset, params):
         return queryset
