@@ -78,12 +78,14 @@ INSTALLED_APPS = [
     "pilotage.accounts",
     "pilotage.funding",
     "pilotage.indicators",
+    "pilotage.submissions",
     "pilotage.dialogue",
     "pilotage.documents",
     "pilotage.surveys",
     "pilotage.api",
     "pilotage.animation",
     "pilotage.home",
+    "pilotage.demo",
     "pilotage.audit",
 ]
 
@@ -271,6 +273,13 @@ AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", "")
 INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
 
 # Background jobs (django-tasks): the database backend, run by `pilotage db_worker`.
+# Submissions of indicator data (issue 15): the largest upload, what its zip may inflate to, the highest
+# compression ratio of a member (beyond: a « zip bomb »), and the address the e-mails link to.
+SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", 1024 * 2**20)
+SUBMISSION_MAX_UNCOMPRESSED = env.int("SUBMISSION_MAX_UNCOMPRESSED", 8 * 2**30)
+SUBMISSION_MAX_RATIO = env.int("SUBMISSION_MAX_RATIO", 100)
+SITE_URL = env.str("SITE_URL", "http://localhost:8000")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # API tokens (django-rest-knox, our model `api.ApiToken`): only a SHA-512 digest is stored; every token

@@ -1,8 +1,8 @@
 """Build the default DOCX templates of the official documents (python-docx), with their docxtpl (Jinja) tags.
 
 Usage:  .venv/bin/python scripts/make_document_templates.py
-Writes pilotage/documents/templates_docx/avenant_cpo.docx: the avenant of seed 004, annex 2, fiche 4, with the
-variables of `pilotage.documents.avenant.build_context`. Each tag sits in a single run (docxtpl needs it);
+Writes pilotage/funding/templates_docx/avenant_cpo.docx: the avenant of seed 004, annex 2, fiche 4, with the
+variables of `pilotage.funding.avenant.build_context`. Each tag sits in a single run (docxtpl needs it);
 `{%p %}` and `{%tr %}` tags sit alone in their paragraph or table row.
 An administrator starts from this file (downloaded from the admin) to make their own.
 """
@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-TARGET = Path(__file__).resolve().parent.parent / "pilotage" / "documents" / "templates_docx"
+TARGET = Path(__file__).resolve().parent.parent / "pilotage" / "funding" / "templates_docx"
 BLUE = RGBColor(0x00, 0x00, 0x91)
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.factories import MissionLocaleFactory, user_for_role
 from tests.network import network  # noqa: F401  (a fixture shared by the authorization matrices)
 from tests.templates_strict import install as strict_templates

@@ -2,8 +2,9 @@
 
 import factory
 
-from pilotage.accounts.models import Role, User
+from pilotage.accounts.models import User
 from pilotage.core.identifiers import fake_siren, fake_siret
+from pilotage.core.roles import Role
 from pilotage.reference.models import (
     Department,
     Funder,

@@ -7,7 +7,7 @@ the Rhône (69, Auvergne-Rhône-Alpes, 84). Every user sits in the 13 (their Mis
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.factories import (
     FunderFactory,
     MissionLocaleFactory,

@@ -8,7 +8,7 @@ is the 13's). Outside the territory the answer is always 404, never 403, and the
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import StateService, StateServiceLevel
 from tests.factories import StateServiceFactory, user_for_role
 from tests.network import EXPECTED, expected_keys, url_of, user_of

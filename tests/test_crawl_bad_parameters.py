@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.dialogue.services import action_save, campaign_open
 from pilotage.surveys.models import SurveyStatus

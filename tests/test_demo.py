@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from stdnum.fr import siret
 
-from pilotage.accounts.models import Role, User
+from pilotage.accounts.models import User
+from pilotage.accounts.passwords import DEFAULT_PASSWORD
+from pilotage.core.roles import Role
 from pilotage.demo.demo import (
-    DEFAULT_PASSWORD,
     FIRST_NAMES,
     LAST_NAMES,
     STREETS,

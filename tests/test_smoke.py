@@ -1,6 +1,6 @@
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import Department, MissionLocale, Region
 
 

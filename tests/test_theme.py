@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 
 
 def test_dsfr_theme_by_default(client, db):

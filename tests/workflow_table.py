@@ -7,7 +7,7 @@ one raises `TransitionForbidden` and leaves the database unchanged."""
 
 from django.db import transaction
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.core.workflow import TransitionForbidden, Workflow, transition_apply
 from tests.factories import user_for_role
 

@@ -9,8 +9,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 
-from pilotage.accounts.models import Role, User
+from pilotage.accounts.models import User
 from pilotage.core.admin_site import AuditedAdmin
+from pilotage.core.roles import Role
 
 #: what only a superuser grants or changes
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")

@@ -20,6 +20,9 @@ from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 
+from pilotage.accounts.forms import LoginForm
+from pilotage.accounts.proconnect import proconnect_enabled
+
 security_log = logging.getLogger("pilotage.security")
 
 
@@ -99,9 +102,6 @@ def account_locked_out(request) -> bool:
 
 def lockout_response(request, original_response=None, credentials=None):
     """The login page again, with a French message that says nothing about whether the account exists."""
-    from pilotage.accounts.forms import LoginForm
-    from pilotage.accounts.proconnect import proconnect_enabled
-
     form = LoginForm(request, data=None)
     return render(
         request,

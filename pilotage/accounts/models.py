@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from pilotage.accounts.scopes import scope_for
+from pilotage.core.roles import Role
 from pilotage.reference.models import (
     Funder,
     FunderType,
@@ -17,23 +19,6 @@ from pilotage.reference.models import (
     StateService,
     StateServiceLevel,
 )
-
-
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", "Administration centrale (DGEFP)"
-    REGIONAL_STATE = "regional_state", "Service régional de l'État (DREETS)"
-    DEPARTMENTAL_STATE = "departmental_state", "Service départemental de l'État (DDETS)"
-    REGIONAL_COUNCIL = "regional_council", "Conseil régional"
-    DEPARTMENTAL_COUNCIL = "departmental_council", "Conseil départemental"
-    MUNICIPALITY = "municipality", "Commune ou EPCI"
-    ML_DIRECTOR = "ml_director", "Mission Locale — direction"
-    ML_STAFF = "ml_staff", "Mission Locale — équipe"
-    ARML = "arml", "Association régionale (ARML)"
-    NATIONAL_OBSERVER = "national_observer", "Observateur national (UNML)"
-
-
-STATE_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE})
-MISSION_LOCALE_ROLES = frozenset({Role.ML_DIRECTOR, Role.ML_STAFF})
 
 #: which organisation field each role needs, and which kind of organisation it must be
 ROLE_ORGANISATION = {
@@ -156,8 +141,6 @@ class User(AbstractUser):
 
     @cached_property
     def scope(self):
-        from pilotage.accounts.scopes import scope_for
-
         return scope_for(self)
 
     def clean(self):

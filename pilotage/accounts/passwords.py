@@ -16,11 +16,13 @@ common substitutions (`0`→`o`, `@`→`a`…), so `P1l0tage` is `pilotage`.
 """
 
 import json
+import os
 import re
 import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from zxcvbn import zxcvbn
 
@@ -28,6 +30,8 @@ DATA = Path(__file__).resolve().parent / "data"
 REFERENCE_DATA = Path(__file__).resolve().parents[1] / "reference" / "data"
 #: zxcvbn refuses longer inputs; a passphrase longer than this is judged on its beginning
 ZXCVBN_MAX_LENGTH = 72
+#: the password of the demo accounts, published in the README: refused for any real account
+DEFAULT_PASSWORD = "demo-pilotage-2026"
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "€": "e"})
 PLATFORM_NAMES = ("pilotagemissionslocales", "pilotage", "missionslocales", "missionlocale", "dgefp")
 #: names shorter than this are not searched (too many ordinary words contain « var » or « ain »)
@@ -81,9 +85,13 @@ def place_names() -> frozenset[str]:
     return frozenset(f for f in map(folded, names) if len(f) >= MIN_NAME_LENGTH)
 
 
-def demo_names() -> frozenset[str]:
-    from pilotage.demo.demo import DEFAULT_PASSWORD, demo_password
+def demo_password() -> str:
+    """The demo accounts' password: `settings.DEMO_PASSWORD`, else the `DEMO_PASSWORD` environment variable,
+    else `DEFAULT_PASSWORD`."""
+    return getattr(settings, "DEMO_PASSWORD", "") or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
+
+def demo_names() -> frozenset[str]:
     return frozenset({folded(DEFAULT_PASSWORD), folded(demo_password()), "demopilotage", "pilotagedemo", "demo"})
 
 

@@ -1,5 +1,6 @@
 """From a user's role and organisation to the part of the territory they see."""
 
+from pilotage.core.roles import Role
 from pilotage.core.scope import EVERYTHING, NOTHING, Scope
 from pilotage.reference.models import Department, MissionLocale
 
@@ -27,8 +28,6 @@ def scope_for(user) -> Scope:
     - Mission Locale director and staff: their Mission Locale only.
     A user with no role and no superuser flag sees nothing.
     """
-    from pilotage.accounts.models import Role
-
     if user.is_superuser or user.role in {Role.NATIONAL_ADMIN, Role.NATIONAL_OBSERVER}:
         return EVERYTHING
     match user.role:

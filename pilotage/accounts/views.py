@@ -14,8 +14,6 @@ security_log = logging.getLogger("pilotage.security")
 
 
 def profile(request):
-    from pilotage.api.models import ApiToken
-
     user = request.user
     scope = user.scope
     return render(
@@ -26,7 +24,6 @@ def profile(request):
             "regions": Region.objects.visible_to(user),
             "departments_count": Department.objects.visible_to(user).count(),
             "missions_locales_count": MissionLocale.objects.visible_to(user).count(),
-            "tokens": ApiToken.objects.filter(user=user).order_by("-created"),
             "breadcrumbs": [("Mon compte", None)],
         },
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from pilotage.animation.models import Objective, Programme
 from pilotage.animation.reading import programme_summary
 from pilotage.core import formatting
+from pilotage.documents.words import amount_in_words
 from pilotage.reference.models import Funder, FunderType
 
 KIND = "annexe_programme_animation"
@@ -21,8 +22,6 @@ def euros(value: Decimal | None) -> str:
 
 
 def annex_context(programme: Programme) -> dict:
-    from pilotage.documents.words import amount_in_words
-
     summary = programme_summary(programme)
     region = programme.regional_association.region
     council = Funder.objects.filter(type=FunderType.REGION, region_id=region.code).first()

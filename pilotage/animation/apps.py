@@ -9,7 +9,7 @@ class AnimationConfig(AppConfig):
     def ready(self):
         from pilotage.animation import perms  # noqa: F401  (registers the permission rules)
         from pilotage.animation.annex import DOCX_DEFAULT, HTML_DEFAULT, KIND, LABEL, sample_context
-        from pilotage.documents.rendering import register_document
+        from pilotage.documents.registry import register_document
 
         register_document(KIND, label=LABEL, docx_default=DOCX_DEFAULT, html_default=HTML_DEFAULT,
                           sample_context=sample_context)  # fmt: skip

@@ -2,8 +2,8 @@
 
 import rules
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import ProgrammeStatus
+from pilotage.core.roles import Role
 from pilotage.reference.perms import is_national_admin
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pilotage.core import formatting
+from pilotage.reference.models import MissionLocale
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -27,8 +28,6 @@ NOT_A_MISSION_LOCALE = "l'opérateur du programme d'animation ne peut pas être 
 def operator_refusal(regional_association) -> str | None:
     """None if the ARML may operate the programme, else the French reason: its SIRET, or its SIREN (the same
     legal person with another establishment), is a Mission Locale's."""
-    from pilotage.reference.models import MissionLocale
-
     siret = (regional_association.siret or "").replace(" ", "")
     if not siret:
         return None

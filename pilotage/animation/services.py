@@ -23,6 +23,9 @@ from pilotage.animation.rules import funding_refusal, operator_refusal
 from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.audit import save_audited
 from pilotage.core.workflow import transition_apply
+from pilotage.funding.forms import ConventionForm
+from pilotage.funding.models import ConventionKind, ConventionStatus
+from pilotage.funding.services import convention_save
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
 
 
@@ -145,10 +148,6 @@ def programme_record_convention(
     """Record the tripartite convention State / regional council / operator of an approved programme, through
     the funding app (its form and `convention_save`): an annual convention of the State with the ARML, the
     regional council as co-signatory."""
-    from pilotage.funding.forms import ConventionForm
-    from pilotage.funding.models import ConventionKind, ConventionStatus
-    from pilotage.funding.services import convention_save
-
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not acting_user.has_perm("animation.review_programme", programme):
         raise PermissionDenied("Seules la DREETS de la région ou la DGEFP enregistrent la convention.")

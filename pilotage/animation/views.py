@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilotage.animation import forms
+from pilotage.animation.annex import KIND, annex_context
 from pilotage.animation.models import Mission, Programme, ProgrammeStatus
 from pilotage.animation.reading import REPORT_STATUSES, national_distribution, national_follow_up, programme_summary
 from pilotage.animation.services import (
@@ -27,9 +28,11 @@ from pilotage.animation.services import (
     programme_create as create_programme,
 )
 from pilotage.animation.workflow import WORKFLOW
+from pilotage.core.audit import history_entries
 from pilotage.core.exports import tabular_response
 from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
+from pilotage.documents.rendering import CONTENT_TYPES, document_download
 from pilotage.reference.models import Region
 
 HOME = ("Animation régionale", "animation:home")
@@ -130,8 +133,6 @@ def programme_detail(request, pk):
 
 
 def _history(obj):
-    from pilotage.core.audit import history_entries
-
     return history_entries(obj)
 
 
@@ -222,9 +223,6 @@ def convention_record(request, pk):
 
 
 def annex(request, pk, fmt):
-    from pilotage.animation.annex import KIND, annex_context
-    from pilotage.documents.rendering import CONTENT_TYPES, document_download
-
     programme = _programme(request, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404

@@ -23,7 +23,7 @@ def rate_label(rate: str) -> str:
 
 def exception_handler(exc, context):
     """DRF's handler (it sets `Retry-After` on a 429), with French throttling and 404 messages."""
-    from rest_framework.views import exception_handler as drf_exception_handler  # not at import: DRF's settings
+    from rest_framework.views import exception_handler as drf_exception_handler  # noqa: PLC0415  (DRF settings load this module)
 
     if isinstance(exc, exceptions.Throttled):
         seconds = max(1, math.ceil(exc.wait or 1))

@@ -13,6 +13,8 @@ from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
+from pilotage.reference.perms import is_national_admin
+
 
 class TokenScope(models.TextChoices):
     READ = "read", "Lecture"
@@ -22,8 +24,6 @@ class TokenScope(models.TextChoices):
 class ApiTokenQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A person sees their own tokens; the DGEFP (and technical superusers) see everyone's."""
-        from pilotage.reference.perms import is_national_admin
-
         if not user.is_authenticated:
             return self.none()
         if is_national_admin(user):

@@ -22,8 +22,10 @@ from pilotage.api import schema
 from pilotage.api.models import ApiToken
 from pilotage.api.validation import choice_param, control_characters, refuse_control_characters_in_params, shown
 from pilotage.core.tabular import Row
-from pilotage.funding.lines import CATEGORIES, COLUMNS, FUNDER_TYPES
+from pilotage.funding.lines import COLUMNS
 from pilotage.funding.services import funding_lines_import
+from pilotage.funding.vocabulary import FundingCategory
+from pilotage.reference.models import FunderType
 
 MAX_LINES = 20_000
 FIELDS = tuple(column.name for column in COLUMNS)
@@ -35,12 +37,12 @@ LINE_SCHEMA = {
     "properties": {
         "code_ml": {"type": "string", "description": "Code structure i-milo ou SIRET de la Mission Locale."},
         "annee": {"type": "integer", "minimum": 2000, "maximum": 2100},
-        "financeur_type": {"type": "string", "enum": list(FUNDER_TYPES)},
+        "financeur_type": {"type": "string", "enum": list(FunderType.values)},
         "financeur_code": {
             "type": "string",
             "description": "Code INSEE (région, département), SIREN (commune, EPCI), vide sinon.",
         },
-        "categorie": {"type": "string", "enum": list(CATEGORIES)},
+        "categorie": {"type": "string", "enum": list(FundingCategory.values)},
         "theme": {"type": "string", "description": "Thème (faj, ase…) : pour `thematique` et `autre` seulement."},
         "montant": {
             "oneOf": [{"type": "string"}, {"type": "number", "minimum": 0}],

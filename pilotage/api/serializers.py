@@ -8,9 +8,11 @@ from a spreadsheet and a JSON document read the same way. Territories are given 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pilotage.accounts.models import ORGANISATION_FIELDS, Role
+from pilotage.accounts.models import ORGANISATION_FIELDS
+from pilotage.animation.models import Programme
 from pilotage.api.sync import UpdatedAtField
 from pilotage.api.validation import OptionalEmailField, OptionalRegexField, TextField
+from pilotage.core.roles import Role
 from pilotage.core.validators import compact_identifier
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingCategory, FundingLine
@@ -416,8 +418,6 @@ class AnimationProgrammeSerializer(serializers.ModelSerializer):
     modifie_le = UpdatedAtField()
 
     class Meta:
-        from pilotage.animation.models import Programme
-
         model = Programme
         fields = ["id", "annee", "region", "arml", "etat", "actions", "cout_previsionnel", "montant_etat",
                   "convention", "modifie_le"]  # fmt: skip

@@ -20,9 +20,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
+from pilotage.animation.models import Programme
 from pilotage.api import schema
 from pilotage.api.pagination import ApiPagination
 from pilotage.api.validation import choice_param, choice_parameter, refuse_control_characters_in_params, shown
+from pilotage.dialogue.models import ManagementDialogue
+from pilotage.funding.models import Convention, FundingLine
+from pilotage.reference.models import Funder, MissionLocale, RegionalAssociation, StateService
 
 SINCE = "modifie_depuis"
 ORDER = "ordre"
@@ -115,11 +119,6 @@ class UpdatedAtField(serializers.DateTimeField):
 
 
 def _resources():
-    from pilotage.animation.models import Programme
-    from pilotage.dialogue.models import ManagementDialogue
-    from pilotage.funding.models import Convention, FundingLine
-    from pilotage.reference.models import Funder, MissionLocale, RegionalAssociation, StateService
-
     return {
         "missions-locales": (MissionLocale, "code"), "arml": (RegionalAssociation, "id"),
         "services-etat": (StateService, "id"), "financeurs": (Funder, "id"),
@@ -138,8 +137,6 @@ def visible_deletions(user, model):
     """The « - » history records of `model` that `user` may learn about: every one for a national account; for
     the others, those of a Mission Locale they see (funding lines, conventions, dialogues) — for a council or a
     municipality, only its own funding lines and conventions; the other resources' deletions are national."""
-    from pilotage.reference.models import MissionLocale
-
     records = model.history.model.objects.filter(history_type="-")
     if user.scope.everything:
         return records

@@ -12,6 +12,7 @@ exempts every APIView (its router's root view too); our views say it explicitly,
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from pilotage.accounts.lockout import LOCKED_OUT_TOKEN_MESSAGE, account_locked_out
+from pilotage.animation.models import Programme
 from pilotage.api import details, schema, serializers
 from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
@@ -434,15 +436,12 @@ class ManagementDialogueViewSet(ReferenceViewSet):
     detail=details.AnimationProgrammeDetailSerializer,
 )
 class AnimationProgrammeViewSet(ReferenceViewSet):
-    from pilotage.animation.models import Programme as model
-
-    queryset = model.objects.none()
+    model = Programme
+    queryset = Programme.objects.none()
     serializer_class = serializers.AnimationProgrammeSerializer
     detail_serializer_class = details.AnimationProgrammeDetailSerializer
 
     def filter_by_params(self, queryset, params):
-        from django.db.models import Count, Sum
-
         queryset = queryset.select_related("regional_association").annotate(
             action_count=Count("actions"), cost_total=Sum("actions__forecast_cost"),
             state_total=Sum("actions__state_amount"),

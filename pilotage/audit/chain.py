@@ -27,7 +27,14 @@ from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections, transaction
+from django.db.models.signals import post_save
+from simple_history.manager import HistoryManager
+from simple_history.models import HistoricalChanges
+from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
+
+from pilotage.audit.models import AuditHead, AuditSeal, ExportLog
 
 CHUNK = 500
 
@@ -66,10 +73,6 @@ def digest_of(previous: str, table: str, record_id: str, row: dict, user_id=None
 @cache
 def sealed_models() -> dict:
     """db_table → model, for every table the chain covers: the historical tables and the export log."""
-    from simple_history.models import HistoricalChanges
-
-    from pilotage.audit.models import ExportLog
-
     models = {m._meta.db_table: m for m in apps.get_models() if issubclass(m, HistoricalChanges)}
     models[ExportLog._meta.db_table] = ExportLog
     return dict(sorted(models.items()))
@@ -115,12 +118,6 @@ def _on_export_logged(sender, instance, created, using=None, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import post_save
-    from simple_history.manager import HistoryManager
-    from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
-
-    from pilotage.audit.models import ExportLog
-
     post_create_historical_record.connect(_on_history_record, dispatch_uid="audit_chain_record")
     post_create_historical_m2m_records.connect(_on_m2m_history_records, dispatch_uid="audit_chain_m2m")
     post_save.connect(_on_export_logged, sender=ExportLog, dispatch_uid="audit_chain_export")
@@ -152,8 +149,6 @@ def _rows(model, record_ids, using) -> dict[str, dict]:
 
 
 def _head(using):
-    from pilotage.audit.models import AuditHead
-
     head = AuditHead.objects.using(using).select_for_update().filter(pk=1).first()
     return head or AuditHead.objects.using(using).create(pk=1)
 
@@ -161,8 +156,6 @@ def _head(using):
 def seal_records(entries: dict[str, list[str]], using: str = "default") -> int:
     """Append these records to the chain (those already sealed, or gone with a rolled-back savepoint, are
     skipped); returns how many were sealed."""
-    from pilotage.audit.models import AuditSeal
-
     models = sealed_models()
     with transaction.atomic(using=using):
         head = _head(using)
@@ -192,8 +185,6 @@ def seal_records(entries: dict[str, list[str]], using: str = "default") -> int:
 
 def unsealed(using: str = "default") -> dict[str, list[str]]:
     """Records of the covered tables that have no seal, by table."""
-    from pilotage.audit.models import AuditSeal
-
     missing = {}
     for table, model in sealed_models().items():
         sealed = set(AuditSeal.objects.using(using).filter(table=table).values_list("record_id", flat=True))
@@ -225,10 +216,6 @@ class Verification:
 
 def verify(using: str = "default") -> Verification:
     """Recompute the chain from its first seal: the first record whose content, seal or place changed."""
-    from django.contrib.auth import get_user_model
-
-    from pilotage.audit.models import AuditHead, AuditSeal
-
     models = sealed_models()
     result = Verification()
     users = set(get_user_model()._base_manager.using(using).values_list("pk", flat=True))

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from simple_history.utils import get_history_manager_for_model
+
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 
 
@@ -50,8 +52,6 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
 
 def deleted_object_entries(model, pk, limit: int = 200) -> list[HistoryEntry]:
     """The same for an object that may no longer exist: read from its model's history table alone."""
-    from simple_history.utils import get_history_manager_for_model
-
     return _entries(get_history_manager_for_model(model).filter(**{model._meta.pk.attname: pk}), model, limit)
 
 

@@ -8,6 +8,7 @@ from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from pilotage.core.formatting import input_amount, input_percent
+from pilotage.core.tabular import parse_amount
 
 
 class DsfrFormMixin:
@@ -46,8 +47,6 @@ class AmountField(forms.DecimalField):
         self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
     def to_python(self, value):
-        from pilotage.core.tabular import parse_amount
-
         if value in self.empty_values:
             return None
         if not isinstance(value, str):

@@ -31,6 +31,9 @@ from typing import BinaryIO
 
 from openpyxl import load_workbook
 
+from pilotage.core.exports import csv_text, is_formula_like
+from pilotage.core.jobs import job_progress
+
 
 @dataclass(frozen=True)
 class ImportIssue:
@@ -139,8 +142,6 @@ class ImportReport:
 
     def issues_csv(self) -> str:
         """Every kept issue as a CSV (`core.exports.csv_text`); a last line counts those not kept."""
-        from pilotage.core.exports import csv_text
-
         rows = [
             [
                 i.file,
@@ -344,8 +345,6 @@ def _csv_error(exc: csv.Error, delimiter: str) -> str:
 def _unquote_formula(cell: str) -> str:
     """`'=1+1` → `=1+1`: the apostrophe the platform's CSV exports put before a formula start (ADR 0013), so
     that an export imported back is unchanged."""
-    from pilotage.core.exports import is_formula_like
-
     return cell[1:] if cell.startswith("'") and is_formula_like(cell[1:]) else cell
 
 
@@ -444,8 +443,6 @@ def _bounded(rows: Iterator[list[str]]) -> Iterator[list[str]]:
 
 
 def _progress(rows_read: int) -> None:
-    from pilotage.core.jobs import job_progress
-
     job_progress(rows_read, stage="Lecture du fichier")
 
 

@@ -3,6 +3,8 @@
 import re
 
 from django.core.exceptions import ValidationError
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -57,9 +59,6 @@ IBAN_REASONS = {
 
 def validate_iban(value: str) -> str:
     """An IBAN with its check digits and, for French accounts, the clé RIB (schwifty, validate_bban=True)."""
-    from schwifty import IBAN
-    from schwifty.exceptions import SchwiftyException
-
     try:
         return IBAN(value, validate_bban=True).compact
     except SchwiftyException as exc:

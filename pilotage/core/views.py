@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from pilotage.core.exports import csv_response
+from pilotage.core.import_screen import SCREENS
+from pilotage.core.models import Job
 
 
 @login_not_required
@@ -16,16 +18,12 @@ def accessibility(request):
 
 
 def _own_job(request, pk):
-    from pilotage.core.models import Job
-
     return get_object_or_404(Job, pk=pk, created_by=request.user)
 
 
 def job_detail(request, pk):
     """A background job's page, for the person who started it: state, progress (the page reloads itself every
     two seconds until the job ends), then its result; for an import, the issues and the confirmation."""
-    from pilotage.core.import_screen import SCREENS
-
     job = _own_job(request, pk)
     result = job.result or {}
     screen = SCREENS.get(job.params.get("screen")) if job.kind == "import" else None

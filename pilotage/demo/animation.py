@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from pilotage.accounts.models import User
+from pilotage.animation.budget import state_budgets
 from pilotage.animation.models import ActionType, Programme
 from pilotage.animation.services import (
     ActionData,
@@ -16,7 +17,7 @@ from pilotage.animation.services import (
     programme_record_convention,
     programme_transition,
 )
-from pilotage.reference.models import Funder, FunderType
+from pilotage.reference.models import Funder, FunderType, RegionalAssociation
 
 DEMO_YEAR = 2024  # the last year of the demo funding lines: the band is computed on that year's State budget
 # State share: 1.63 M€ of the 60 M€ of the PACA Missions Locales (2.7 %); the draft 0.9 M€ (1.5 %, observed band)
@@ -74,9 +75,6 @@ STATUS_AFTER = {"draft": 0, "submitted": 1, "approved": 2, "reported": 3, "close
 
 def _other_region(region_code: str, share: str, status: str, admin, council) -> None:
     """A programme of two catalogue actions whose State amount is `share` % of the region's State budget."""
-    from pilotage.animation.budget import state_budgets
-    from pilotage.reference.models import RegionalAssociation
-
     budget = state_budgets(DEMO_YEAR, [region_code]).get(region_code, (None, None))[0]
     if budget is None:
         return

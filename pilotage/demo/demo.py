@@ -19,16 +19,16 @@ from the expected one.
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.password_validation import get_default_password_validators, validate_password
 from django.db import transaction
 
-from pilotage.accounts.models import ROLE_ORGANISATION, Role, User
+from pilotage.accounts.models import ROLE_ORGANISATION, User
+from pilotage.accounts.passwords import PasswordStrengthValidator, demo_password
 from pilotage.core.identifiers import fake_siret
+from pilotage.core.roles import Role
 from pilotage.core.tabular import ImportReport
 from pilotage.core.upsert import upsert
 from pilotage.reference.imilo import imilo_import
@@ -48,7 +48,6 @@ from pilotage.reference.territories import DATA_DIR
 
 REASON = "Données de démonstration"
 DEMO_DOMAIN = "demo.pilotage.fr"
-DEFAULT_PASSWORD = "demo-pilotage-2026"
 FIRST_NAMES = ["Camille", "Dominique", "Claude", "Alex", "Sacha", "Morgan", "Charlie", "Lou", "Noa", "Maxime",
                "Andrea", "Eden", "Jules", "Louise", "Paul", "Inès"]  # fmt: skip
 LAST_NAMES = ["Exemple", "Démo", "Fictif", "Modèle", "Essai", "Témoin", "Prototype", "Maquette", "Brouillon",
@@ -122,14 +121,7 @@ def demo_password_validators() -> list:
     """The project's password validators but the strength one: the demo password is published, and that
     validator refuses it on purpose (nobody may choose it for a real account). Length and common passwords
     still apply, so that a `DEMO_PASSWORD` like `azerty` refuses the whole load."""
-    from pilotage.accounts.passwords import PasswordStrengthValidator
-
     return [v for v in get_default_password_validators() if not isinstance(v, PasswordStrengthValidator)]
-
-
-def demo_password() -> str:
-    """`settings.DEMO_PASSWORD`, else the `DEMO_PASSWORD` environment variable, else `DEFAULT_PASSWORD`."""
-    return getattr(settings, "DEMO_PASSWORD", "") or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
 
 def _complete_missions_locales() -> int:

@@ -5,13 +5,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from pilotage.core import formatting
 from pilotage.dialogue.guide import STEPS
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
+from pilotage.funding.models import Convention, FundingLine
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import RATIOS
+from pilotage.indicators.models import Target
 from pilotage.indicators.queries import current_values, visible_values
+from pilotage.reference.models import FunderType
 
 
 def step_indicators(user, dialogue: ManagementDialogue, step) -> list[dict]:
@@ -34,8 +38,6 @@ def step_indicators(user, dialogue: ManagementDialogue, step) -> list[dict]:
 
 def targets(dialogue: ManagementDialogue) -> list[dict]:
     """Each ratio: the target negotiated for the year to come, last year's target and the value achieved in Y."""
-    from pilotage.indicators.models import Target
-
     ml = dialogue.mission_locale
     year = dialogue.campaign.year
     set_targets = defaultdict(dict)
@@ -60,9 +62,6 @@ def targets(dialogue: ManagementDialogue) -> list[dict]:
 def funding(dialogue: ManagementDialogue) -> dict:
     """The conclusive step's funding: each funder type's contribution in Y-1 and Y, the CPO covering the year to
     come, its ±10 % room, and what the proposal would do to it."""
-    from pilotage.funding.models import Convention, FundingLine
-    from pilotage.reference.models import FunderType
-
     ml = dialogue.mission_locale
     year = dialogue.campaign.year
     sums = defaultdict(dict)
@@ -107,8 +106,6 @@ def steps_progress(dialogue: ManagementDialogue) -> list[dict]:
 def conclusion_checklist(dialogue: ManagementDialogue) -> list[dict]:
     """What concluding leaves behind, shown before the conclusion is confirmed: each step's themes, the targets,
     then what the workflow requires (`workflow.conclusion_missing`: subsidy, synthesis, an action), blocking."""
-    from pilotage.indicators.models import Target
-
     items = []
     for progress in steps_progress(dialogue):
         step, answered, themes = progress["step"], progress["answered"], progress["themes"]
@@ -139,10 +136,6 @@ def _late_reason(dialogue, today) -> str:
 def campaign_followup(dialogues) -> dict:
     """Counts by state, late files (the rule of `DialogueQuerySet.late`) and the Missions Locales with targets
     negotiated, for a set of files (a campaign, a region, France)."""
-    from django.utils import timezone
-
-    from pilotage.indicators.models import Target
-
     today = timezone.localdate()
     late_ids = set(dialogues.late(today).values_list("pk", flat=True))
     dialogues = list(dialogues.select_related("campaign__region", "mission_locale"))
@@ -167,8 +160,6 @@ def campaign_followup(dialogues) -> dict:
 def targets_versus_achieved(dialogues) -> list[dict]:
     """For each ratio, over the files: how many Missions Locales had a target for the examined year Y, and how
     many reached it (value Y ≥ target; for R11, the share of exits without solution, value ≤ target)."""
-    from pilotage.indicators.models import Target
-
     dialogues = list(dialogues.select_related("campaign", "mission_locale"))
     by_year = defaultdict(list)
     for d in dialogues:

@@ -10,6 +10,7 @@ from pilotage.dialogue import context as read
 from pilotage.dialogue.guide import STEP_BY_KEY, SYNTHESIS_THEMES
 from pilotage.documents.rendering import money
 from pilotage.indicators.masking import MASKED
+from pilotage.reference.models import StateService
 
 KIND = "synthese_dialogue"
 DOCX_DEFAULT = Path(__file__).resolve().parent / "templates_docx" / "synthese_dialogue.docx"
@@ -22,8 +23,6 @@ def _measure(value, unit: str) -> str:
 
 
 def _state_service(dialogue) -> str:
-    from pilotage.reference.models import StateService
-
     service = StateService.objects.filter(region_id=dialogue.campaign.region_id).order_by("pk").first()
     return str(service) if service else f"DREETS {dialogue.campaign.region.name}"
 

@@ -2,6 +2,7 @@ from django import forms
 
 from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
 from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign
+from pilotage.dialogue.services import campaign_errors
 from pilotage.reference.models import Region
 
 DATE_FIELDS = ("opens_on", "preparation_due", "conclusion_due", "activity_report_closing", "finance_report_closing")
@@ -37,8 +38,6 @@ class CampaignForm(DsfrModelForm):
         """The service says it in French, with the region's name."""
 
     def clean(self):
-        from pilotage.dialogue.services import campaign_errors
-
         cleaned = super().clean()
         if "year" in cleaned:  # a year that is not a number already has its error
             dates = {name: cleaned.get(name) for name in DATE_FIELDS}

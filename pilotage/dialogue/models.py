@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pilotage.core.roles import MISSION_LOCALE_ROLES, STATE_ROLES
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
 from pilotage.dialogue.guide import STEPS, SYNTHESIS_THEMES
@@ -33,8 +34,6 @@ class CampaignQuerySet(models.QuerySet):
 
 
 def is_dialogue_party(user) -> bool:
-    from pilotage.accounts.models import MISSION_LOCALE_ROLES, STATE_ROLES
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_superuser or user.role in STATE_ROLES | MISSION_LOCALE_ROLES

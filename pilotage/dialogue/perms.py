@@ -2,7 +2,7 @@
 
 import rules
 
-from pilotage.accounts.models import MISSION_LOCALE_ROLES, Role
+from pilotage.core.roles import MISSION_LOCALE_ROLES, Role
 from pilotage.indicators.perms import sets_targets
 from pilotage.reference.models import MissionLocale
 

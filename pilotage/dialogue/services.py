@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 
 from pilotage.core.audit import save_audited
 from pilotage.core.workflow import transition_apply
@@ -23,6 +24,7 @@ from pilotage.dialogue.models import (
     ThemeAnswer,
 )
 from pilotage.dialogue.workflow import WORKFLOW
+from pilotage.funding.models import Convention, ConventionKind
 from pilotage.reference.models import MissionLocale
 
 audit_log = logging.getLogger("pilotage.audit")
@@ -55,10 +57,6 @@ def campaign_years(today: date | None = None) -> range:
     """The years a campaign may examine: those of the CPOs known to the platform (from the first year of the
     earliest to the last year of the latest), never after the current year (its activity must have begun);
     without any CPO, the current year and the three before."""
-    from django.db.models import Max, Min
-
-    from pilotage.funding.models import Convention, ConventionKind
-
     current = (today or date.today()).year
     bounds = Convention.objects.filter(kind=ConventionKind.CPO).aggregate(first=Min("start_date"), last=Max("end_date"))
     if bounds["first"] is None:

@@ -12,9 +12,11 @@ from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
 from pilotage.dialogue import context as read
 from pilotage.dialogue import forms, perms, services
+from pilotage.dialogue.documents import KIND, synthesis_context
 from pilotage.dialogue.guide import STEP_BY_KEY, STEPS, SYNTHESIS_THEMES
 from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign, ManagementDialogue
 from pilotage.dialogue.workflow import WORKFLOW, amendment_for
+from pilotage.documents.rendering import CONTENT_TYPES, document_download
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.models import Target
 from pilotage.indicators.services import targets_set
@@ -357,9 +359,6 @@ def followup(request):
 
 def synthesis_document(request, pk, fmt):
     """The synthesis as DOCX (editable) or PDF, generated from the file's data."""
-    from pilotage.dialogue.documents import KIND, synthesis_context
-    from pilotage.documents.rendering import CONTENT_TYPES, document_download
-
     dialogue = _dialogue(request, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu.")

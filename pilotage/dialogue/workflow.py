@@ -9,13 +9,12 @@ from pilotage.core.workflow import Messages, Transition, Workflow
 from pilotage.dialogue import perms
 from pilotage.dialogue.models import DialogueStatus as S
 from pilotage.dialogue.models import DialogueTransition, ManagementDialogue
+from pilotage.funding.models import Amendment
+from pilotage.funding.models.conventions import AmendmentStatus
 
 
 def amendment_for(dialogue, *, signed: bool = False):
     """The avenant of the Mission Locale's CPO for the year the dialogue prepares (the signed one if asked)."""
-    from pilotage.funding.models import Amendment
-    from pilotage.funding.models.conventions import AmendmentStatus
-
     amendments = Amendment.objects.filter(
         convention__mission_locale=dialogue.mission_locale, convention__kind="cpo", year=dialogue.campaign.target_year
     )

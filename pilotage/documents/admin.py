@@ -7,14 +7,13 @@ from django.utils.html import format_html, format_html_join
 
 from pilotage.core.admin_site import AuditedAdmin
 from pilotage.documents.models import DocumentTemplate
+from pilotage.documents.registry import document_kind, registered_documents
 from pilotage.documents.rendering import (
     check_docx_template,
     check_html_template,
     default_html_source,
-    document_kind,
     docx_template_bytes,
     html_template_source,
-    registered_documents,
 )
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

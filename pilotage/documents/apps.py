@@ -5,8 +5,3 @@ class DocumentsConfig(AppConfig):
     name = "pilotage.documents"
     label = "documents"
     verbose_name = "Documents officiels"
-
-    def ready(self):
-        from pilotage.documents import avenant
-
-        avenant.register()

@@ -4,6 +4,8 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pilotage.documents.registry import document_label
+
 
 def template_path(instance, filename):
     return f"document_templates/{instance.kind}/{filename}"
@@ -39,7 +41,4 @@ class DocumentTemplate(models.Model):
         verbose_name_plural = "modèles de documents"
 
     def __str__(self):
-        from pilotage.documents.rendering import _REGISTRY
-
-        spec = _REGISTRY.get(self.kind)
-        return spec.label if spec else self.kind
+        return document_label(self.kind)

@@ -1,6 +1,6 @@
 """Official documents generated from the data: a DOCX (editable, docxtpl) and a PDF (WeasyPrint) per kind.
 
-Each app registers its documents at startup (`register_document` in its `AppConfig.ready`). A document has
+Each app registers its documents at startup (`registry.register_document` in its `AppConfig.ready`). A document has
 two templates: a DOCX with docxtpl (Jinja2) tags and a Django HTML template for the PDF. The defaults live in
 the code; an administrator may upload replacements (`DocumentTemplate`), which are used instead.
 
@@ -10,8 +10,7 @@ figures and in words), although the Jinja filters `euros`, `in_words` and `numbe
 
 import io
 import mimetypes
-from collections.abc import Callable
-from dataclasses import dataclass
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,54 +18,21 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.template import engines
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.template import TemplateSyntaxError, engines
+from django.template.base import Lexer, TokenType, filter_re
 from django.template.loader import get_template
+from docx import Document
+from docx.table import Table
+from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from pilotage.core.tabular import UnreadableFile, check_zip_archive
 from pilotage.core.templatetags.pilotage import euros
+from pilotage.documents.models import DocumentTemplate
+from pilotage.documents.registry import document_kind
 from pilotage.documents.words import amount_in_words, number_in_words, to_amount
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    kind: str
-    label: str
-    docx_default: Path
-    html_default: str
-    #: builds a realistic context, used to check an uploaded template before it is accepted
-    sample_context: Callable[[], dict] | None = None
-
-
-_REGISTRY: dict[str, DocumentKind] = {}
-
-
-def register_document(
-    kind: str,
-    *,
-    label: str,
-    docx_default: Path,
-    html_default: str,
-    sample_context: Callable[[], dict] | None = None,
-) -> None:
-    """Declare a document. `html_default` is a Django template name; `sample_context` (optional, no database
-    access) lets an uploaded template be checked against every variable the document provides."""
-    docx_default = Path(docx_default)
-    if not docx_default.is_file():
-        raise ImproperlyConfigured(f"Document {kind}: default DOCX template {docx_default} is missing.")
-    _REGISTRY[kind] = DocumentKind(kind, label, docx_default, html_default, sample_context)
-
-
-def document_kind(kind: str) -> DocumentKind:
-    try:
-        return _REGISTRY[kind]
-    except KeyError:
-        raise LookupError(f"Unknown document kind {kind!r}") from None
-
-
-def registered_documents() -> list[DocumentKind]:
-    return sorted(_REGISTRY.values(), key=lambda d: d.label)
-
 
 # Formatting, shared by both engines
 
@@ -130,8 +96,6 @@ def _jinja_env(strict: bool = False) -> jinja2.Environment:
 
 
 def _uploaded(kind: str):
-    from pilotage.documents.models import DocumentTemplate
-
     return DocumentTemplate.objects.filter(kind=kind).first()
 
 
@@ -160,8 +124,6 @@ def default_html_source(kind: str) -> str:
 
 
 def _docx_from(template: bytes, context: dict, *, strict: bool = False) -> bytes:
-    from docxtpl import DocxTemplate
-
     document = DocxTemplate(io.BytesIO(template))
     document.render(context, jinja_env=_jinja_env(strict), autoescape=True)
     out = io.BytesIO()
@@ -189,7 +151,7 @@ _BASE_URL = "file:///"
 
 
 def _static_fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415  (WeasyPrint: 1 s to import)
 
     class StaticFilesOnly(URLFetcher):
         """Serves local static files (fonts, stylesheets, images); refuses every other URL, so that a
@@ -215,7 +177,7 @@ def _static_fetcher():
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415  (WeasyPrint: 1 s to import)
 
     return HTML(string=html, base_url=_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
 
@@ -236,8 +198,6 @@ CONTENT_TYPES = {
 def document_download(kind: str, fmt: str, context: dict, filename: str):
     """The DOCX or PDF of `kind` as an attachment response; an unknown format is a 404. An uploaded template that
     cannot be filled for this object (refused by the sandbox, a variable missing here) gives a French page."""
-    from django.http import Http404, HttpResponse
-
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu.")
     try:
@@ -262,8 +222,6 @@ def document_download(kind: str, fmt: str, context: dict, filename: str):
 
 def _docx_blocks(container):
     """Paragraphs and tables in document order; a merged cell is read once."""
-    from docx.table import Table
-
     for block in container.iter_inner_content():
         if not isinstance(block, Table):
             yield block.text
@@ -279,8 +237,6 @@ def _docx_blocks(container):
 
 def docx_text(data: bytes) -> str:
     """All the text of a DOCX: paragraphs, table cells (nested too), headers and footers, one block a line."""
-    from docx import Document
-
     document = Document(io.BytesIO(data))
     blocks = list(_docx_blocks(document))
     for section in document.sections:
@@ -291,7 +247,7 @@ def docx_text(data: bytes) -> str:
 
 def pdf_text(data: bytes) -> str:
     """The text of every page of a PDF (pypdf)."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415  (pypdf: 0,4 s to import)
 
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -304,10 +260,6 @@ MAX_TEMPLATE_BYTES = 10 * 2**20
 
 def check_docx_template(kind: str, data: bytes) -> None:
     """Refuse (ValidationError, in French) a DOCX template that does not render with the sample context."""
-    import zipfile
-
-    from pilotage.core.tabular import UnreadableFile, check_zip_archive
-
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ValidationError("Le modèle dépasse %(limit)s Mo.", code="too_large",
                               params={"limit": MAX_TEMPLATE_BYTES // 2**20})  # fmt: skip
@@ -351,8 +303,6 @@ def check_docx_template(kind: str, data: bytes) -> None:
 
 def check_html_template(kind: str, data: bytes) -> None:
     """Refuse an HTML template that is not UTF-8, not valid Django template syntax or fails to render."""
-    from django.template import TemplateSyntaxError
-
     spec = document_kind(kind)
     if len(data) > MAX_TEMPLATE_BYTES:
         raise ValidationError("Le modèle dépasse %(limit)s Mo.", code="too_large",
@@ -481,7 +431,6 @@ ALLOWED_HTML_FILTERS = frozenset(
 def check_html_allowed(source: str) -> None:
     """Refuse (ValidationError, in French) an HTML template using a tag, a library or a filter outside the
     allow-lists above. Reads the template's tokens as Django does, so nothing of it is run."""
-    from django.template.base import Lexer, TokenType, filter_re
 
     def refuse(what, name, line):
         forbidden = "interdit" if what == "le filtre" else "interdite"

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-CATEGORIES = ("fonctionnement", "convention_nationale", "thematique", "autre")
+from pilotage.funding.vocabulary import FundingCategory
+
+CATEGORIES = tuple(FundingCategory.values)
 TOTAL = "total"
 STABILITY_PCT = Decimal("4.5")
 ZERO = Decimal("0")

@@ -7,4 +7,6 @@ class FundingConfig(AppConfig):
     verbose_name = "Conventions et financements"
 
     def ready(self):
-        from pilotage.funding import perms  # noqa: F401  (registers the permission rules)
+        from pilotage.funding import avenant, perms  # noqa: F401  (perms registers the permission rules)
+
+        avenant.register()

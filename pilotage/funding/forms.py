@@ -1,9 +1,8 @@
 from django import forms
 
-from pilotage.accounts.models import Role
 from pilotage.core.forms import AmountField, DsfrForm, DsfrModelForm
+from pilotage.core.roles import Role
 from pilotage.core.uploads import validate_pdf
-from pilotage.funding.lines import FUNDER_TYPES
 from pilotage.funding.models import Amendment, BudgetLineKind, Convention
 from pilotage.funding.models.conventions import chorus_validator
 from pilotage.reference.models import Department, Funder, FunderType, MissionLocale, RegionalAssociation
@@ -97,9 +96,7 @@ class SignForm(DsfrForm):
 
 
 class AnalysisForm(DsfrForm):
-    financeur_type = forms.ChoiceField(
-        label="Type de financeur", choices=[(t, FunderType(t).label) for t in FUNDER_TYPES], initial="departement"
-    )
+    financeur_type = forms.ChoiceField(label="Type de financeur", choices=FunderType.choices, initial="departement")
     debut = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
     fin = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
 
@@ -117,7 +114,7 @@ class LineFilterForm(DsfrForm):
     financeur_type = forms.ChoiceField(
         label="Type de financeur",
         required=False,
-        choices=[("", "Tous"), *[(t, FunderType(t).label) for t in FUNDER_TYPES]],
+        choices=[("", "Tous"), *FunderType.choices],
     )
     departement = forms.ModelChoiceField(label="Département", queryset=Department.objects.none(), required=False,
                                          empty_label="Tous", to_field_name="code")  # fmt: skip

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from pilotage.core.tabular import Column, ImportReport, parse_amount, parse_year, read_rows
 from pilotage.core.validators import compact_identifier, validate_siren
+from pilotage.funding.vocabulary import FundingCategory
+from pilotage.reference.models import FunderType
 from pilotage.reference.territories import read_territories
 
-FUNDER_TYPES = ("etat", "region", "departement", "commune_epci", "fse", "france_travail", "autre")
-CATEGORIES = ("fonctionnement", "convention_nationale", "thematique", "autre")
 TERRITORIAL_TYPES = {"region", "departement", "commune_epci"}
 COLUMNS = (
     Column("code_ml"),
@@ -90,8 +90,8 @@ def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale,
             year = None
         funder_type = row["financeur_type"].strip().lower()
         code = row["financeur_code"].strip()
-        if funder_type not in FUNDER_TYPES:
-            fail("financeur_type", f"type inconnu ; valeurs possibles : {', '.join(FUNDER_TYPES)}.")
+        if funder_type not in FunderType.values:
+            fail("financeur_type", f"type inconnu ; valeurs possibles : {', '.join(FunderType.values)}.")
         elif funder_type == "region" and code not in region_codes:
             fail("financeur_code", "code INSEE de région inconnu (18 régions, par ex. 93).")
         elif funder_type == "departement" and code.upper() not in department_codes:
@@ -105,14 +105,14 @@ def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale,
         elif funder_type not in TERRITORIAL_TYPES and code:
             fail("financeur_code", "pas de code pour ce type de financeur : laisser vide.")
         code = code.upper() if funder_type == "departement" else code
-        if check_funder and not errors and funder_type in FUNDER_TYPES:
+        if check_funder and not errors and funder_type in FunderType.values:
             reason = check_funder(funder_type, code)
             if reason:
                 fail("financeur_code", reason)
         category = row["categorie"].strip().lower()
         theme = row["theme"].strip().lower()
-        if category not in CATEGORIES:
-            fail("categorie", f"catégorie inconnue ; valeurs possibles : {', '.join(CATEGORIES)}.")
+        if category not in FundingCategory.values:
+            fail("categorie", f"catégorie inconnue ; valeurs possibles : {', '.join(FundingCategory.values)}.")
         elif len(theme) > MAX_THEME_LENGTH:
             fail("theme", f"thème trop long ({MAX_THEME_LENGTH} caractères au plus).")
         elif category == "thematique" and not theme:

@@ -2,7 +2,7 @@
 
 import rules
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import FunderType, MissionLocale
 from pilotage.reference.perms import is_national_admin
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pilotage.core import formatting
 from pilotage.core.tabular import ImportReport, read_file_bytes
@@ -257,8 +258,6 @@ def funding_lines_import(
             report.unchanged += 1
     report.created, report.updated = len(to_create), len(to_update)
     if wet_run:
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         reason = f"Import {filename}"
         with transaction.atomic():
             bulk_create_with_history(to_create, FundingLine, batch_size=1000, default_user=acting_user,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("conventions/<int:pk>/avenants/nouveau/", views.amendment_edit, name="amendment_create"),
     path("conventions/<int:pk>/avenants/<int:amendment_pk>/", views.amendment_edit, name="amendment_edit"),
     path("conventions/<int:pk>/avenants/<int:amendment_pk>/signer/", views.amendment_sign_view, name="amendment_sign"),
+    path("avenants/<int:pk>.<str:fmt>", views.amendment_document, name="amendment_document"),
     path("conventions/<int:pk>/versements/<int:payment_pk>/", views.payment_record_view, name="payment_record"),
     path("conference/<str:level>/<str:code>/", views.conference, name="conference"),
 ]

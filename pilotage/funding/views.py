@@ -14,14 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pilotage.core.audit import history_entries
 from pilotage.core.exports import tabular_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
-from pilotage.funding import forms
+from pilotage.documents.rendering import CONTENT_TYPES, document_download
+from pilotage.funding import avenant, forms
 from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
-from pilotage.funding.lines import FUNDER_TYPES
-from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingLine, Payment
+from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingCategory, FundingLine, Payment
 from pilotage.funding.services import (
     GuardrailExceeded,
     amendment_set_budget,
@@ -48,7 +49,7 @@ def home(request):
         lines.filter(year__in=years).values_list("funder_type", "year").annotate(total=Sum("amount"))
     ):
         totals[funder_type][year] = amount
-    rows = [(FunderType(t).label, [totals[t].get(y) for y in years]) for t in FUNDER_TYPES if t in totals]
+    rows = [(FunderType(t).label, [totals[t].get(y) for y in years]) for t in FunderType.values if t in totals]
     return render(
         request,
         "funding/home.html",
@@ -176,13 +177,7 @@ def _per_department(amounts, funder_type, departments, years) -> dict[str, Decim
     return {code: total / len(years) for code, total in sorted(totals.items())}
 
 
-CATEGORY_LABELS = {
-    "fonctionnement": "Fonctionnement",
-    "convention_nationale": "Conventions nationales",
-    "thematique": "Thématique",
-    "autre": "Autre",
-    TOTAL: "Total",
-}
+CATEGORY_LABELS = {**dict(FundingCategory.choices), TOTAL: "Total"}
 
 
 def analysis(request):
@@ -254,8 +249,6 @@ def _visible_convention(request, pk):
 
 
 def convention_detail(request, pk):
-    from pilotage.core.audit import history_entries
-
     convention = _visible_convention(request, pk)
     amendments = convention.amendments.prefetch_related("budget_lines", "payments")
     return render(
@@ -412,7 +405,7 @@ def conference(request, level, code):
         .annotate(total=Sum("amount"))
     ):  # fmt: skip
         amounts[(ml_id, line_year, funder_type)] = total
-    types = [t for t in FUNDER_TYPES if any(amounts[(ml.pk, year, t)] for ml in mls)]
+    types = [t for t in FunderType.values if any(amounts[(ml.pk, year, t)] for ml in mls)]
     ends = defaultdict(list)
     for convention in Convention.objects.visible_to(user).filter(
         mission_locale__in=mls, end_date__gte=date(year, 1, 1)
@@ -421,7 +414,7 @@ def conference(request, level, code):
     rows = []
     for ml in mls:
         total = sum((amounts[(ml.pk, year, t)] for t in types), Decimal("0"))
-        previous = sum((amounts[(ml.pk, year - 1, t)] for t in FUNDER_TYPES), Decimal("0"))
+        previous = sum((amounts[(ml.pk, year - 1, t)] for t in FunderType.values), Decimal("0"))
         cells = [(amounts[(ml.pk, year, t)], amounts[(ml.pk, year, t)] / total * 100 if total else None) for t in types]
         evolution = (total - previous) / previous * 100 if previous else None
         rows.append((ml, cells, total, evolution, sorted(ends[ml.pk], key=lambda c: c.end_date)))
@@ -444,3 +437,16 @@ def conference(request, level, code):
             "breadcrumbs": _crumbs((f"Conférence des financeurs — {territory}", None)),
         },
     )
+
+
+def amendment_document(request, pk, fmt):
+    """The avenant of fiche 4 as DOCX (editable) or PDF, for whoever sees its CPO; out of territory, 404."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Format inconnu.")
+    amendment = get_object_or_404(
+        Amendment.objects.visible_to(request.user).select_related("convention__mission_locale__department__region"),
+        pk=pk,
+        convention__mission_locale__isnull=False,
+    )
+    context = avenant.amendment_document_context(amendment)
+    return document_download(avenant.KIND, fmt, context, avenant.file_name(amendment, fmt))

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from pilotage.reference.models import MissionLocale
+
 
 class IndicatorDataset(models.Model):
     """One load of results for a year; the latest of a year is the current one, earlier ones stay."""
@@ -17,6 +19,21 @@ class IndicatorDataset(models.Model):
     )
     is_current = models.BooleanField("version en vigueur", default=True)
     changed_entities = models.PositiveIntegerField("entités modifiées", default=0)
+    #: False for a staged copy (a submission's results before publication, seen by the State services only)
+    is_published = models.BooleanField("publié", default=True)
+    #: a staged copy still waiting for its publication (cleared when published, rejected or replaced)
+    is_staged = models.BooleanField("en attente de publication", default=False)
+    #: the region whose submission this version carries (staged copies and versions published from a submission)
+    region = models.ForeignKey(
+        "reference.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="région"
+    )
+    data_date = models.DateField("données au", null=True, blank=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="publié par"
+    )
+    #: n-th published version of the year (None for a staged copy)
+    version = models.PositiveIntegerField("version", null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-loaded_at"]
@@ -59,8 +76,6 @@ class IndicatorValue(models.Model):
 
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from pilotage.reference.models import MissionLocale
-
         return self.filter(mission_locale__in=MissionLocale.objects.visible_to(user))
 
 

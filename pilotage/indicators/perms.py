@@ -1,6 +1,6 @@
 """Who sees which indicator values, and whether small counts are hidden for them."""
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import Department, MissionLocale, Region
 
 UNMASKED_ROLES = {Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE, Role.ML_DIRECTOR, Role.ML_STAFF,

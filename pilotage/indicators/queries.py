@@ -4,7 +4,14 @@ from collections import defaultdict
 from decimal import Decimal
 from functools import cache
 
-from pilotage.indicators.models import IndicatorValue
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.masking import mask_small_counts
+from pilotage.indicators.models import IndicatorDataset, IndicatorValue
+from pilotage.indicators.perms import sees_unmasked
 
 
 def current_values(
@@ -29,28 +36,18 @@ def current_values(
 
 
 def available_years() -> list[int]:
-    from pilotage.indicators.models import IndicatorDataset
-
     return sorted(set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True)
 
 
 @cache
 def _counts() -> frozenset[str]:
     """The indicators that count young people (masked when small); the context counts 0.x are public data."""
-    from pilotage.indicators.catalogue import INDICATORS
-
     return frozenset(key for key, spec in INDICATORS.items() if spec.is_count and not key.startswith("0."))
 
 
 def masked_values(user, level: str, code: str, values: dict, breakdown: str = "total") -> dict[str, object]:
     """One entity's values {indicator: value} for one breakdown, as `user` may read them: small counts
     masked (masking.py) unless the user sees this entity unmasked (perms.sees_unmasked)."""
-    from django.conf import settings
-
-    from pilotage.indicators.catalogue import INDICATORS
-    from pilotage.indicators.masking import mask_small_counts
-    from pilotage.indicators.perms import sees_unmasked
-
     flat = {indicator: value for (indicator, b), value in values.items() if b == breakdown}
     if breakdown != "total":  # context, resources and some ratios exist for the whole population only
         flat.update({i: v for (i, b), v in values.items() if b == "total" and INDICATORS[i].breakdowns == ("total",)})
@@ -70,30 +67,22 @@ def visible_values(user, year: int, level: str, code: str, breakdown: str = "tot
 def current_dataset_for(user, year: int):
     """The dataset of `year` whose values `user` reads (today the current version, the same for every reader),
     or None when nothing is loaded for that year."""
-    from pilotage.indicators.models import IndicatorDataset
-
     return IndicatorDataset.objects.filter(year=year, is_current=True).order_by("-loaded_at", "-pk").first()
 
 
 def dataset_version(dataset) -> int:
     """The version number of a dataset: 1 for the first load of its year, then 2, 3…"""
-    from pilotage.indicators.models import IndicatorDataset
-
     return IndicatorDataset.objects.filter(year=dataset.year, pk__lte=dataset.pk).count()
 
 
 def dataset_data_date(dataset):
     """The « données au » date of a dataset: the day it was loaded (until the export's own date is recorded)."""
-    from django.utils import timezone
-
     return timezone.localdate(dataset.loaded_at)
 
 
 def dataset_rows(dataset, entities: dict[str, set[str]], *, indicator=None, breakdown=None):
     """The values of `dataset` for the entities {level: codes} (already restricted to what the reader sees), in a
     stable order (level, code, indicator, breakdown)."""
-    from django.db.models import Q
-
     wanted = Q(pk__in=[])
     for level, codes in entities.items():
         if codes:

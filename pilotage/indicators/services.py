@@ -2,12 +2,16 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
 from pilotage.indicators.aggregation import recompute_upper_levels
 from pilotage.indicators.catalogue import INDICATORS, LEVELS
-from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue
+from pilotage.indicators.engine.compute import RATIOS
+from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue, Target
+from pilotage.indicators.perms import sets_targets
 from pilotage.reference.models import Department, MissionLocale, Region
 
 COLUMNS = (
@@ -25,15 +29,12 @@ def _known_codes() -> dict[str, set[str]]:
     }
 
 
-def indicator_results_load(*, path_or_file, filename: str, year: int, acting_user=None, wet_run: bool = False):
-    """Check every row, then (wet run) make a new version of year `year`: the entities (level, code) of the
-    file take the file's values, the others keep the current ones, and the departments, regions and nation
-    of the file's Missions Locales are recomputed from their Missions Locales where the file does not give
-    them whole (`aggregation.py`). Nothing changes → no new version."""
-    report = ImportReport(filename=filename, wet_run=wet_run)
+def read_results(path_or_file, filename: str, year: int, report: ImportReport) -> dict[tuple, Decimal | None]:
+    """The rows of a long results file {(level, code, indicator, breakdown): value}, every problem in `report`
+    (file, line, column, value, reason); the values are meaningful only when `report.ok`."""
     rows = read_rows(read_file_bytes(path_or_file), filename, COLUMNS, report)
     if not report.ok:
-        return report
+        return {}
     codes = _known_codes()
     values: dict[tuple, Decimal | None] = {}
     first_line: dict[tuple, int] = {}
@@ -66,52 +67,123 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
         if not errors:
             first_line[key] = row.line
             values[key] = value
-    if not report.ok:
-        return report
-    current = IndicatorDataset.objects.filter(year=year, is_current=True).first()
-    previous = {}
-    if current:
-        previous = {
-            (level, code, indicator, breakdown): value
-            for level, code, indicator, breakdown, value in current.values.values_list(
-                "level", "code", "indicator", "breakdown", "value"
-            )
-        }
+    return values
+
+
+def dataset_values(dataset) -> dict[tuple, Decimal | None]:
+    if dataset is None:
+        return {}
+    return {
+        (level, code, indicator, breakdown): value
+        for level, code, indicator, breakdown, value in dataset.values.values_list(
+            "level", "code", "indicator", "breakdown", "value"
+        )
+    }
+
+
+def merge_results(values: dict, previous: dict) -> dict:
+    """`previous` (a whole version) with the entities (level, code) of `values` replaced by theirs, and the
+    departments, regions and nation of their Missions Locales recomputed from their parts (`aggregation.py`)."""
     entities = {(level, code) for level, code, _, _ in values}
     merged = {key: value for key, value in previous.items() if key[:2] not in entities}
     merged.update(values)
     region_of = dict(Department.objects.values_list("code", "region_id"))
     ml_department = dict(MissionLocale.objects.values_list("code", "department_id"))
-    merged = recompute_upper_levels(values, merged, ml_department=ml_department, region_of=region_of)
+    return recompute_upper_levels(values, merged, ml_department=ml_department, region_of=region_of)
+
+
+def _save_values(dataset, merged: dict) -> None:
+    IndicatorValue.objects.bulk_create(
+        [IndicatorValue(dataset=dataset, level=k[0], code=k[1], indicator=k[2], breakdown=k[3], value=v)
+         for k, v in merged.items()],
+        batch_size=5000,
+    )  # fmt: skip
+
+
+def _next_version(year: int) -> int:
+    return IndicatorDataset.objects.filter(year=year, is_published=True).count() + 1
+
+
+def current_dataset(year: int):
+    return IndicatorDataset.objects.filter(year=year, is_current=True).first()
+
+
+def indicator_results_load(*, path_or_file, filename: str, year: int, acting_user=None, wet_run: bool = False):
+    """Check every row, then (wet run) make a new version of year `year`: the entities (level, code) of the
+    file take the file's values, the others keep the current ones, and the departments, regions and nation
+    of the file's Missions Locales are recomputed from their Missions Locales where the file does not give
+    them whole (`aggregation.py`). Nothing changes → no new version."""
+    report = ImportReport(filename=filename, wet_run=wet_run)
+    values = read_results(path_or_file, filename, year, report)
+    if not report.ok:
+        return report
+    previous = dataset_values(current_dataset(year))
+    entities = {(level, code) for level, code, _, _ in values}
+    merged = merge_results(values, previous)
     changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
     report.updated = len(changed & {k[:2] for k in previous})
     report.created = len(changed) - report.updated
     report.unchanged = len(entities - changed)
     if wet_run and changed:
         with transaction.atomic():
+            version = _next_version(year)
             IndicatorDataset.objects.filter(year=year, is_current=True).update(is_current=False)
             dataset = IndicatorDataset.objects.create(
-                year=year, source=filename, loaded_by=acting_user, changed_entities=len(changed)
-            )
-            IndicatorValue.objects.bulk_create(
-                [IndicatorValue(dataset=dataset, level=k[0], code=k[1], indicator=k[2], breakdown=k[3], value=v)
-                 for k, v in merged.items()],
-                batch_size=5000,
+                year=year, source=filename, loaded_by=acting_user, changed_entities=len(changed), version=version,
+                published_at=timezone.now(), published_by=acting_user,
             )  # fmt: skip
+            _save_values(dataset, merged)
     report.saved = wet_run
     return report
+
+
+@transaction.atomic
+def results_stage(*, year: int, values: dict, source: str, region, data_date, acting_user):
+    """A staged copy of year `year`: the current published version with `values` (a region's results) merged
+    in and the upper levels recomputed; not current, not published (the State services review it)."""
+    previous = dataset_values(current_dataset(year))
+    merged = merge_results(values, previous)
+    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
+    dataset = IndicatorDataset.objects.create(
+        year=year, source=source[:255], loaded_by=acting_user, is_current=False, is_published=False, is_staged=True,
+        region=region, data_date=data_date, changed_entities=len(changed),
+    )  # fmt: skip
+    _save_values(dataset, merged)
+    return dataset
+
+
+def region_entities(region_code: str) -> set[tuple[str, str]]:
+    """The (level, code) of a region, its departments and its Missions Locales."""
+    departments = set(Department.objects.filter(region_id=region_code).values_list("code", flat=True))
+    mls = MissionLocale.objects.filter(department_id__in=departments).values_list("code", flat=True)
+    return {("region", region_code)} | {("departement", d) for d in departments} | {("ml", c) for c in mls}
+
+
+@transaction.atomic
+def results_publish(*, staged, acting_user):
+    """Publish a staged copy's region: the current published version with that region's entities taken from
+    the staged copy, the nation recomputed from its parts (never averaged) — a new current version."""
+    entities = region_entities(staged.region_id)
+    values = {key: value for key, value in dataset_values(staged).items() if key[:2] in entities}
+    previous = dataset_values(current_dataset(staged.year))
+    merged = merge_results(values, previous)
+    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
+    version = _next_version(staged.year)
+    IndicatorDataset.objects.filter(year=staged.year, is_current=True).update(is_current=False)
+    dataset = IndicatorDataset.objects.create(
+        year=staged.year, source=staged.source, loaded_by=staged.loaded_by, region_id=staged.region_id,
+        data_date=staged.data_date, changed_entities=len(changed), version=version, published_at=timezone.now(),
+        published_by=acting_user,
+    )  # fmt: skip
+    _save_values(dataset, merged)
+    IndicatorDataset.objects.filter(pk=staged.pk).update(is_staged=False)
+    return dataset
 
 
 @transaction.atomic
 def targets_set(*, mission_locale, year: int, values: dict[str, Decimal | None], acting_user) -> int:
     """Record the negotiated targets {ratio: value} of a Mission Locale for a year; None removes one.
     Returns how many changed."""
-    from django.core.exceptions import PermissionDenied
-
-    from pilotage.indicators.engine.compute import RATIOS
-    from pilotage.indicators.models import Target
-    from pilotage.indicators.perms import sets_targets
-
     if not sets_targets(acting_user, mission_locale):
         raise PermissionDenied("Vous ne pouvez pas fixer les objectifs de cette Mission Locale.")
     changed = 0

@@ -19,6 +19,7 @@ from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
+from pilotage.indicators.matrix import place, quadrant
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
@@ -187,8 +188,6 @@ def home(request):
 
 def matrix(request):
     """Every Mission Locale the user sees, placed by efficiency and performance; its region(s) and the nation."""
-    from pilotage.indicators.matrix import place, quadrant
-
     user = request.user
     years = available_years()
     year = year_param(request, years[0] if years else timezone.localdate().year)

@@ -5,7 +5,7 @@ Predicates receive `obj=None` when Django asks about a whole model (admin, menus
 
 import rules
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import (
     Department,
     Funder,

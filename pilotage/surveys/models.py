@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from pilotage.core.roles import Role
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
 from pilotage.reference.models import Funder, MissionLocale, Region
@@ -132,8 +133,6 @@ class SurveyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The DGEFP and the UNML (national observer): every survey; a DREETS: the surveys of its region;
         everyone else: the surveys whose results are published to the network (their figures masked)."""
-        from pilotage.accounts.models import Role
-
         scope = scope_of(user)
         if scope.is_empty:
             return self.none()

@@ -2,7 +2,7 @@
 
 import rules
 
-from pilotage.accounts.models import STATE_ROLES, Role
+from pilotage.core.roles import STATE_ROLES, Role
 
 NATIONAL_RUNNERS = {Role.NATIONAL_ADMIN, Role.NATIONAL_OBSERVER}
 

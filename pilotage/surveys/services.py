@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pilotage.accounts.models import Role, User
+from pilotage.accounts.models import User
 from pilotage.core.audit import save_audited
+from pilotage.core.roles import Role
 from pilotage.core.workflow import TransitionError, transition_apply
 from pilotage.reference.models import Funder, FunderType, MissionLocale
 from pilotage.surveys.answering import read_answers

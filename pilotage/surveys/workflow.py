@@ -2,6 +2,7 @@
 managers (`surveys.manage_survey`). Opening needs a target and a deadline to come, and sends the invitations."""
 
 from pilotage.core.workflow import Messages, Transition, Workflow
+from pilotage.surveys.links import target_issue_link
 from pilotage.surveys.models import Survey, SurveyTransition
 from pilotage.surveys.models import SurveyStatus as S
 
@@ -18,8 +19,6 @@ def past_deadline(survey) -> str | None:
 
 def send_invitations(move) -> dict:
     """A personal link for each target, e-mailed to it: {target: link} (shown once to the manager)."""
-    from pilotage.surveys.services import target_issue_link
-
     targets = move.obj.targets.select_related("mission_locale", "funder")
     base_url = move.params.get("base_url", "")
     return {target: target_issue_link(target=target, base_url=base_url, acting_user=move.user) for target in targets}

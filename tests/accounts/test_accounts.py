@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.factories import PASSWORD, FunderFactory, MissionLocaleFactory, UserFactory, user_for_role
 
 

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.factories import PASSWORD, user_for_role
 from tests.login import is_logged_in, password_login
 

@@ -13,9 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pilotage.accounts import ratelimit, sessions
-from pilotage.accounts.models import Role
-from pilotage.accounts.passwords import PasswordStrengthValidator, folded, place_names
-from pilotage.demo.demo import DEFAULT_PASSWORD
+from pilotage.accounts.passwords import DEFAULT_PASSWORD, PasswordStrengthValidator, folded, place_names
+from pilotage.core.roles import Role
 from tests.factories import PASSWORD, MissionLocaleFactory, user_for_role
 from tests.login import password_login
 

@@ -3,9 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import ActionType, Programme
 from pilotage.animation.services import ActionData, action_save, programme_create
+from pilotage.core.roles import Role
 from pilotage.funding.models import FundingLine
 from pilotage.reference.models import FunderType, RegionalAssociation
 from tests.factories import FunderFactory, MissionLocaleFactory, region, user_for_role

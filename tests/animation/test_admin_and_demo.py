@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import ActionType, Objective, Programme
+from pilotage.core.roles import Role
 from tests.factories import user_for_role
 
 

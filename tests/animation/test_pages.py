@@ -4,9 +4,9 @@ the forms, the band and the follow-up pages."""
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import Programme, ProgrammeStatus
 from pilotage.animation.services import programme_transition
+from pilotage.core.roles import Role
 from pilotage.reference.models import RegionalAssociation
 from tests.animation.factories import arml_user, programme_for, regional_council, state_budget
 from tests.network import user_of

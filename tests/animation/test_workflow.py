@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import ProgrammeStatus
 from pilotage.animation.services import (
     ReportData,
@@ -17,6 +16,7 @@ from pilotage.animation.services import (
     programme_transition,
 )
 from pilotage.animation.workflow import WORKFLOW
+from pilotage.core.roles import Role
 from pilotage.funding.models import ConventionKind, ConventionStatus
 from tests.animation.factories import add_action, arml_user, programme_for, regional_council
 from tests.factories import state_funder, user_for_role

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage.accounts.models import Role
 from pilotage.animation.services import ReportData, action_report_save, programme_transition
 from pilotage.animation.workflow import WORKFLOW
+from pilotage.core.roles import Role
 from tests.animation.factories import arml_user, programme_for, regional_council
 from tests.factories import state_funder, user_for_role
 from tests.workflow_table import EVERYWHERE, REGION_93, check_transition, users_by_place

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.api.helpers import LIST_URLS, new_token, token_client
 from tests.network import user_of
 

@@ -6,8 +6,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from pilotage.accounts.models import Role
 from pilotage.api.urls import router
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from tests.api.helpers import token_client
 from tests.factories import MissionLocaleFactory, RegionalAssociationFactory, StateServiceFactory

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pilotage.accounts.models import Role
 from pilotage.core.identifiers import fake_siret
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from tests.api.helpers import token_client
 from tests.network import expected_keys, user_of

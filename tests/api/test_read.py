@@ -2,7 +2,7 @@
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import Department, Region
 from tests.api.helpers import LIST_URLS, read_all, resource_of, token_client
 from tests.network import expected_keys, user_of

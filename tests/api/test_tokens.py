@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from pilotage.accounts.models import Role
 from pilotage.api.models import ApiToken, TokenScope
 from pilotage.api.services import api_token_create
+from pilotage.core.roles import Role
 from tests.api.helpers import new_token
 from tests.login import password_login
 from tests.network import user_of

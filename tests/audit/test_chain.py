@@ -8,9 +8,9 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
-from pilotage.accounts.models import Role
 from pilotage.audit import chain
 from pilotage.audit.models import AuditSeal, ExportLog
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from tests.factories import MissionLocaleFactory
 

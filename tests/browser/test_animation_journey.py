@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from pilotage.accounts.models import Role
 from pilotage.animation.models import Programme, ProgrammeStatus
+from pilotage.core.roles import Role
 from tests.animation.factories import regional_council, state_budget
 from tests.browser.test_journeys import login
 from tests.factories import RegionalAssociationFactory, region, user_for_role

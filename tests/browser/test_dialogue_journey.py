@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.dialogue.services import campaign_open
 from pilotage.documents.rendering import docx_text

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.documents.rendering import docx_text, pdf_text
 from tests.browser.test_journeys import login
 from tests.documents.factories import signed_amendment

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.factories import PASSWORD, MissionLocaleFactory, user_for_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.browser.test_journeys import login
 from tests.factories import MissionLocaleFactory, user_for_role
 from tests.surveys.factories import make_survey, target_with_token

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pilotage.accounts.models import Role
 from pilotage.core.exports import tabular_response
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from tests.factories import MissionLocaleFactory, user_for_role
 

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from pilotage.accounts.models import Role
 from pilotage.core import tabular
 from pilotage.core.models import Job, JobStatus
+from pilotage.core.roles import Role
 from pilotage.core.tabular import Column, ImportReport, read_rows
 from pilotage.funding.models import FundingLine
 from pilotage.funding.services import funding_lines_import

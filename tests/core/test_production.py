@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import path
 from django.views.defaults import permission_denied
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.core.views import server_error
 from pilotage.urls import handler400, handler500  # noqa: F401  (this module is also a URLconf)
 from pilotage.urls import urlpatterns as pilotage_urlpatterns

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.core.workflow import (
     SYSTEM,
     Messages,

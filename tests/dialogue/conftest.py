@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.dialogue.services import action_save, campaign_open, subsidy_propose, synthesis_save
 from tests.factories import user_for_role

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import DialogueCampaign, ManagementDialogue
 from pilotage.dialogue.services import answers_save, campaign_cancel, campaign_errors, campaign_years
 from tests.factories import cpo_for

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.indicators.models import Target
 from tests.network import user_of

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.models import DialogueCampaign, DialogueStatus, DialogueTransition, ManagementDialogue
 from pilotage.dialogue.services import (
     action_save,

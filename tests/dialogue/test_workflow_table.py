@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.services import dialogue_transition
 from pilotage.dialogue.workflow import WORKFLOW
 from tests.dialogue.conftest import complete

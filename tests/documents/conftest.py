@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from pilotage.documents import rendering
+from pilotage.documents import registry, rendering
 
 HERE = Path(__file__).parent
 
@@ -45,7 +45,7 @@ def test_document(settings, tmp_path):
         "Total : {{ total.figures }}",
         table=[["Montant en lettres", "{{ total.words }}"], ["Filtres", "{{ raw|euros }} / {{ raw|in_words }}"]],
     )
-    rendering.register_document(
+    registry.register_document(
         "test_doc",
         label="Document de test",
         docx_default=docx,
@@ -53,4 +53,4 @@ def test_document(settings, tmp_path):
         sample_context=sample_context,
     )
     yield "test_doc"
-    rendering._REGISTRY.pop("test_doc", None)
+    registry._REGISTRY.pop("test_doc", None)

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import Amendment
 from pilotage.funding.services import amendment_set_budget, amendment_sign
 from tests.factories import cpo_for, user_for_role

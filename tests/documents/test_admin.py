@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.documents.models import DocumentTemplate
 from pilotage.documents.rendering import docx_text, render_docx
 from tests.documents.conftest import make_docx, sample_context

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from pilotage.documents import rendering
+from pilotage.documents import registry, rendering
 from pilotage.documents.models import DocumentTemplate
 from pilotage.documents.rendering import docx_text, pdf_text, render_docx, render_pdf
 from tests.documents.conftest import make_docx, sample_context
@@ -61,14 +61,14 @@ def test_an_empty_upload_keeps_the_default(test_document, media):
 
 def test_unknown_kind():
     with pytest.raises(LookupError):
-        rendering.document_kind("nothing")
+        registry.document_kind("nothing")
 
 
 def test_register_requires_the_default_docx(tmp_path):
     from django.core.exceptions import ImproperlyConfigured
 
     with pytest.raises(ImproperlyConfigured):
-        rendering.register_document("x", label="X", docx_default=tmp_path / "missing.docx", html_default="x.html")
+        registry.register_document("x", label="X", docx_default=tmp_path / "missing.docx", html_default="x.html")
 
 
 # Checks of an uploaded template

@@ -12,8 +12,8 @@ from django.urls import reverse
 from jinja2 import UndefinedError
 from jinja2.sandbox import SecurityError
 
-from pilotage.accounts.models import Role
-from pilotage.documents import rendering
+from pilotage.core.roles import Role
+from pilotage.documents import registry, rendering
 from pilotage.documents.models import DocumentTemplate
 from tests.documents.conftest import make_docx, sample_context
 from tests.factories import user_for_role
@@ -125,7 +125,7 @@ def test_html_outside_the_allow_list_is_refused_in_the_admin(client, dgefp, test
 
 
 def test_the_default_html_templates_pass_the_allow_list():
-    for spec in rendering.registered_documents():
+    for spec in registry.registered_documents():
         rendering.check_html_allowed(rendering.default_html_source(spec.kind))
 
 

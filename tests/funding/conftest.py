@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingLine
 from tests.factories import cpo_for, state_funder
 

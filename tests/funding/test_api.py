@@ -2,7 +2,7 @@
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from tests.api.helpers import read_all, token_client
 from tests.funding.conftest import VISIBLE
 from tests.network import user_of

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import FundingLine
 from pilotage.funding.services import funding_lines_import
 from tests.factories import FunderFactory, department, region, state_funder

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import Amendment, Convention, FundingLine
 from tests.factories import FunderFactory, department
 from tests.funding.conftest import VISIBLE

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.core.validators import validate_iban
 from pilotage.funding.models import Amendment, Convention, ConventionKind, FundingLine, PaymentKind, PaymentStatus
 from pilotage.funding.services import GuardrailExceeded, amendment_set_budget, amendment_sign, payment_record

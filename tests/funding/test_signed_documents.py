@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from pilotage.accounts.models import Role
 from pilotage.core import uploads
+from pilotage.core.roles import Role
 from pilotage.core.uploads import validate_pdf
 from pilotage.funding.models import ConventionDocument
 from tests.factories import user_for_role

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
 from pilotage.animation.workflow import WORKFLOW as PROGRAMMES
+from pilotage.core.roles import Role
 from pilotage.core.workflow import transition_apply
 from pilotage.dialogue.workflow import WORKFLOW as DIALOGUES
 from pilotage.home.todos import todos_for

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.indicators.services import indicator_results_load
 from tests.network import user_of
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.indicators.places import folded, places_for
 from tests.factories import MissionLocaleFactory, user_for_role
 

@@ -57,7 +57,7 @@ def test_platform_import_then_analysis_export_equals_the_offline_report(seed, tm
     (all or nothing), then the analysis page's JSON export: exactly the offline report."""
     from django.urls import reverse
 
-    from pilotage.accounts.models import Role
+    from pilotage.core.roles import Role
     from pilotage.core.validators import compact_identifier
     from pilotage.funding.services import funding_lines_import
     from tests.factories import FunderFactory, MissionLocaleFactory, department, region, user_for_role

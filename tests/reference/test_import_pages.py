@@ -1,8 +1,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
 from pilotage.core.identifiers import fake_siret
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 
 GOOD = f"code_ml;nom;siret;departement\n13201S00;13-ML MARSEILLE;{fake_siret(1)};13\n".encode()

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from pilotage.accounts.models import Role
 from pilotage.core.identifiers import fake_siren, fake_siret
+from pilotage.core.roles import Role
 from pilotage.reference.imports import reference_import
 from pilotage.reference.management.commands.import_reference import Command
 from pilotage.reference.models import Funder, FunderType, MissionLocale, RegionalAssociation

@@ -4,7 +4,7 @@ Out of reach → 404."""
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.surveys.models import Survey, SurveyStatus
 from tests.factories import user_for_role
 from tests.network import user_of

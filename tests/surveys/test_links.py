@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.surveys.models import Response, ResponseStatus, SurveyStatus, Target, hash_token
 from pilotage.surveys.services import survey_transition, targets_add
 from tests.factories import MissionLocaleFactory, user_for_role

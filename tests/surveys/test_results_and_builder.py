@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.indicators.masking import MASKED
 from pilotage.surveys.models import Question, Questionnaire
 from pilotage.surveys.results import crosstab, question_result

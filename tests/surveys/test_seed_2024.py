@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from pilotage.surveys.synthetic import seed_2024_answers
 from tests.factories import user_for_role

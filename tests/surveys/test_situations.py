@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import FundingLine
 from pilotage.surveys.situations import (
     MIN_DEPARTMENTAL_SHARE,

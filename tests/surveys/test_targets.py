@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.reference.models import Funder, FunderType
 from pilotage.surveys.models import SurveyStatus
 from tests.factories import FunderFactory, MissionLocaleFactory, department, region, user_for_role

@@ -5,7 +5,7 @@ manages every survey, the UNML the national ones it launched, a DREETS its regio
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.core.workflow import TransitionError
 from pilotage.surveys.models import SurveyStatus
 from pilotage.surveys.services import survey_transition

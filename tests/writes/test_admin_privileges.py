@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from pilotage.accounts.models import Role, User
+from pilotage.accounts.models import User
+from pilotage.core.roles import Role
 from pilotage.funding.models import FundingLine
 from tests.factories import UserFactory, state_funder, user_for_role
 from tests.network import user_of

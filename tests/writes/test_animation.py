@@ -11,8 +11,8 @@ a 404, the database unchanged.
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
 from pilotage.animation.services import programme_transition
+from pilotage.core.roles import Role
 from pilotage.funding.models import Convention
 from tests.animation.factories import arml_user, programme_for, regional_council
 from tests.factories import state_funder, user_for_role

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import Convention, ConventionKind, FundingLine
 from tests.api.helpers import token_client
 from tests.factories import state_funder

@@ -16,7 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.funding.models import Amendment, Convention, ConventionKind, ConventionStatus, PaymentKind
 from pilotage.funding.services import amendment_set_budget, amendment_sign
 from tests.factories import cpo_for, state_funder, user_for_role

@@ -11,7 +11,7 @@ writable a 403; the database unchanged.
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.dialogue.guide import SYNTHESIS_THEMES
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.dialogue.services import campaign_open

@@ -11,7 +11,7 @@ page, a 404 for those who run no survey, and the database unchanged.
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.surveys.models import SurveyStatus
 from pilotage.surveys.services import questionnaire_copy
 from tests.factories import user_for_role

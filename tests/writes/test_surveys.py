@@ -8,7 +8,7 @@ DREETS its region's. Refused: 404 (the survey unseen or not run by the user), th
 import pytest
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.surveys.models import SurveyStatus
 from tests.factories import user_for_role
 from tests.network import user_of

@@ -9,6 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from pilotage.animation.models.catalogue import ActionType, Objective
+from pilotage.animation.rules import operator_refusal
 from pilotage.core import formatting
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
@@ -98,8 +99,6 @@ class Programme(models.Model):
         return self.status in EDITABLE_STATUSES
 
     def clean(self):
-        from pilotage.animation.rules import operator_refusal
-
         if self.regional_association_id:
             reason = operator_refusal(self.regional_association)
             if reason:

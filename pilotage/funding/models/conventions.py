@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from pilotage.core import formatting
 from pilotage.core.scope import scope_of
+from pilotage.core.validators import validate_iban
 from pilotage.reference.models import Funder, FunderType, MissionLocale, RegionalAssociation
 
 CPO_YEARS = 4
@@ -282,8 +283,6 @@ class Amendment(models.Model):
         elif self.convention_id and self.year and self.year not in self.convention.years:
             errors["year"] = "Cette année n'est pas couverte par la CPO."
         if self.iban:
-            from pilotage.core.validators import validate_iban
-
             try:
                 self.iban = validate_iban(self.iban)
             except ValidationError as exc:

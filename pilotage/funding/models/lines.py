@@ -7,14 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from pilotage.core import formatting
 from pilotage.core.scope import scope_of
+from pilotage.funding.vocabulary import FundingCategory
 from pilotage.reference.models import Funder, FunderType, MissionLocale
-
-
-class FundingCategory(models.TextChoices):
-    FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
-    CONVENTION_NATIONALE = "convention_nationale", "Convention nationale"
-    THEMATIQUE = "thematique", "Thématique"
-    AUTRE = "autre", "Autre"
 
 
 class FundingLineQuerySet(models.QuerySet):

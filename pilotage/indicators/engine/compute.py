@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from pilotage.core.exports import csv_cell
 from pilotage.reference.territories import read_territories
 
 BREAKDOWNS = ("total", "femmes", "bas_niveau", "qpv", "zrr")
@@ -369,8 +370,6 @@ def format_value(value) -> str:
 
 def write_csv(rows, path: Path) -> int:
     """The long CSV of the results; texts read from the warehouse (codes) cannot start a formula (ADR 0013)."""
-    from pilotage.core.exports import csv_cell
-
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

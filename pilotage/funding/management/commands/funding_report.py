@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilotage.funding.lines import FUNDER_TYPES
 from pilotage.funding.offline import funding_report_from_files
+from pilotage.reference.models import FunderType
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--structures", type=Path, required=True, help="structures.csv (code_ml;nom;siret;departement)"
         )
         parser.add_argument("--lines", type=Path, required=True, help="lignes de financement (CSV ou XLSX)")
-        parser.add_argument("--funder-type", default="departement", choices=FUNDER_TYPES)
+        parser.add_argument("--funder-type", default="departement", choices=FunderType.values)
         parser.add_argument("--from", dest="first_year", type=int, required=True)
         parser.add_argument("--to", dest="last_year", type=int, required=True)
         parser.add_argument("--output", type=Path, required=True, help="fichier JSON à écrire")

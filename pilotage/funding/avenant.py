@@ -9,13 +9,19 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 from stdnum.fr import siret as stdnum_siret
 
-from pilotage.documents.rendering import french_date, money, register_document
+from pilotage.documents.registry import register_document
+from pilotage.documents.rendering import french_date, money
+from pilotage.funding.models import Amendment, BudgetLine, Convention, Payment
+from pilotage.funding.models.conventions import ACTIVITY_CODES, ADVANCE_SHARE
+from pilotage.reference.models import Department, MissionLocale, Region, StateService
 
 KIND = "avenant_cpo"
 DOCX_DEFAULT = Path(__file__).resolve().parent / "templates_docx" / "avenant_cpo.docx"
-HTML_DEFAULT = "documents/avenant_cpo.html"
+HTML_DEFAULT = "funding/avenant_cpo.html"
 BLANK = "…………………………"
 
 #: labels of the programme 102 imputation (fiche 4); another code is printed alone
@@ -48,8 +54,6 @@ REGION_SEATS = {
 
 def max_advance(total: Decimal) -> Decimal:
     """At most 50 % of the year's contribution, rounded down to the cent (as `Amendment.max_advance`)."""
-    from pilotage.funding.models.conventions import ADVANCE_SHARE
-
     return (total * ADVANCE_SHARE).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
@@ -69,9 +73,6 @@ def format_siret(siret: str | None) -> str:
 def bank_details(iban: str, bic: str, bank_name: str, holder: str) -> dict:
     """The account the payments go to. The IBAN is validated again (schwifty); an invalid or missing one is
     printed « à compléter » and flagged, never printed as if it were right."""
-    from schwifty import IBAN
-    from schwifty.exceptions import SchwiftyException
-
     details = {"holder": holder, "bank_name": _or_blank(bank_name), "bic": bic or BLANK, "iban": "(à compléter)",
                "iban_valid": False, "bank_code": BLANK, "branch_code": BLANK, "account_code": BLANK,
                "rib_key": BLANK}  # fmt: skip
@@ -193,8 +194,6 @@ def build_context(amendment, *, lines, payments: dict, state_service_name: str =
 
 def amendment_document_context(amendment) -> dict:
     """Everything the avenant prints, read from the database (no write)."""
-    from pilotage.reference.models import StateService
-
     region = amendment.convention.mission_locale.department.region
     service = StateService.objects.filter(region=region).first()
     return build_context(
@@ -207,10 +206,6 @@ def amendment_document_context(amendment) -> dict:
 
 def sample_context() -> dict:
     """A realistic avenant built from unsaved objects: the check of an uploaded template renders it."""
-    from pilotage.funding.models import Amendment, BudgetLine, Convention, Payment
-    from pilotage.funding.models.conventions import ACTIVITY_CODES
-    from pilotage.reference.models import Department, MissionLocale, Region
-
     region = Region(code="93", name="Provence-Alpes-Côte d'Azur")
     department = Department(code="13", name="Bouches-du-Rhône", region=region)
     ml = MissionLocale(

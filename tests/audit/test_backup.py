@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from pilotage.core.backup import BackupError, manifest_check, restore
+from pilotage.audit.backup import BackupError, manifest_check, restore
 from tests.factories import MissionLocaleFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -154,6 +154,6 @@ def test_backup_refuses_a_directory_that_is_not_empty(data, tmp_path):
     (tmp_path / "plein").mkdir()
     (tmp_path / "plein" / "autre.txt").write_text("x")
     with pytest.raises(BackupError, match="n'est pas vide"):
-        from pilotage.core.backup import backup_write
+        from pilotage.audit.backup import backup_write
 
         backup_write(tmp_path / "plein")

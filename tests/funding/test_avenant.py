@@ -4,8 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from pilotage.accounts.models import Role
-from pilotage.documents import avenant
+from pilotage.core.roles import Role
 from pilotage.documents.models import DocumentTemplate
 from pilotage.documents.rendering import (
     check_docx_template,
@@ -14,6 +13,7 @@ from pilotage.documents.rendering import (
     docx_text,
     pdf_text,
 )
+from pilotage.funding import avenant
 from tests.documents.conftest import make_docx
 from tests.documents.factories import signed_amendment
 from tests.documents.text import NNBSP, flat
@@ -115,7 +115,7 @@ def _check_document(text: str, amendment):
 
 def test_docx_download(client, network, amendment13):
     client.force_login(user_of(Role.REGIONAL_STATE, network))
-    response = client.get(reverse("documents:amendment", args=[amendment13.pk, "docx"]))
+    response = client.get(reverse("funding:amendment_document", args=[amendment13.pk, "docx"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="avenant-2025-ML-ML13S00.docx"'
     assert response["Content-Type"].endswith("wordprocessingml.document")
@@ -124,7 +124,7 @@ def test_docx_download(client, network, amendment13):
 
 def test_pdf_download(client, network, amendment13):
     client.force_login(user_of(Role.REGIONAL_STATE, network))
-    response = client.get(reverse("documents:amendment", args=[amendment13.pk, "pdf"]))
+    response = client.get(reverse("funding:amendment_document", args=[amendment13.pk, "pdf"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="avenant-2025-ML-ML13S00.pdf"'
     assert response.content.startswith(b"%PDF")
@@ -133,7 +133,7 @@ def test_pdf_download(client, network, amendment13):
 
 def test_docx_keeps_the_no_break_spaces_of_amounts(client, network, amendment13):
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
-    text = docx_text(client.get(reverse("documents:amendment", args=[amendment13.pk, "docx"])).content)
+    text = docx_text(client.get(reverse("funding:amendment_document", args=[amendment13.pk, "docx"])).content)
     assert as_printed("517 280,51 €") in text
 
 
@@ -163,7 +163,7 @@ def test_an_uploaded_template_is_used_for_the_download(client, network, amendmen
     template = DocumentTemplate(kind=avenant.KIND)
     template.docx_file.save("dgefp.docx", ContentFile(custom.read_bytes()))
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
-    text = docx_text(client.get(reverse("documents:amendment", args=[amendment13.pk, "docx"])).content)
+    text = docx_text(client.get(reverse("funding:amendment_document", args=[amendment13.pk, "docx"])).content)
     assert "AVENANT (MODÈLE DGEFP) 2025" in text
     assert f"Total : {EXPECTED_AMOUNTS[5][1]}" in text
     assert "ARTICLE 4" not in text
@@ -185,8 +185,8 @@ def test_a_broken_avenant_template_is_refused(tmp_path, paragraph, message):
 def test_the_convention_page_offers_the_downloads(client, network, amendment13):
     client.force_login(user_of(Role.ML_DIRECTOR, network))
     page = client.get(reverse("funding:convention_detail", args=[amendment13.convention.pk])).content.decode()
-    assert reverse("documents:amendment", args=[amendment13.pk, "docx"]) in page
-    assert reverse("documents:amendment", args=[amendment13.pk, "pdf"]) in page
+    assert reverse("funding:amendment_document", args=[amendment13.pk, "docx"]) in page
+    assert reverse("funding:amendment_document", args=[amendment13.pk, "pdf"]) in page
 
 
 # Who downloads: whoever sees the CPO (funding visibility); otherwise 404, never a hint that it exists.
@@ -200,22 +200,22 @@ SEES_CPO_69 = {Role.NATIONAL_ADMIN, Role.NATIONAL_OBSERVER}
 def test_download_matrix(client, network, amendment13, amendment69, role):
     client.force_login(user_of(role, network))
     for amendment, allowed in ((amendment13, role in SEES_CPO_13), (amendment69, role in SEES_CPO_69)):
-        response = client.get(reverse("documents:amendment", args=[amendment.pk, "docx"]))
+        response = client.get(reverse("funding:amendment_document", args=[amendment.pk, "docx"]))
         assert response.status_code == (200 if allowed else 404), (role, amendment.convention.mission_locale)
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENTAL_STATE, Role.ML_DIRECTOR])
 def test_pdf_out_of_territory_is_404(client, network, amendment69, role):
     client.force_login(user_of(role, network))
-    assert client.get(reverse("documents:amendment", args=[amendment69.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("funding:amendment_document", args=[amendment69.pk, "pdf"])).status_code == 404
 
 
 def test_unknown_format_and_anonymous(client, network, amendment13):
-    url = reverse("documents:amendment", args=[amendment13.pk, "docx"])
+    url = reverse("funding:amendment_document", args=[amendment13.pk, "docx"])
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(user_of(Role.NATIONAL_ADMIN, network))
-    assert client.get(reverse("documents:amendment", args=[amendment13.pk, "odt"])).status_code == 404
-    assert client.get(reverse("documents:amendment", args=[999999, "pdf"])).status_code == 404
+    assert client.get(reverse("funding:amendment_document", args=[amendment13.pk, "odt"])).status_code == 404
+    assert client.get(reverse("funding:amendment_document", args=[999999, "pdf"])).status_code == 404
 
 
 def test_file_name(amendment13):
@@ -239,7 +239,7 @@ def test_avenant_without_complements_nor_bank(client, network):
     amendment_set_budget(amendment=amendment, amounts={"socle": (Decimal("1000000"), "")}, acting_user=dreets)
     client.force_login(dreets)
     for fmt, read in (("docx", docx_text), ("pdf", pdf_text)):
-        text = flat(read(client.get(reverse("documents:amendment", args=[amendment.pk, fmt])).content))
+        text = flat(read(client.get(reverse("funding:amendment_document", args=[amendment.pk, fmt])).content))
         assert "1 000 000,00 € (un million d'euros)" in text
         assert "500 000,00 € (cinq cent mille euros)" in text  # the advance, and the balance
         assert "complémentaires" not in text

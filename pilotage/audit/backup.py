@@ -21,6 +21,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from pilotage.audit import chain
+from pilotage.audit.models import AuditHead
+
 MANIFEST = "manifest.json"
 FORMAT = 1
 
@@ -77,8 +80,6 @@ def _migrations() -> list[list[str]]:
 
 
 def _audit_head() -> dict:
-    from pilotage.audit.models import AuditHead
-
     head = AuditHead.objects.filter(pk=1).first()
     return {"seq": head.seq if head else 0, "digest": head.digest if head else ""}
 
@@ -227,8 +228,6 @@ def restore(directory: Path) -> RestoreReport:
     report.tables, report.rows = len(counts), sum(counts.values())
     if _migrations() != manifest["migrations"]:
         report.differences.append("les migrations appliquées diffèrent de celles de la sauvegarde")
-
-    from pilotage.audit import chain
 
     verification = chain.verify()
     if verification.broken:

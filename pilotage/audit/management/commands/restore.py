@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilotage.core.backup import BackupError, restore
+from pilotage.audit.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pilotage.core.backup import BackupError, backup_write
+from pilotage.audit.backup import BackupError, backup_write
 
 
 class Command(BaseCommand):

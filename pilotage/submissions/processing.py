@@ -1,0 +1,212 @@
+"""The job of a submission (`core/jobs.py`): extract the zip (already checked), validate it with the engine
+(`indicators/engine/export.py`), check that it covers the submission's region and year, compute
+(`engine/compute.py`), and stage the results as a non-published version (`indicators/services.py`). A failure
+lists every problem (file, line, column, value, reason) on the job's page and as a CSV; nothing is staged. The
+submitter gets an e-mail when the job ends."""
+
+import logging
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from pilotage.core.import_screen import report_result
+from pilotage.core.jobs import job_progress, register_job
+from pilotage.core.tabular import ImportIssue, ImportReport
+from pilotage.core.uploads import check_zip_upload, extract_zip_members
+from pilotage.core.workflow import transition_apply
+from pilotage.indicators.engine import compute
+from pilotage.indicators.engine.export import load_export
+from pilotage.indicators.models import STORED_PLACES
+from pilotage.indicators.services import read_results, results_stage
+from pilotage.reference.models import Department, MissionLocale
+from pilotage.submissions.models import Submission, SubmissionKind, SubmissionStatus, locked_submission
+from pilotage.submissions.services import EXPORT_MEMBERS
+from pilotage.submissions.workflow import WORKFLOW
+
+logger = logging.getLogger("pilotage.submissions")
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(STORED_PLACES)
+
+
+def _region_departments(region_code: str) -> set[str]:
+    return set(Department.objects.filter(region_id=region_code).values_list("code", flat=True))
+
+
+def _warehouse_values(submission, folder: Path, report: ImportReport) -> dict:
+    """Validate and compute a warehouse export with the engine's public functions; {} when refused."""
+    job_progress(0, 4, stage="Contrôle de l'archive", force=True)
+    with default_storage.open(submission.file.name, "rb") as handle:
+        try:
+            members = check_zip_upload(handle, allowed_names=set(EXPORT_MEMBERS),
+                                       max_total=settings.SUBMISSION_MAX_UNCOMPRESSED,
+                                       max_ratio=settings.SUBMISSION_MAX_RATIO, name="L'archive")  # fmt: skip
+        except ValidationError as exc:
+            report.add(None, None, None, " ".join(exc.messages))
+            return {}
+        extract_zip_members(handle, members, folder)
+    job_progress(1, 4, stage="Validation des fichiers", force=True)
+    export = load_export(folder)
+    if not export.ok:
+        report.issues.extend(export.issues)
+        report.omitted_errors += max(0, export.issue_count - len(export.issues))
+        return {}
+    connection = export.connection
+    departments = _region_departments(submission.region_id)
+    known = set(MissionLocale.objects.values_list("code", flat=True))
+    for index, (code, department) in enumerate(
+        connection.execute("SELECT code_ml, departement FROM stg_structures").fetchall(), start=2
+    ):
+        if department not in departments:
+            reason = f"département hors de la région {submission.region.name} du dépôt."
+            report.issues.append(_issue("structures", index, "departement", department, reason))
+        elif code not in known:
+            report.issues.append(_issue("structures", index, "code_ml", code,
+                                        "Mission Locale inconnue du référentiel (code i-milo)."))  # fmt: skip
+    year = submission.year
+    events = connection.execute(
+        f"SELECT count(*) FROM stg_evenements WHERE date BETWEEN DATE '{year}-01-01' AND DATE '{year}-12-31'"
+    ).fetchone()[0]
+    if not events:
+        reason = f"aucun événement daté de {year} : l'export ne correspond pas à l'année du dépôt."
+        report.issues.append(_issue("evenements", None, "date", None, reason))
+    if not report.ok:
+        return {}
+    job_progress(2, 4, stage="Calcul des indicateurs", force=True)
+    compute.compute(connection, year)
+    values = {
+        (level, code, indicator, breakdown): _decimal(value)
+        for level, code, _, indicator, breakdown, value in compute.results(connection, year)
+        if level != "national"  # the nation is recomputed from every region's parts when published
+    }
+    connection.close()
+    return values
+
+
+def _issue(table, line, column, value, reason):
+    return ImportIssue(f"{table}.csv", line, column, value, reason)
+
+
+def _results_values(submission, report: ImportReport) -> dict:
+    """A long results file: read with the loader's rules, then only the submission's region (or Mission Locale)."""
+    job_progress(1, 4, stage="Validation du fichier", force=True)
+    with default_storage.open(submission.file.name, "rb") as handle:
+        values = read_results(handle, submission.filename, submission.year, report)
+    if not report.ok:
+        return {}
+    departments = _region_departments(submission.region_id)
+    ml_department = dict(MissionLocale.objects.values_list("code", "department_id"))
+    for level, code, indicator, breakdown in values:
+        reason = None
+        if submission.mission_locale_id:
+            if level != "ml" or code != submission.mission_locale.code:
+                own = submission.mission_locale.code
+                reason = f"une Mission Locale ne dépose que ses propres lignes (niveau ml, code {own})."
+        elif level == "national":
+            reason = "le niveau national est recalculé par la plateforme à partir des régions."
+        elif level == "region" and code != submission.region_id:
+            reason = f"région hors du dépôt ({submission.region.name})."
+        elif level == "departement" and code not in departments:
+            reason = f"département hors de la région {submission.region.name} du dépôt."
+        elif level == "ml" and ml_department.get(code) not in departments:
+            reason = f"Mission Locale hors de la région {submission.region.name} du dépôt."
+        if reason:
+            report.add(None, "code", code, f"{level} {code} ({indicator}, {breakdown}) : {reason}")
+    return values if report.ok else {}
+
+
+def notify(submission) -> None:
+    """The e-mail to the submitter when the job ends."""
+    user = submission.submitted_by
+    if user is None or not user.email:
+        return
+    ok = submission.status == SubmissionStatus.VALIDATED
+    subject = f"Dépôt n° {submission.pk} : {'données validées' if ok else 'dépôt refusé'}"
+    url = settings.SITE_URL.rstrip("/") + reverse("submissions:detail", args=[submission.pk])
+    outcome = (
+        "Les données sont validées et calculées. Elles sont en attente de revue et d'approbation par les services "
+        "de l'État ; elles ne sont pas encore publiées."
+        if ok
+        else f"Le dépôt est refusé : {submission.issue_count} problème(s) trouvé(s). Rien n'a été enregistré ; "
+        "la liste complète est sur la page du dépôt (et en CSV)."
+    )
+    body = (
+        f"Bonjour,\n\nVotre dépôt « {submission.filename} » ({submission.region.name}, année {submission.year}) "
+        f"a été traité.\n\n{outcome}\n\nPage du dépôt : {url}\n\nPlateforme de pilotage des Missions Locales"
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def _refuse(submission, issue_count: int) -> None:
+    Submission.objects.filter(pk=submission.pk).update(issue_count=issue_count)
+    submission.refresh_from_db()
+    transition_apply(obj=submission, transition=WORKFLOW.get("refuse"), user=None)
+
+
+def run_submission_job(job) -> dict:
+    submission = Submission.objects.select_related("region", "mission_locale").get(pk=job.params["submission"])
+    if submission.status != SubmissionStatus.SUBMITTED:
+        return {"ok": False, "summary": "Ce dépôt a déjà été traité.", "submission": submission.pk}
+    try:
+        return _process(job, submission)
+    except Exception:
+        submission.refresh_from_db()
+        if submission.status == SubmissionStatus.SUBMITTED:  # an unexpected error: refused, nothing staged
+            _refuse(submission, 1)
+            submission.refresh_from_db()
+            _notify_safely(submission)
+        raise
+
+
+def _notify_safely(submission) -> None:
+    try:
+        notify(submission)
+    except Exception:  # a mail server down must not undo the staging
+        logger.exception("Submission %s: the e-mail could not be sent", submission.pk)
+
+
+def _process(job, submission) -> dict:
+    report = ImportReport(filename=submission.filename)
+    with tempfile.TemporaryDirectory(prefix="depot-") as folder:
+        if submission.kind == SubmissionKind.WAREHOUSE:
+            values = _warehouse_values(submission, Path(folder), report)
+        else:
+            values = _results_values(submission, report)
+    locked = locked_submission(submission.region_id, submission.year)
+    if report.ok and locked is not None:
+        report.add(None, None, None, f"les données {submission.year} de la région ont été approuvées (dépôt n° "
+                   f"{locked.pk}) depuis ce dépôt : retirez l'approbation avant de déposer à nouveau.")  # fmt: skip
+    if report.ok and not values:
+        report.add(None, None, None, "le fichier ne contient aucune valeur.")
+    if report.ok:
+        job_progress(3, 4, stage="Mise en attente de publication", force=True)
+        with transaction.atomic():  # staged and validated together, or neither
+            dataset = results_stage(year=submission.year, values=values, source=submission.filename,
+                                    region=submission.region, data_date=submission.data_date,
+                                    acting_user=submission.submitted_by)  # fmt: skip
+            Submission.objects.filter(pk=submission.pk).update(staged_dataset=dataset)
+            submission.refresh_from_db()
+            transition_apply(obj=submission, transition=WORKFLOW.get("validate"), user=None)
+        summary = (f"{submission.filename} : données validées et calculées ({dataset.changed_entities} entité(s) "
+                   "modifiée(s)), en attente d'approbation ; non publiées.")  # fmt: skip
+    else:
+        _refuse(submission, report.error_count)
+        job.issues_csv = report.issues_csv()
+        summary = f"{submission.filename} : dépôt refusé, {report.error_count} problème(s) ; rien n'a été enregistré."
+    job_progress(4, 4, stage="Terminé", force=True)
+    submission.refresh_from_db()
+    _notify_safely(submission)
+    return {**report_result(report), "summary": summary, "submission": submission.pk, "saved": report.ok}
+
+
+register_job("submission", run_submission_job)
