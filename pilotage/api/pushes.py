@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,7 +67,17 @@ class LineErrorSerializer(serializers.Serializer):
 
 ISSUE = LineErrorSerializer
 REFUSED = OpenApiResponse(
-    inline_serializer(name="PushRefused", fields={"detail": serializers.CharField(), "erreurs": ISSUE(many=True)}),
+    inline_serializer(
+        name="PushRefused",
+        fields={
+            "detail": serializers.CharField(),
+            "erreurs": ISSUE(
+                many=True,
+                required=False,
+                help_text="Vide ou absente si le corps n'est pas une liste de lignes ou si un paramètre est invalide.",
+            ),
+        },
+    ),
     description="Envoi refusé en entier (rien n'est enregistré) : une erreur par ligne et par champ, en français, "
     "comme l'écran d'import (ligne, champ, valeur, raison). Une Mission Locale hors du territoire du compte ou la "
     "ligne d'un autre financeur est une erreur de la ligne.",
@@ -95,14 +105,18 @@ def _cell(value) -> tuple[str, str | None]:
     return text.strip(), None
 
 
+class NotALineList(Exception):
+    """The body is not a list of 1 to MAX_LINES lines; the message says why, in French."""
+
+
 def rows_of(data) -> tuple[list[Row], list[dict]]:
     """The rows of a push, and the problems of its shape (not a list, a line not an object, unknown fields)."""
     if not isinstance(data, list):
-        raise ValidationError({"detail": "Une liste JSON de lignes de financement est attendue."})
+        raise NotALineList("Une liste JSON de lignes de financement est attendue.")
     if not data:
-        raise ValidationError({"detail": "La liste est vide : aucune ligne à enregistrer."})
+        raise NotALineList("La liste est vide : aucune ligne à enregistrer.")
     if len(data) > MAX_LINES:
-        raise ValidationError({"detail": f"Au plus {MAX_LINES} lignes par envoi (reçu {len(data)})."})
+        raise NotALineList(f"Au plus {MAX_LINES} lignes par envoi (reçu {len(data)}).")
     rows, issues = [], []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
@@ -163,7 +177,10 @@ class FundingLinePushView(APIView):
         simulation = choice_param(request.query_params, "simulation", ["0", "1"]) == "1"
         if not request.user.has_perm("funding.import_fundingline"):
             raise PermissionDenied("Votre rôle ne permet pas d'enregistrer des lignes de financement.")
-        rows, issues = rows_of(request.data)
+        try:
+            rows, issues = rows_of(request.data)
+        except NotALineList as error:
+            return Response({"detail": str(error), "erreurs": []}, status=400)
         if issues:
             return _refused(issues)
         token = request.auth

@@ -40,6 +40,7 @@ from pilotage.api.validation import (
     choice_param,
     choice_parameter,
     refuse_control_characters_in_params,
+    text_parameter,
     year_param,
     year_parameter,
 )
@@ -62,8 +63,8 @@ TRUE_VALUES = {"1", "true", "oui"}
 FALSE_VALUES = {"0", "false", "non"}
 
 
-def _param(name: str, description: str, enum=None, type_=OpenApiTypes.STR) -> OpenApiParameter:
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, enum=enum)
+def _param(name: str, description: str) -> OpenApiParameter:
+    return text_parameter(name, description)
 
 
 def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters=(), detail=None):
@@ -397,7 +398,7 @@ class ConventionViewSet(ReferenceViewSet):
         },
     )
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>[0-9]{1,9})")
-    def document(self, request, pk=None, document_pk=None):
+    def document(self, request, pk=None, document_pk=None, format=None):  # noqa: A002  (DRF's format suffix)
         convention = self.get_object()
         document = get_object_or_404(convention.documents, pk=document_pk)
         name = document.file.name.rsplit("/", 1)[-1]

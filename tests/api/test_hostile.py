@@ -205,3 +205,9 @@ def test_a_mission_locale_email_can_be_cleared_with_null_or_empty(national):
     ml.refresh_from_db()
     assert (ml.email, ml.postcode) == ("", "")
     assert national.patch(url, {"courriel": "x@y.fr"}, format="json").json()["courriel"] == "x@y.fr"
+
+
+def test_a_path_holding_a_newline_is_a_json_404(national):
+    response = national.get("/api/v1/conventions/1/documents/a%0Ab/")
+    assert response.status_code == 404
+    assert_french_json_error(response, 404)
