@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench check-engine check-api demo requirements clean
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-engine check-engine check-api demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -39,12 +39,7 @@ lint: install
 	$(BIN)/pilotage makemigrations --check --dry-run --no-input
 
 # System packages the suite needs (Chromium, Pango, HarfBuzz subset, fonts): installed when missing and root.
-test-# The long Schemathesis run over the whole API schema (tests/api/test_schemathesis.py), as the DGEFP and as a
-# departmental council: N examples per operation, data mode and role (the suite runs 5).
-check-api: install
-	time env SCHEMATHESIS_EXAMPLES=$${N:-100} $(BIN)/pytest -p no:xdist -q -m slow tests/api/test_schemathesis.py
-
-requirements:
+test-requirements:
 	scripts/test_requirements.sh
 
 # The whole suite on the embedded SQLite database, real browser journeys included.
@@ -63,6 +58,11 @@ test-postgres: test-requirements install
 bench: install
 	$(BIN)/python -m benchmarks
 
+# The indicator engine alone (issue 12): side by side at 300,000 young people, then national scale (BENCH_NATIONAL=0
+# skips it).
+bench-engine: install
+	$(BIN)/python -m benchmarks indicators
+
 # The long differential run (tests/oracles, docs/indicators.md): N random exports through the CPO engine
 # against its oracle, N/50 more one by one, N/5 funding files (N/100 through the platform), N/100 loadings.
 N ?= 5000
@@ -72,9 +72,9 @@ check-engine: install
 	    CHECK_ENGINE_PROGRESS=1 $(BIN)/pytest -p no:xdist -s -q --basetemp=/tmp/pilotage-check-engine-$$$$ tests/oracles
 
 # The long Schemathesis run over the whole API schema (tests/api/test_schemathesis.py), as the DGEFP and as a
-# departmental council: N examples per operation, data mode and role (the suite runs 5).
+# departmental council: EXAMPLES examples per operation, data mode and role (the suite runs 5; here 100).
 check-api: install
-	time env SCHEMATHESIS_EXAMPLES=$${N:-100} $(BIN)/pytest -p no:xdist -q -m slow tests/api/test_schemathesis.py
+	time env SCHEMATHESIS_EXAMPLES=$${EXAMPLES:-100} $(BIN)/pytest -p no:xdist -q -m slow tests/api/test_schemathesis.py
 
 requirements:
 	$(PYTHON) -m venv /tmp/pilotage-req && /tmp/pilotage-req/bin/pip install -q -r requirements.in

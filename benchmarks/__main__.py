@@ -2,7 +2,8 @@
 
 The database is a temporary SQLite file unless BENCH_DATABASE_URL names another one (e.g. PostgreSQL). The load
 test (benchmarks/load.py) then runs the production server on PostgreSQL (BENCH_POSTGRES_URL; BENCH_LOAD=0 skips
-it); `python -m benchmarks load` runs it alone.
+it); `python -m benchmarks load` runs it alone, `python -m benchmarks indicators` the indicator engine alone
+(benchmarks/indicators.py: BENCH_NATIONAL=0 skips national scale).
 """
 
 import os
@@ -43,6 +44,9 @@ def main() -> int:
 
     from benchmarks import funding, indicators, reference
 
+    if sys.argv[1:] == ["indicators"]:  # the indicator engine alone: no database needed
+        indicators.run(measure, workdir)
+        return 0
     print(f"Base : {os.environ['DATABASE_URL']}")
     call_command("migrate", verbosity=0)
     reference.run(measure, workdir)

@@ -61,7 +61,7 @@ def test_department_export_lists_its_missions_locales(client, network):
     client.force_login(user_of(Role.DEPARTMENTAL_COUNCIL, network))
     response = client.get(reverse("reference:mission_locale_export", args=["csv"]), {"departement": "13"})
     lines = response.content.decode("utf-8-sig").strip().splitlines()
-    assert lines[0].startswith("code_ml;nom;nom_usage;siret")
+    assert lines[0].startswith("Code Mission Locale;Nom;Nom d'usage;SIRET")
     assert [line.split(";")[0] for line in lines[1:]] == ["ML13S00"]
     assert response["Content-Disposition"] == 'attachment; filename="missions_locales.csv"'
 

@@ -8,8 +8,6 @@ office. Without lines for the programme's year, the last known year is used, and
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from pilotage.animation.rules import BandPosition, band_position
 from pilotage.funding.models import FundingLine
 from pilotage.reference.models import FunderType
@@ -23,16 +21,12 @@ class RegionBand:
     budget_year: int | None  # the year of the State budget used (the programme's, or the last known)
 
 
-def _state_lines(year: int):
-    return FundingLine.objects.filter(funder_type=FunderType.ETAT, year__lte=year, year__gt=year - LOOKBACK_YEARS)
-
-
 def state_budgets(year: int, region_codes=None) -> dict[str, tuple[Decimal, int]]:
     """{region code: (State budget of its Missions Locales, year used)} — the year, or the last known."""
-    lines = _state_lines(year)
+    lines = FundingLine.objects.filter(funder_type=FunderType.ETAT).for_year_range(year - LOOKBACK_YEARS + 1, year)
     if region_codes is not None:
-        lines = lines.filter(mission_locale__department__region_id__in=list(region_codes))
-    rows = lines.values_list("mission_locale__department__region_id", "year").annotate(total=Sum("amount"))
+        lines = lines.in_regions(region_codes)
+    rows = lines.totals_by("mission_locale__department__region_id", "year")
     budgets: dict[str, tuple[Decimal, int]] = {}
     for region_code, line_year, total in rows:
         if region_code not in budgets or budgets[region_code][1] < line_year:

@@ -45,6 +45,12 @@ RECOMMENDED_LABEL = "dans la fourchette recommandée 2–4 %"
 OBSERVED_LABEL = "dans la fourchette observée 1–6 %"
 OUTSIDE_LABEL = "hors fourchette"
 UNKNOWN_LABEL = "budget de l'État des Missions Locales de la région inconnu"
+BAND_LABELS = {
+    "recommended": RECOMMENDED_LABEL,
+    "observed": OBSERVED_LABEL,
+    "outside": OUTSIDE_LABEL,
+    "unknown": UNKNOWN_LABEL,
+}
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,7 @@ class BandPosition:
 
     @property
     def label(self) -> str:
-        return {
-            "recommended": RECOMMENDED_LABEL,
-            "observed": OBSERVED_LABEL,
-            "outside": OUTSIDE_LABEL,
-            "unknown": UNKNOWN_LABEL,
-        }[self.position]
+        return BAND_LABELS[self.position]
 
 
 def band_position(state_amount: Decimal, state_budget: Decimal | None) -> BandPosition:

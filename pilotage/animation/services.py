@@ -23,7 +23,6 @@ from pilotage.animation.rules import funding_refusal, operator_refusal
 from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.audit import save_audited
 from pilotage.core.workflow import transition_apply
-from pilotage.funding.forms import ConventionForm
 from pilotage.funding.models import ConventionKind, ConventionStatus
 from pilotage.funding.services import convention_save
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation
@@ -146,7 +145,7 @@ def programme_record_convention(
     *, programme: Programme, acting_user, reference: str = "", signed_on: date | None = None
 ):
     """Record the tripartite convention State / regional council / operator of an approved programme, through
-    the funding app (its form and `convention_save`): an annual convention of the State with the ARML, the
+    the funding app's `convention_save`: an annual convention of the State with the ARML, the
     regional council as co-signatory."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not acting_user.has_perm("animation.review_programme", programme):
@@ -165,18 +164,15 @@ def programme_record_convention(
         "kind": ConventionKind.ANNUAL,
         "reference": reference,
         "title": f"Programme régional d'animation {programme.year} — {programme.regional_association}",
-        "funder": state.pk,
-        "co_funders": [council.pk] if council else [],
-        "regional_association": programme.regional_association_id,
+        "funder": state,
+        "co_funders": [council] if council else [],
+        "regional_association": programme.regional_association,
         "start_date": date(programme.year, 1, 1),
         "end_date": date(programme.year, 12, 31),
         "status": ConventionStatus.SIGNED if signed_on else ConventionStatus.DRAFT,
         "signed_on": signed_on,
     }
-    form = ConventionForm(data=data, user=acting_user)
-    if not form.is_valid():
-        raise ValidationError([f"{field} : {' '.join(errors)}" for field, errors in form.errors.items()])
-    convention = convention_save(form=form, acting_user=acting_user)
+    convention = convention_save(data=data, acting_user=acting_user)
     programme.convention = convention
     save_audited(programme, acting_user, reason="Convention tripartite enregistrée")
     return convention

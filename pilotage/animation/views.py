@@ -16,6 +16,7 @@ from pilotage.animation import forms
 from pilotage.animation.annex import KIND, annex_context
 from pilotage.animation.models import Mission, Programme, ProgrammeStatus
 from pilotage.animation.reading import REPORT_STATUSES, national_distribution, national_follow_up, programme_summary
+from pilotage.animation.rules import BAND_LABELS
 from pilotage.animation.services import (
     action_delete,
     action_report_save,
@@ -29,7 +30,7 @@ from pilotage.animation.services import (
 )
 from pilotage.animation.workflow import WORKFLOW
 from pilotage.core.audit import history_entries
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, PERCENT, YEAR, YES_NO, Column, export_response
 from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
 from pilotage.documents.rendering import CONTENT_TYPES, document_download
@@ -282,20 +283,32 @@ def _cents(value):
     return value.quantize(Decimal("0.01")) if value is not None else None
 
 
+#: the national follow-up of the animation programmes, one region a row (items: `national_follow_up`'s rows)
+FOLLOW_UP_EXPORT = (
+    Column("code_region", "Code région", lambda row: row.region.code),
+    Column("region", "Région", lambda row: row.region.name, width=30),
+    Column("annee", "Année", lambda row: row.year, YEAR),
+    Column("statut", "Statut du programme", lambda row: row.programme.status if row.programme else "",
+           label=dict(ProgrammeStatus.choices), width=28),  # fmt: skip
+    Column("montant_etat", "Financement de l'État (€)", lambda row: _cents(row.state_amount), AMOUNT),
+    Column("budget_etat_ml", "Budget de l'État des Missions Locales (€)",
+           lambda row: _cents(row.band.state_budget) if row.band else None, AMOUNT),  # fmt: skip
+    Column("annee_budget", "Année du budget", lambda row: row.budget_year, YEAR),
+    Column("part_etat_pct", "Part de l'État", lambda row: round(row.band.share_pct, 2)
+           if row.band and row.band.share_pct is not None else None, PERCENT, places=2),  # fmt: skip
+    Column("position", "Position dans la fourchette", lambda row: row.band.position if row.band else "",
+           label=BAND_LABELS, width=36),  # fmt: skip
+    Column("rapport_remis", "Rapport d'activité remis", lambda row: (
+        ("oui" if row.programme.status in REPORT_STATUSES else "non") if row.programme else ""), label=YES_NO),
+)  # fmt: skip
+
+
 def follow_up_export(request, fmt):
     year, _, rows = _follow_up_rows(request)
-    header = ["code_region", "region", "annee", "statut", "montant_etat", "budget_etat_ml", "annee_budget",
-              "part_etat_pct", "position", "rapport_remis"]  # fmt: skip
-    data = [
-        [row.region.code, row.region.name, year,
-         row.programme.get_status_display() if row.programme else "", _cents(row.state_amount),
-         _cents(row.band.state_budget) if row.band else None, row.budget_year,
-         round(row.band.share_pct, 2) if row.band and row.band.share_pct is not None else None,
-         row.band.label if row.band else "",
-         ("oui" if row.programme.status in REPORT_STATUSES else "non") if row.programme else ""]
-        for row in rows
-    ]  # fmt: skip
-    return tabular_response(rows=data, header=header, filename=f"suivi_animation_{year}", fmt=fmt)
+    for row in rows:
+        row.year = year
+    return export_response(request, columns=FOLLOW_UP_EXPORT, items=rows, filename=f"suivi_animation_{year}",
+                           fmt=fmt, title=f"Suivi de l'animation régionale {year}")  # fmt: skip
 
 
 def follow_up(request):

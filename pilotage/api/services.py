@@ -11,7 +11,6 @@ from knox.models import get_digest_token
 from knox.settings import CONSTANTS
 
 from pilotage.api.models import ApiToken, TokenScope
-from pilotage.reference.models import MissionLocale
 
 security_log = logging.getLogger("pilotage.security")
 
@@ -65,16 +64,3 @@ def api_token_revoke(*, token: ApiToken, acting_user) -> None:
             "Jeton d'API « %s » de %s révoqué par %s.", token.name, token.user.email, acting_user.email
         )
     token.delete()
-
-
-@transaction.atomic
-def mission_locale_api_update(*, serializer, acting_user) -> MissionLocale:
-    """Save a validated `MissionLocaleSerializer` whose changes the caller has authorised.
-
-    Every history row (the record and its departments covered) names `acting_user` explicitly, whichever way
-    they authenticated: the history middleware runs before DRF authenticates a token, so it is not relied upon.
-    """
-    mission_locale = serializer.instance
-    mission_locale._history_user = acting_user
-    mission_locale._change_reason = API_CHANGE_REASON
-    return serializer.save()

@@ -34,7 +34,7 @@ from pilotage.api import details, schema, serializers
 from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
 from pilotage.api.pagination import ApiPagination
-from pilotage.api.services import api_token_create, api_token_revoke, mission_locale_api_update
+from pilotage.api.services import API_CHANGE_REASON, api_token_create, api_token_revoke
 from pilotage.api.sync import sync_filter, sync_parameters, with_updated_at
 from pilotage.api.validation import (
     choice_param,
@@ -57,7 +57,7 @@ from pilotage.reference.models import (
     StateServiceLevel,
 )
 from pilotage.reference.perms import departments_outside_territory
-from pilotage.reference.services import mission_locale_editable_fields
+from pilotage.reference.services import mission_locale_editable_fields, mission_locale_update
 
 TRUE_VALUES = {"1", "true", "oui"}
 FALSE_VALUES = {"0", "false", "non"}
@@ -224,7 +224,12 @@ class MissionLocaleViewSet(ReferenceViewSet):
             _refuse_fields_outside(allowed, changes)
         _refuse_departments_outside_territory(request.user, mission_locale, serializer.validated_data)
         if changes:
-            mission_locale = mission_locale_api_update(serializer=serializer, acting_user=request.user)
+            mission_locale = mission_locale_update(
+                mission_locale=mission_locale,
+                changes={name: serializer.validated_data[name] for name in changes},
+                acting_user=request.user,
+                reason=API_CHANGE_REASON,
+            )
         return Response(self.get_serializer(mission_locale).data)
 
     def _refuse_fields_that_cannot_be_written(self, serializer, data):

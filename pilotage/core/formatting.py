@@ -154,3 +154,15 @@ def input_percent(fraction) -> str:
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return f"{text}{NNBSP}%"
+
+
+def spreadsheet_number(value) -> str:
+    """A number as a French spreadsheet reads it from a CSV cell: a comma before decimals, no thousands
+    separator, no unit, every decimal kept (1234567.5 → « 1234567,5 », 1e-05 → « 0,00001 »); None → ""."""
+    number_ = to_decimal(value)
+    if number_ is None:
+        return ""
+    text = f"{number_:f}"
+    if text.startswith("-") and number_ == 0:
+        text = text[1:]
+    return text.replace(".", ",")

@@ -4,7 +4,6 @@ targets, its funding and the ±10 % room of its CPO; and the follow-up of a camp
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from pilotage.core import formatting
@@ -65,10 +64,8 @@ def funding(dialogue: ManagementDialogue) -> dict:
     ml = dialogue.mission_locale
     year = dialogue.campaign.year
     sums = defaultdict(dict)
-    for funder_type, line_year, total in (
-        FundingLine.objects.filter(mission_locale=ml, year__in=[year - 1, year])
-        .values_list("funder_type", "year").annotate(total=Sum("amount")).order_by()
-    ):  # fmt: skip
+    lines = FundingLine.objects.filter(mission_locale=ml, year__in=[year - 1, year])
+    for funder_type, line_year, total in lines.totals_by("funder_type", "year"):
         sums[funder_type][line_year] = total
     contributions = []
     totals = {year - 1: Decimal(0), year: Decimal(0)}
@@ -82,10 +79,7 @@ def funding(dialogue: ManagementDialogue) -> dict:
         contributions.append(row)
     for row in contributions:
         row["share"] = (row["current"] or 0) / totals[year] * 100 if totals[year] else None
-    cpo = (
-        Convention.objects.filter(mission_locale=ml, kind="cpo", start_date__year__lte=year + 1,
-                                  end_date__year__gte=year + 1).prefetch_related("amendments__budget_lines").first()
-    )  # fmt: skip
+    cpo = Convention.objects.cpo_covering(ml, year + 1).prefetch_related("amendments__budget_lines").first()
     guardrail = simulated = None
     if cpo is not None:
         guardrail = cpo.guardrail()

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Min
 
 from pilotage.core.audit import save_audited
 from pilotage.core.workflow import transition_apply
@@ -24,7 +23,7 @@ from pilotage.dialogue.models import (
     ThemeAnswer,
 )
 from pilotage.dialogue.workflow import WORKFLOW
-from pilotage.funding.models import Convention, ConventionKind
+from pilotage.funding.models import Convention
 from pilotage.reference.models import MissionLocale
 
 audit_log = logging.getLogger("pilotage.audit")
@@ -58,10 +57,10 @@ def campaign_years(today: date | None = None) -> range:
     earliest to the last year of the latest), never after the current year (its activity must have begun);
     without any CPO, the current year and the three before."""
     current = (today or date.today()).year
-    bounds = Convention.objects.filter(kind=ConventionKind.CPO).aggregate(first=Min("start_date"), last=Max("end_date"))
-    if bounds["first"] is None:
+    years = Convention.objects.cpo_years()
+    if years is None:
         return range(current - YEARS_WITHOUT_CPO + 1, current + 1)
-    return range(bounds["first"].year, min(bounds["last"].year, current) + 1)
+    return range(years.start, min(years.stop - 1, current) + 1)
 
 
 def campaign_errors(year: int | None, dates: dict[str, date | None]) -> dict[str, str]:

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from pilotage.core.audit import history_entries
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, DATE, YES_NO, Column, export_response
 from pilotage.core.params import year_param
 from pilotage.core.workflow import TransitionError
 from pilotage.dialogue import context as read
 from pilotage.dialogue import forms, perms, services
 from pilotage.dialogue.documents import KIND, synthesis_context
 from pilotage.dialogue.guide import STEP_BY_KEY, STEPS, SYNTHESIS_THEMES
-from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign, ManagementDialogue
+from pilotage.dialogue.models import ActionPlanItem, DialogueCampaign, DialogueStatus, ManagementDialogue
 from pilotage.dialogue.workflow import WORKFLOW, amendment_for
 from pilotage.documents.rendering import CONTENT_TYPES, document_download
 from pilotage.indicators.forms import TargetsForm
@@ -145,21 +145,27 @@ def campaign_cancel(request, pk):
     })  # fmt: skip
 
 
+#: a campaign's files, one a row (items: the file and whether it is late)
+CAMPAIGN_EXPORT = (
+    Column("code_ml", "Code Mission Locale", lambda row: row[0].mission_locale.code),
+    Column("mission_locale", "Mission Locale", lambda row: row[0].mission_locale.display_name, width=40),
+    Column("departement", "Code département", lambda row: row[0].mission_locale.department.code),
+    Column("departement_nom", "Département", lambda row: row[0].mission_locale.department.name, machines=False),
+    Column("etat", "État du dossier", lambda row: row[0].status, label=dict(DialogueStatus.choices)),
+    Column("en_retard", "En retard", lambda row: row[1], label=YES_NO),
+    Column("subvention_proposee", "Subvention proposée (€)", lambda row: row[0].proposed_subsidy, AMOUNT),
+    Column("conclu_le", "Conclu le", lambda row: row[0].concluded_on, DATE),
+)
+
+
 def campaign_export(request, pk, fmt):
     campaign = get_object_or_404(DialogueCampaign.objects.visible_to(request.user), pk=pk)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("Format inconnu.")
     dialogues = _campaign_rows(request, campaign)
     late_ids = set(dialogues.late().values_list("pk", flat=True))
-    rows = [
-        [d.mission_locale.code, d.mission_locale.display_name, d.mission_locale.department.code,
-         d.get_status_display(), "oui" if d.pk in late_ids else "non", d.proposed_subsidy,
-         d.concluded_on.isoformat() if d.concluded_on else ""]
-        for d in dialogues
-    ]  # fmt: skip
-    header = ["code_ml", "mission_locale", "departement", "etat", "en_retard", "subvention_proposee", "conclu_le"]
-    return tabular_response(rows=rows, header=header, filename=f"dialogue-{campaign.year}-{campaign.region_id}",
-                            fmt=fmt)  # fmt: skip
+    items = [(d, d.pk in late_ids) for d in dialogues]
+    return export_response(request, columns=CAMPAIGN_EXPORT, items=items, fmt=fmt,
+                           filename=f"dialogue-{campaign.year}-{campaign.region_id}",
+                           title=f"Dialogue de gestion {campaign.year}")  # fmt: skip
 
 
 def dialogue_detail(request, pk):

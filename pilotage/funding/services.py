@@ -37,24 +37,32 @@ class GuardrailExceeded(ValidationError):
 
 
 @transaction.atomic
-def convention_save(*, form, acting_user) -> Convention:
-    """Create or change a convention. The user must be allowed to change it as it was (a change) and as it will
-    be (its funder and beneficiary): nobody writes a convention outside their territory, even by a new one."""
-    if form.instance.pk:
-        stored = Convention.objects.get(pk=form.instance.pk)
+def convention_save(*, convention: Convention | None = None, data: dict, acting_user) -> Convention:
+    """Create (`convention` None) or change a convention with validated `data` {field: value}; `co_funders`, when
+    given, is the full list. The user must be allowed to change it as it was (a change) and as it will be (its
+    funder and beneficiary): nobody writes a convention outside their territory, even by a new one. The model's
+    own rules (dates, kinds, beneficiary) are checked again here, whoever calls."""
+    if convention is not None and convention.pk:
+        stored = Convention.objects.get(pk=convention.pk)
         if not acting_user.has_perm("funding.change_convention", stored):
             raise PermissionDenied("Vous ne pouvez pas modifier cette convention.")
     elif not acting_user.has_perm("funding.add_convention"):
         raise PermissionDenied("Vous ne pouvez pas créer de convention.")
-    convention = form.save(commit=False)
+    convention = convention if convention is not None else Convention()
+    data = dict(data)
+    co_funders = data.pop("co_funders", None)
+    for name, value in data.items():
+        setattr(convention, name, value)
     if not acting_user.has_perm("funding.change_convention", convention):
         raise PermissionDenied(
             "Vous ne pouvez pas enregistrer cette convention : son financeur ou son bénéficiaire n'est pas de "
             "votre ressort."
         )
+    convention.full_clean()
     convention._history_user = acting_user
     convention.save()
-    form.save_m2m()
+    if co_funders is not None:
+        convention.co_funders.set(co_funders)
     return convention
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.core.audit import history_entries
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, INTEGER, PERCENT, YEAR, Column, export_response
 from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
 from pilotage.documents.rendering import CONTENT_TYPES, document_download
@@ -84,6 +84,15 @@ def _filtered_lines(request):
     return form, lines
 
 
+def _ml_name(line) -> str:
+    return line["mission_locale__usual_name"] or line["mission_locale__name"]
+
+
+def _funder_name(line) -> str:
+    """The funder's name, or its type's label for a national funder with no record (« France Travail »)."""
+    return line["funder__name"] or FunderType(line["funder_type"]).label
+
+
 def line_list(request):
     form, lines = _filtered_lines(request)
     page = Paginator(lines, 50).get_page(request.GET.get("page"))
@@ -102,21 +111,30 @@ def line_list(request):
     )
 
 
+#: the funding lines' export: the import format (funding-format.md) for machines, names beside codes for people
+LINE_EXPORT = (
+    Column("code_ml", "Code Mission Locale", "mission_locale__code"),
+    Column("mission_locale", "Mission Locale", _ml_name, machines=False, width=40),
+    Column("departement", "Département", "mission_locale__department__name", machines=False),
+    Column("annee", "Année", "year", YEAR),
+    Column("financeur_type", "Type de financeur", "funder_type", label=dict(FunderType.choices)),
+    Column("financeur_code", "Code du financeur", "funder_code"),
+    Column("financeur", "Financeur", _funder_name, machines=False, width=36),
+    Column("categorie", "Catégorie", "category", label=dict(FundingCategory.choices)),
+    Column("theme", "Thème", "theme"),
+    Column("montant", "Montant (€)", "amount", AMOUNT),
+)
+
+
 def line_export(request, fmt):
     _, lines = _filtered_lines(request)
-    rows = (
-        [
-            line.mission_locale.code,
-            line.year,
-            line.funder_type,
-            line.funder_code,
-            line.category,
-            line.theme,
-            line.amount,
-        ]  # fmt: skip
-        for line in lines.iterator(chunk_size=2000)
-    )
-    return tabular_response(rows=rows, header=[c.name for c in LINE_COLUMNS], filename="lignes_financement", fmt=fmt)
+    items = lines.values(
+        "mission_locale__code", "mission_locale__name", "mission_locale__usual_name",
+        "mission_locale__department__name", "year", "funder_type", "funder_code", "funder__name", "category",
+        "theme", "amount",
+    ).iterator(chunk_size=2000)  # fmt: skip
+    return export_response(request, columns=LINE_EXPORT, items=items, filename="lignes_financement", fmt=fmt,
+                           title="Lignes de financement", stream=True)  # fmt: skip
 
 
 def _run_import(path, filename, user, wet_run):
@@ -132,7 +150,7 @@ IMPORT_SCREEN = ImportScreen(
     session_key="funding_import",
     intro="Une ligne par Mission Locale, année, financeur et catégorie. Une collectivité n'importe que ses "
     "propres lignes, pour les Missions Locales de son territoire ; les services de l'État, les lignes de l'État "
-    "de leur territoire.",
+    "de leur territoire. Le « CSV technique » de la liste des lignes a exactement ces colonnes : il se réimporte.",
 )
 
 
@@ -201,6 +219,42 @@ def analysis(request):
     return render(request, "funding/analysis.html", context)
 
 
+ANALYSIS_INDICATORS = {
+    "total": ("Total", AMOUNT),
+    "departements_sans_financement": ("Départements sans financement", INTEGER),
+    "evolution_pct": ("Évolution sur la période", PERCENT),
+    "moyenne_par_departement": ("Moyenne annuelle par département", AMOUNT),
+    "mediane_par_departement": ("Médiane des moyennes annuelles par département", AMOUNT),
+    "departements_stables": ("Départements au financement stable", INTEGER),
+    "pic": ("Année du pic et son montant", AMOUNT),
+    "part_dans_total_subventions_pct": ("Part dans le total des subventions", PERCENT),
+    "moyenne_annuelle_departement": ("Moyenne annuelle du département", AMOUNT),
+}
+#: the analysis as a long table: one figure a row; for machines, the indicator's code holds the department's
+ANALYSIS_EXPORT = (
+    Column("financeur_type", "Type de financeur", "funder_type", label=dict(FunderType.choices), machines=False),
+    Column("categorie", "Catégorie", "category", label=CATEGORY_LABELS),
+    Column(
+        "indicateur",
+        "Indicateur",
+        lambda row: row["indicator"] + (f"_{row['department']}" if row["department"] else ""),  # fmt: skip
+        people=False,
+    ),
+    Column(
+        "indicateur_libelle",
+        "Indicateur",
+        "indicator",
+        label={k: v[0] for k, v in ANALYSIS_INDICATORS.items()},
+        machines=False,
+        width=40,
+    ),  # fmt: skip
+    Column("departement", "Code département", "department", machines=False),
+    Column("departement_nom", "Département", "department_name", machines=False),
+    Column("annee", "Année", "year", YEAR),
+    Column("valeur", "Valeur", "value", lambda row: ANALYSIS_INDICATORS[row["indicator"]][1]),
+)
+
+
 def analysis_export(request, fmt):
     form, report = _analysis(request)
     if report is None:
@@ -210,20 +264,28 @@ def analysis_export(request, fmt):
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="analyse_financements.json"'
         return response
+    funder_type = report["financeur_type"]
     rows = []
+
+    def add(category, indicator, year, value, department=""):
+        rows.append({"funder_type": funder_type, "category": category, "indicator": indicator, "year": year,
+                     "value": value, "department": department,
+                     "department_name": names.get(department, "")})  # fmt: skip
+
+    names = dict(Department.objects.filter(code__in=report["par_departement"]).values_list("code", "name"))
     for name, values in data["categories"].items():
         for year, amount in values["totaux"].items():
-            rows.append([name, "total", year, amount])
-            rows.append([name, "departements_sans_financement", year, values["departements_sans_financement"][year]])
+            add(name, "total", int(year), amount)
+            add(name, "departements_sans_financement", int(year), values["departements_sans_financement"][year])
         for key in ("evolution_pct", "moyenne_par_departement", "mediane_par_departement", "departements_stables"):
-            rows.append([name, key, "", values[key]])
-        rows.append([name, "pic", values["pic"]["annee"], values["pic"]["montant"]])
+            add(name, key, None, values[key])
+        add(name, "pic", values["pic"]["annee"], values["pic"]["montant"])
     for year, share in data["part_dans_total_subventions_pct"].items():
-        rows.append(["total", "part_dans_total_subventions_pct", year, share])
+        add(TOTAL, "part_dans_total_subventions_pct", int(year), share)
     for department, amount in sorted(report["par_departement"].items()):
-        rows.append(["total", "moyenne_annuelle_departement_" + department, "", float(amount)])
-    return tabular_response(rows=rows, header=["categorie", "indicateur", "annee", "valeur"],
-                            filename="analyse_financements", fmt=fmt)  # fmt: skip
+        add(TOTAL, "moyenne_annuelle_departement", None, float(amount), department)
+    return export_response(request, columns=ANALYSIS_EXPORT, items=rows, filename="analyse_financements", fmt=fmt,
+                           title="Analyse des financements")  # fmt: skip
 
 
 # Conventions, avenants, payments
@@ -275,7 +337,7 @@ def convention_edit(request, pk=None):
     form = forms.ConventionForm(request.POST or None, instance=convention, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            convention = convention_save(form=form, acting_user=request.user)
+            convention = convention_save(convention=convention, data=form.cleaned_data, acting_user=request.user)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

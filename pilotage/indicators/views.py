@@ -1,7 +1,6 @@
 """The CPO dashboard pages: an entity's indicators N beside N-1, benchmarks, distribution of its Missions
 Locales; small counts masked for those who must not see them (indicators/perms.py, masking.py)."""
 
-import json
 import statistics
 
 from django.conf import settings
@@ -13,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotage.core import formatting
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, INTEGER, NUMBER, SHARE, YEAR, Column, export_response
 from pilotage.core.params import choice_param, year_param
+from pilotage.core.roles import MISSION_LOCALE_ROLES
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
-from pilotage.indicators.matrix import place, quadrant
+from pilotage.indicators.matrix import drawing_for, marks, place, quadrant
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
@@ -133,46 +133,71 @@ def _distribution(user, level, code, year, breakdown, ranked="R10"):
     return result
 
 
+BENCHMARK_NAMES = (("value", "Valeur"), ("region", "Région"), ("national", "France"))
+
+
+def ratio_charts(rows, benchmarks) -> list[dict]:
+    """One small chart per ratio, each on its own scale (0 to the largest of its bars), so that a ratio of 0,3 %
+    reads as well as one of 80 %: the entity's value beside its region's and the nation's."""
+    charts = []
+    for row in rows:
+        if not row["id"].startswith("R"):
+            continue
+        bars = [(kind, name, row[kind]) for kind, name in BENCHMARK_NAMES if kind == "value" or kind in benchmarks]
+        known = [float(v) for _, _, v in bars if v not in (None, MASKED)]
+        top = max(known, default=0)
+        charts.append({
+            "id": row["id"], "label": row["label"], "unit": row["unit"],
+            "bars": [{"kind": kind, "name": name, "value": value,
+                      "width": round(float(value) / top * 100, 1) if top > 0 and value not in (None, MASKED) else 0}
+                     for kind, name, value in bars],
+        })  # fmt: skip
+    return charts
+
+
 def dashboard(request, level, code):
     context = _dashboard(request, level, code)
-    # the shares, in percent as the table prints them (R13, people per ETP, is on another scale)
-    ratios = [r for r in context["rows"] if r["unit"] == formatting.SHARE and r["value"] not in (None, MASKED)]
-
-    def in_percent(value):
-        return round(float(value) * 100, 1) if value not in (None, MASKED) else 0
-
-    series = [[in_percent(r["value"]) for r in ratios]]
-    names = ["Valeur (%)"]
-    for benchmark, label in (("region", "Région (%)"), ("national", "France (%)")):
-        if benchmark in context["benchmarks"]:
-            series.append([in_percent(r[benchmark]) for r in ratios])
-            names.append(label)
-    context["chart"] = {
-        "x": json.dumps([[r["id"] for r in ratios]] * len(series)),
-        "y": json.dumps(series),
-        "names": json.dumps(names, ensure_ascii=False),
-    } if ratios else None  # fmt: skip
+    context["ratio_charts"] = ratio_charts(context["rows"], context["benchmarks"])
     crumbs = [("Tableau de bord CPO", reverse("indicators:home"))]
     context["breadcrumbs"] = [*crumbs, (context["name"], None)]
     context["querystring"] = request.GET.urlencode()
     return render(request, "indicators/dashboard.html", context)
 
 
+LEVEL_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
+UNIT_KINDS = {formatting.SHARE: SHARE, formatting.EUROS: AMOUNT, formatting.COUNT: INTEGER, formatting.NUMBER: NUMBER}
+
+
+def _export_value(key):
+    def read(row):
+        value = row[key]
+        return "secret statistique" if value == MASKED else (None if value is None else float(value))
+
+    return read
+
+
+#: a dashboard's indicators, one a row (items: the rows of `_dashboard` with its year, level, code, name, breakdown)
+DASHBOARD_EXPORT = (
+    Column("annee", "Année", "year", YEAR),
+    Column("niveau", "Niveau", "level", label=LEVEL_LABELS),
+    Column("code", "Code", "code"),
+    Column("nom", "Nom", "name", machines=False, width=36),
+    Column("ventilation", "Public", "breakdown", label=BREAKDOWN_LABELS),
+    Column("indicateur", "Code indicateur", "id", width=14),
+    Column("libelle", "Indicateur", "label", width=60),
+    *(Column(name, header, _export_value(key), lambda row: UNIT_KINDS[row["unit"]])
+      for name, header, key in (("valeur", "Valeur", "value"), ("valeur_n_1", "Valeur N-1", "previous"),
+                                ("region", "Région", "region"), ("national", "France", "national"))),
+)  # fmt: skip
+
+
 def dashboard_export(request, level, code, fmt):
     context = _dashboard(request, level, code)
-
-    def cell(value):
-        return "secret statistique" if value == MASKED else ("" if value is None else float(value))
-
-    rows = (
-        [context["year"], level, code, context["breakdown"], r["id"], r["label"], cell(r["value"]), cell(r["previous"]),
-         cell(r["region"]), cell(r["national"])]
-        for r in context["rows"]
-    )  # fmt: skip
-    header = ["annee", "niveau", "code", "ventilation", "indicateur", "libelle", "valeur", "valeur_n_1", "region",
-              "national"]  # fmt: skip
-    return tabular_response(rows=rows, header=header, filename=f"tableau_de_bord_{level}_{code}_{context['year']}",
-                            fmt=fmt)  # fmt: skip
+    place = {"year": context["year"], "level": level, "code": code, "name": context["name"],
+             "breakdown": context["breakdown"]}  # fmt: skip
+    return export_response(request, columns=DASHBOARD_EXPORT, items=({**place, **r} for r in context["rows"]),
+                           filename=f"tableau_de_bord_{level}_{code}_{context['year']}", fmt=fmt,
+                           title=f"Tableau de bord CPO {context['year']}")  # fmt: skip
 
 
 def home(request):
@@ -186,43 +211,47 @@ def home(request):
     })  # fmt: skip
 
 
+MATRIX_INDICATORS = ("R13", "4", "10", "R1", "R9", "R10", "R11")
+
+
 def matrix(request):
-    """Every Mission Locale the user sees, placed by efficiency and performance; its region(s) and the nation."""
+    """The Missions Locales the user sees (one region with `?region=`), placed by efficiency and performance on
+    the scale of every Mission Locale of the country; their region(s) and the nation beside them."""
     user = request.user
     years = available_years()
     year = year_param(request, years[0] if years else timezone.localdate().year)
-    mls = {ml.code: ml for ml in MissionLocale.objects.visible_to(user).active().select_related("department")}
+    visible = MissionLocale.objects.visible_to(user).active().select_related("department__region")
+    regions = list(Region.objects.filter(code__in=visible.values("department__region_id")).order_by("name"))
+    region = choice_param(request, "region", ["", *(r.code for r in regions)], "", label="Région")
+    mls = {ml.code: ml for ml in (visible.for_region(region) if region else visible)}
     exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only the axes
-    needed = ["R13", "4", "10", "R1", "R9", "R10", "R11"]
-    if not exact:  # the axes are ratios and `4`, which the inputs of the ratios' masking include
-        needed += inputs_of_ratio_masking()
+    needed = list(MATRIX_INDICATORS) if exact else [*MATRIX_INDICATORS, *inputs_of_ratio_masking()]
     values = current_values(year, "ml", mls, indicators=needed, breakdowns=["total"])
     entities = {code: _masked(user, "ml", code, values.get(code, {}), "total") for code in mls}
     entities = {code: {k: (None if v == MASKED else v) for k, v in e.items()} for code, e in entities.items()}
-    references = {}
-    regions = sorted({ml.department.region_id for ml in mls.values()})
-    for code in regions if len(regions) <= 3 else []:
-        references[f"region:{code}"] = current_values(year, "region", [code]).get(code, {})
-    references["national:FR"] = current_values(year, "national", ["FR"]).get("FR", {})
+    # the scale: every Mission Locale of the country (only its mean and spread are used, never shown one by one)
+    national = MissionLocale.objects.active().values_list("code", flat=True)
+    scale = current_values(year, "ml", list(national), indicators=MATRIX_INDICATORS, breakdowns=["total"])
+    scale = {code: {i: v for (i, _), v in vals.items()} for code, vals in scale.items()}
+    shown_regions = [r for r in regions if r.code == region] if region else (regions if len(regions) <= 3 else [])
+    references = {"national:FR": current_values(year, "national", ["FR"]).get("FR", {})}
+    references |= {f"region:{r.code}": current_values(year, "region", [r.code]).get(r.code, {}) for r in shown_regions}
     references = {k: {i: v for (i, b), v in vals.items() if b == "total"} for k, vals in references.items()}
-    points = place(entities, references)
+    points = place(entities, references, scale=scale)
+    own = user.mission_locale.code if user.role in MISSION_LOCALE_ROLES and user.mission_locale else None
     rows = sorted(
-        ((mls[c], points[c], quadrant(points[c])) for c in entities if c in points),
-        key=lambda row: (row[2] is None, -(row[1].performance or 0)),
+        ((mls[c], points[c], quadrant(points[c]), c == own) for c in entities if c in points),
+        key=lambda row: (not row[3], row[2] is None, -(row[1].performance or 0), row[0].display_name),
     )
-    placed = [(ml, p) for ml, p, q in rows if q]
-    refs = [(key, points[key]) for key in references if quadrant(points[key])]
-    region_names = dict(Region.objects.filter(code__in=regions).values_list("code", "name"))
-    series_x = [[round(p.efficiency, 3) for _, p in placed]] + [[round(p.efficiency, 3)] for _, p in refs]
-    series_y = [[round(p.performance, 3) for _, p in placed]] + [[round(p.performance, 3)] for _, p in refs]
-    names = ["Missions Locales"] + [
-        "France" if key == "national:FR" else f"Région {region_names.get(key.split(':')[1], '')}" for key, _ in refs
-    ]
+    names = {"national:FR": "France (ensemble du pays)", **{f"region:{r.code}": f"Région {r.name}" for r in regions}}
+    references = [(names[key], points[key], quadrant(points[key])) for key in references if quadrant(points[key])]
+    items = [(ml.display_name, point, "own" if is_own else "ml") for ml, point, _, is_own in rows]
+    items += [(name, point, "nation" if name.startswith("France") else "region") for name, point, _ in references]
+    drawing = drawing_for([p for _, p, _ in items if p.efficiency is not None and p.performance is not None])
     context = {
-        "year": year, "years": years, "rows": rows,
-        "references": [(n, p, quadrant(p)) for n, (_, p) in zip(names[1:], refs, strict=True)],
-        "chart": {"x": json.dumps(series_x), "y": json.dumps(series_y), "names": json.dumps(names, ensure_ascii=False)}
-        if placed else None,
+        "year": year, "years": years, "rows": rows, "references": references,
+        "regions": regions, "region": region, "own": own and mls.get(own),
+        "drawing": drawing, "marks": marks(drawing, items),
         "breadcrumbs": [("Tableau de bord CPO", reverse("indicators:home")),
                         ("Matrice efficience × performance", None)],
     }  # fmt: skip

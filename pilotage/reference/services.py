@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from pilotage.core.roles import Role
 from pilotage.reference.models import MissionLocale
 from pilotage.reference.perms import MISSION_LOCALE_DIRECTOR_FIELDS, is_national_admin
 
@@ -11,21 +12,31 @@ def mission_locale_editable_fields(*, user, mission_locale: MissionLocale) -> tu
     """The fields `user` may change on `mission_locale`: None = all of them, () = none."""
     if not user.has_perm("reference.change_missionlocale", mission_locale):
         return ()
-    if is_national_admin(user) or user.role in {"regional_state", "departmental_state"}:
+    if is_national_admin(user) or user.role in {Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}:
         return None
     return MISSION_LOCALE_DIRECTOR_FIELDS
 
 
 @transaction.atomic
-def mission_locale_update(*, mission_locale: MissionLocale, acting_user, form) -> MissionLocale:
-    """Save a validated form on a Mission Locale, refusing fields the user may not change."""
+def mission_locale_update(
+    *, mission_locale: MissionLocale, changes: dict, acting_user, reason: str = ""
+) -> MissionLocale:
+    """Apply validated `changes` {field: value} to a Mission Locale — from its page's form or from the API —,
+    refusing any field the user may not change. A many-to-many field (the departments covered) takes the full
+    list. The history names `acting_user` (and `reason`), however they authenticated."""
     allowed = mission_locale_editable_fields(user=acting_user, mission_locale=mission_locale)
-    if allowed == () or (allowed is not None and set(form.changed_data) - set(allowed)):
+    if allowed == () or (allowed is not None and set(changes) - set(allowed)):
         raise PermissionDenied("Vous ne pouvez pas modifier ces informations.")
-    if not form.has_changed():
+    if not changes:
         return mission_locale
-    instance = form.save(commit=False)
-    instance._history_user = acting_user
-    instance.save()
-    form.save_m2m()
-    return instance
+    many = {field.name for field in MissionLocale._meta.many_to_many} & set(changes)
+    for name, value in changes.items():
+        if name not in many:
+            setattr(mission_locale, name, value)
+    mission_locale._history_user = acting_user
+    if reason:
+        mission_locale._change_reason = reason
+    mission_locale.save()
+    for name in many:
+        getattr(mission_locale, name).set(changes[name])
+    return mission_locale

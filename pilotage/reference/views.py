@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from pilotage.core.audit import history_entries
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import YES_NO, Column, export_response
 from pilotage.reference.forms import MissionLocaleFilterForm, MissionLocaleForm
 from pilotage.reference.models import (
     Department,
     Funder,
     FunderType,
+    LegalForm,
     MissionLocale,
     Region,
     RegionalAssociation,
@@ -145,51 +146,38 @@ def mission_locale_list(request):
     )
 
 
-EXPORT_HEADER = [
-    "code_ml",
-    "nom",
-    "nom_usage",
-    "siret",
-    "forme_juridique",
-    "departement",
-    "departements_couverts",
-    "region",
-    "adresse",
-    "code_postal",
-    "commune",
-    "president",
-    "directeur",
-    "courriel",
-    "telephone",
-    "actif",
-]
+#: the Missions Locales' export: for machines, the columns the import reads back (reference/imports.py)
+MISSION_LOCALE_EXPORT = (
+    Column("code_ml", "Code Mission Locale", "code"),
+    Column("nom", "Nom", "name", width=40),
+    Column("nom_usage", "Nom d'usage", "usual_name", width=30),
+    Column("siret", "SIRET", lambda ml: ml.siret or "", width=16),
+    Column("forme_juridique", "Forme juridique", "legal_form", label=dict(LegalForm.choices)),
+    Column("departement", "Code département", "department_id", width=12),
+    Column("departement_nom", "Département", lambda ml: ml.department.name, machines=False),
+    Column(
+        "departements_couverts",
+        "Départements couverts",
+        lambda ml: ",".join(d.code for d in ml.departments_covered.all()),
+    ),  # fmt: skip
+    Column("region", "Code région", lambda ml: ml.department.region_id, width=10),
+    Column("region_nom", "Région", lambda ml: ml.department.region.name, machines=False, width=28),
+    Column("adresse", "Adresse", "address", width=36),
+    Column("code_postal", "Code postal", "postcode"),
+    Column("commune", "Commune", "city"),
+    Column("president", "Président(e)", "president"),
+    Column("directeur", "Directeur ou directrice", "director"),
+    Column("courriel", "Courriel", "email", width=30),
+    Column("telephone", "Téléphone", "phone", width=16),
+    Column("actif", "Active", lambda ml: 1 if ml.is_active else 0, label=YES_NO),
+)
 
 
 def mission_locale_export(request, fmt):
     _, mls = _filtered_missions_locales(request)
     mls = mls.prefetch_related("departments_covered")
-    rows = (
-        [
-            ml.code,
-            ml.name,
-            ml.usual_name,
-            ml.siret or "",
-            ml.legal_form,
-            ml.department_id,
-            ",".join(d.code for d in ml.departments_covered.all()),
-            ml.department.region_id,
-            ml.address,
-            ml.postcode,
-            ml.city,
-            ml.president,
-            ml.director,
-            ml.email,
-            ml.phone,
-            1 if ml.is_active else 0,
-        ]
-        for ml in mls
-    )
-    return tabular_response(rows=rows, header=EXPORT_HEADER, filename="missions_locales", fmt=fmt)
+    return export_response(request, columns=MISSION_LOCALE_EXPORT, items=mls, filename="missions_locales", fmt=fmt,
+                           title="Missions Locales")  # fmt: skip
 
 
 def _visible_mission_locale(request, code):
@@ -224,7 +212,8 @@ def mission_locale_edit(request, code):
         raise Http404("Page introuvable.")
     form = MissionLocaleForm(request.POST or None, instance=ml, editable_fields=editable, user=request.user)
     if request.method == "POST" and form.is_valid():
-        mission_locale_update(mission_locale=ml, acting_user=request.user, form=form)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        mission_locale_update(mission_locale=ml, changes=changes, acting_user=request.user)
         messages.success(request, "Les informations de la Mission Locale ont été enregistrées.")
         return redirect("reference:mission_locale_detail", code=ml.code)
     crumbs = [

@@ -11,7 +11,8 @@ INTRO = (
     "Les Missions Locales sont reconnues par leur code structure i-milo, les ARML par leur région, les conseils "
     "régionaux et départementaux par leur code INSEE, les communes et EPCI par leur SIREN, les autres financeurs "
     "par leur nom. Une colonne présente dans le fichier fait foi, même vide ; une colonne absente laisse la donnée "
-    "telle quelle."
+    "telle quelle. Pour modifier la liste des Missions Locales dans un tableur puis la réimporter, partez de son "
+    "« CSV technique » (codes et noms de colonnes de l'import)."
 )
 
 

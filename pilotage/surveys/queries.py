@@ -4,7 +4,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
 
 from pilotage.funding.models import FundingLine
 from pilotage.reference.models import FunderType, MissionLocale, Region
@@ -68,9 +67,7 @@ def situations_for(user, survey):
     lines = (
         FundingLine.objects.visible_to(user)
         .filter(mission_locale_id__in=ml_ids, year__in=years)
-        .values_list("mission_locale_id", "year", "funder_type")
-        .annotate(amount=Sum("amount"))
-        .order_by()
+        .totals_by("mission_locale_id", "year", "funder_type")
     )
     for ml_id, year, funder_type, amount in lines:
         total[ml_id][year] += amount

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pilotage.core.exports import tabular_response
+from pilotage.core.exports import AMOUNT, INTEGER, NUMBER, PERCENT, YES_NO, Column, export_response
 from pilotage.indicators.masking import MASKED
 from pilotage.surveys import forms, services
 from pilotage.surveys.answering import is_answered
@@ -300,8 +300,28 @@ def results(request, pk):
     })  # fmt: skip
 
 
-EXPORT_HEADER = ["section", "code", "question", "condition", "interroges", "base", "reponse", "effectif",
-                 "pct_base", "pct_ensemble_repondants"]  # fmt: skip
+STAT_LABELS = {"n": "Nombre de réponses", "total": "Total", "mean": "Moyenne", "median": "Médiane",
+               "min": "Minimum", "max": "Maximum"}  # fmt: skip
+#: a survey's results, one answer (or statistic, or free text) a row
+RESULTS_EXPORT = (
+    Column("section", "Section", "section", width=30),
+    Column("code", "Code question", "code", width=16),
+    Column("question", "Question", "question", width=60),
+    Column("condition", "Condition", "condition", width=30),
+    Column("interroges", "Interrogés", "asked", INTEGER),
+    Column("base", "Base (répondants)", "base", INTEGER),
+    Column("reponse", "Réponse", "answer", people=False),
+    Column(
+        "reponse_libelle",
+        "Réponse",
+        lambda row: STAT_LABELS[row["answer"]] if row["stat"] else row["answer"],
+        machines=False,
+        width=40,
+    ),  # fmt: skip
+    Column("effectif", "Effectif ou valeur", "count", lambda row: row["count_kind"]),
+    Column("pct_base", "Part de la base", "pct", PERCENT, width=14),
+    Column("pct_ensemble_repondants", "Part de l'ensemble des répondants", "pct_all", PERCENT),
+)
 
 
 def results_export(request, pk, fmt):
@@ -311,15 +331,20 @@ def results_export(request, pk, fmt):
     def rows():
         for item in items:
             q = item.question
-            head = [q.section.title, q.code, q.text, item.condition_text, item.asked, _display(item.base)]
+            head = {"section": q.section.title, "code": q.code, "question": q.text, "condition": item.condition_text,
+                    "asked": item.asked, "base": _display(item.base), "stat": False, "count_kind": INTEGER,
+                    "pct": None, "pct_all": None}  # fmt: skip
             for row in item.rows + item.groups:
-                yield [*head, row.label, _display(row.count), row.pct, row.pct_all]
+                yield {**head, "answer": row.label, "count": _display(row.count), "pct": row.pct,
+                       "pct_all": row.pct_all}  # fmt: skip
             for name, value in item.stats.items():
-                yield [*head, name, _display(value), None, None]
+                kind = INTEGER if name == "n" else (AMOUNT if q.kind == QuestionKind.AMOUNT else NUMBER)
+                yield {**head, "answer": name, "stat": True, "count": _display(value), "count_kind": kind}
             for text in item.texts:
-                yield [*head, text, None, None, None]
+                yield {**head, "answer": text, "count": None}
 
-    return tabular_response(rows=rows(), header=EXPORT_HEADER, filename=f"enquete_{survey.pk}_resultats", fmt=fmt)
+    return export_response(request, columns=RESULTS_EXPORT, items=rows(), filename=f"enquete_{survey.pk}_resultats",
+                           fmt=fmt, title="Résultats de l'enquête")  # fmt: skip
 
 
 def _situations_page_survey(request, pk) -> Survey:
@@ -353,19 +378,32 @@ def situations(request, pk):
     })  # fmt: skip
 
 
+def _situations_export(years, conventions) -> tuple[Column, ...]:
+    funding = f"financement_departemental_{years[0]}_{years[-1]}"
+    return (
+        Column("code_ml", "Code Mission Locale", lambda r: r["mission_locale"].code),
+        Column("mission_locale", "Mission Locale", lambda r: str(r["mission_locale"]), width=40),
+        Column("departement", "Code département", lambda r: r["department"].code),
+        Column("departement_nom", "Département", lambda r: r["department"].name, machines=False),
+        Column("convention", "Convention avec le Conseil départemental", "convention", label=conventions),
+        Column(
+            "relation_solide", "Relation solide", lambda r: "oui" if r["relation_solid"] else "non", label=YES_NO
+        ),  # fmt: skip
+        Column(funding, f"Financement départemental {years[0]}-{years[-1]} (€)", "departmental", AMOUNT),
+        Column("part_pct", "Part du Conseil départemental", "share", PERCENT),
+        Column("annees_financees", "Années financées", "years_funded", INTEGER),
+        Column("situation", "Situation", lambda r: int(r["situation"]), people=False),
+        Column("situation_libelle", "Situation", lambda r: r["situation"].label, width=40),
+    )
+
+
 def situations_export(request, pk, fmt):
     survey = _situations_page_survey(request, pk)
     years, rows = situations_for(request.user, survey)
-    header = ["code_ml", "mission_locale", "departement", "convention", "relation_solide",
-              f"financement_departemental_{years[0]}_{years[-1]}", "part_pct", "annees_financees", "situation",
-              "situation_libelle"]  # fmt: skip
-    data = (
-        [r["mission_locale"].code, str(r["mission_locale"]), r["department"].code, r["convention"],
-         "oui" if r["relation_solid"] else "non", r["departmental"], r["share"], r["years_funded"],
-         int(r["situation"]), r["situation"].label]
-        for r in rows
-    )  # fmt: skip
-    return tabular_response(rows=data, header=header, filename=f"enquete_{survey.pk}_situations", fmt=fmt)
+    question = survey.questionnaire.questions().get(code="convention")
+    conventions = {option["value"]: option["label"] for option in question.choices()}
+    return export_response(request, columns=_situations_export(years, conventions), items=rows, fmt=fmt,
+                           filename=f"enquete_{survey.pk}_situations", title="Quatre situations")  # fmt: skip
 
 
 # Answering: by personal link (no account), or signed in as the target organisation

@@ -165,9 +165,13 @@ def test_the_activity_report_pages_show_the_gaps(client, network):
     client.force_login(dreets)
     export = client.get(reverse("animation:follow_up_export", args=["csv"]), {"annee": "2026"})
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("code_region;region;annee;statut;montant_etat")
-    assert lines[1].startswith("93;Provence-Alpes-Côte d'Azur;2026;Rapport d'activité remis;15000.00;")
-    assert lines[1].endswith(";oui") and len(lines) == 2  # the DREETS follows its own region
+    assert lines[0].startswith("Code région;Région;Année;Statut du programme;Financement de l'État (€)")
+    assert lines[1].startswith("93;Provence-Alpes-Côte d'Azur;2026;Rapport d'activité remis;15000,00;")
+    assert lines[1].endswith(";Oui") and len(lines) == 2  # the DREETS follows its own region
+    export = client.get(reverse("animation:follow_up_export", args=["csv"]), {"annee": "2026", "format": "technique"})
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("code_region,region,annee,statut,montant_etat")
+    assert lines[1].startswith("93,Provence-Alpes-Côte d'Azur,2026,reported,15000.00,") and lines[1].endswith(",oui")
 
 
 @pytest.mark.parametrize("role", [Role.NATIONAL_ADMIN, Role.ARML, Role.REGIONAL_COUNCIL, Role.DEPARTMENTAL_STATE])

@@ -101,3 +101,47 @@ def test_the_dgefp_finds_a_mission_locale_by_typing_part_of_its_town(page, live_
     expect(page.get_by_role("link", name="Mission Locale de Marseille")).to_be_hidden()
     page.get_by_role("link", name="Mission Locale Centre Essonne").click()
     assert page.url.endswith("/ml/91228S00/")
+
+
+def test_a_director_finds_its_mission_locale_on_the_matrix_and_the_dgefp_sorts_and_filters_it(page, live_server):
+    """R13 30, 20, 10 and R9 0.6, 0.5, 0.4 across three Missions Locales: Marseille is placed on its own page
+    (on the country's scale), and the DGEFP sorts the table by performance and filters it by town."""
+    from io import BytesIO
+
+    from pilotage.indicators.services import indicator_results_load
+
+    mls = [
+        MissionLocaleFactory(code="13201S00", usual_name="Mission Locale de Marseille", city="Marseille",
+                             department_id="13"),
+        MissionLocaleFactory(code="83137S00", usual_name="Mission Locale de Toulon", city="Toulon", department_id="83"),
+        MissionLocaleFactory(code="69123S00", usual_name="Mission Locale de Lyon", city="Lyon", department_id="69"),
+    ]  # fmt: skip
+    rows = ["niveau,code,annee,indicateur,ventilation,valeur"]
+    for ml, r13, r9 in zip(mls, (30, 20, 10), ("0.6", "0.5", "0.4"), strict=True):
+        rows += [f"ml,{ml.code},2025,R13,total,{r13}", f"ml,{ml.code},2025,R9,total,{r9}"]
+    rows += ["national,FR,2025,R13,total,20", "national,FR,2025,R9,total,0.5"]
+    indicator_results_load(path_or_file=BytesIO("\n".join(rows).encode()), filename="m.csv", year=2025, wet_run=True)
+
+    director = user_for_role(Role.ML_DIRECTOR, mission_locale=mls[0])
+    login(page, live_server, director.email)
+    page.goto(f"{live_server.url}/tableau-de-bord/matrice/?annee=2025")
+    own = page.locator("tr.pilotage-row--own")
+    expect(own).to_contain_text("Mission Locale de Marseille")
+    expect(own).to_contain_text("efficace et performante")
+    expect(page.locator(".pilotage-matrix__mark--own")).to_have_count(1)
+    expect(page.get_by_role("img", name=re.compile("Matrice efficience × performance 2025"))).to_be_visible()
+    expect(page.get_by_text("Mission Locale de Lyon")).to_have_count(0)  # the peers make the scale only
+
+    page.context.clear_cookies()
+    login(page, live_server, user_for_role(Role.NATIONAL_ADMIN).email)
+    page.goto(f"{live_server.url}/tableau-de-bord/matrice/?annee=2025")
+    table = page.locator("#matrix-table")
+    names = table.locator("tbody tr:not([data-pinned]) th")
+    expect(names).to_have_text([re.compile("Marseille"), re.compile("Toulon"), re.compile("Lyon")])
+    table.get_by_role("button", name="Performance").click()  # ascending: the weakest first
+    expect(names).to_have_text([re.compile("Lyon"), re.compile("Toulon"), re.compile("Marseille")])
+    expect(table.locator("th", has_text="Performance")).to_have_attribute("aria-sort", "ascending")
+    expect(table.locator("tbody tr[data-pinned]").first).to_contain_text("France")  # references stay on top
+    page.get_by_label(re.compile("Rechercher une Mission Locale")).fill("toulon")
+    expect(page.get_by_text("1 ligne pour « toulon »")).to_be_visible()
+    expect(table.locator("tbody tr:not([data-pinned]):visible")).to_have_count(1)

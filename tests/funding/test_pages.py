@@ -10,6 +10,7 @@ from pypdf import PdfWriter
 
 from pilotage.core.roles import Role
 from pilotage.funding.models import Amendment, Convention, FundingLine
+from tests.core.exporting import body
 from tests.factories import FunderFactory, department
 from tests.funding.conftest import VISIBLE
 
@@ -41,8 +42,8 @@ def test_conventions_by_page(client, network, funded, role):
 def test_lines_by_page_and_export(client, network, funded, role):
     login(client, role, network)
     page = client.get(reverse("funding:line_list")).content.decode()
-    export = client.get(reverse("funding:line_export", args=["csv"])).content.decode("utf-8-sig")
-    assert export.startswith("code_ml;annee;financeur_type")
+    export = body(client.get(reverse("funding:line_export", args=["csv"]), {"format": "technique"})).decode()
+    assert export.startswith("code_ml,annee,financeur_type")
     for key in ("line13state", "line13cd", "line83cd", "line69state"):
         line = funded[key]
         assert (line.source in page) == (key in VISIBLE[role]), (role, key)
@@ -146,8 +147,8 @@ def test_analysis_page_and_exports(client, network, funded):
     assert data["part_dans_total_subventions_pct"]["2024"] == 50.0
     xlsx = client.get(reverse("funding:analysis_export", args=["xlsx"]), params)
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    csv = client.get(reverse("funding:analysis_export", args=["csv"]), params).content.decode("utf-8-sig")
-    assert "fonctionnement;total;2024;2000.0" in csv
+    csv = client.get(reverse("funding:analysis_export", args=["csv"]), {**params, "format": "technique"})
+    assert "fonctionnement,total,2024,2000.0" in csv.content.decode()
     assert client.get(reverse("funding:analysis"), {**params, "fin": 2019}).context["report"] is None
 
 
@@ -189,7 +190,7 @@ def test_analysis_department_averages_count_every_year_of_the_range(client, netw
     and the CSV export once divided by the years that had any line)."""
     login(client, Role.NATIONAL_ADMIN, network)
     params = {"financeur_type": "departement", "debut": 2023, "fin": 2024}  # lines in 2024 only
-    content = client.get(reverse("funding:analysis_export", args=["csv"]), params).content.decode("utf-8-sig")
-    rows = {line.split(";")[1]: line.split(";")[3] for line in content.splitlines()[1:]}
+    content = client.get(reverse("funding:analysis_export", args=["csv"]), {**params, "format": "technique"})
+    rows = {line.split(",")[1]: line.split(",")[3] for line in content.content.decode().splitlines()[1:]}
     assert float(rows["moyenne_annuelle_departement_13"]) == 500.0  # 1 000 € in 2024, nothing in 2023
     assert float(rows["moyenne_annuelle_departement_83"]) == 500.0

@@ -65,8 +65,9 @@ def test_dashboard_visibility(client, network, results, role):
 @pytest.mark.parametrize("role", list(Role))
 def test_small_counts_of_a_mission_locale(client, network, results, role):
     client.force_login(user_of(role, network))
-    export = client.get(reverse("indicators:dashboard_export", args=["ml", "ML13S00", "csv"]), {"annee": 2024})
-    rows = {line.split(";")[4]: line.split(";") for line in export.content.decode("utf-8-sig").splitlines()[1:]}
+    export = client.get(reverse("indicators:dashboard_export", args=["ml", "ML13S00", "csv"]),
+                        {"annee": 2024, "format": "technique"})  # fmt: skip
+    rows = {line.split(",")[4]: line.split(",") for line in export.content.decode().splitlines()[1:]}
     if role in UNMASKED:
         assert rows["2.1"][6] == "7.0" and rows["R3"][6] != "secret statistique"
     else:
@@ -95,6 +96,41 @@ def test_matrix_places_the_visible_missions_locales(client, network, results):
     page = client.get(reverse("indicators:matrix"), {"annee": 2024}).content.decode()
     assert "Mission Locale Treize" in page and "Quatre-vingt-trois" in page and "Soixante-neuf" not in page
     assert "non placée" in page  # the fixture's results have no R13, R1, R9… for the Missions Locales
+
+
+@pytest.fixture
+def matrix_results(network):
+    """R13 30, 20, 10 and R9 0.6, 0.5, 0.4 for ML13, ML83, ML69: on the country's scale, ML13 sits at
+    (+1.22 ; +1.22) — 10 / √(200/3) and 0.1 / √(0.02/3) — and ML69 at the opposite."""
+    rows = [HEADER]
+    for code, r13, r9 in (("ML13S00", 30, "0.6"), ("ML83S00", 20, "0.5"), ("ML69S00", 10, "0.4")):
+        rows += [f"ml,{code},2025,R13,total,{r13}", f"ml,{code},2025,R9,total,{r9}", f"ml,{code},2025,4,total,300"]
+    rows += ["region,93,2025,R13,total,25", "region,93,2025,R9,total,0.55", "national,FR,2025,R13,total,20",
+             "national,FR,2025,R9,total,0.5"]  # fmt: skip
+    indicator_results_load(path_or_file=io.BytesIO("\n".join(rows).encode()), filename="m.csv", year=2025, wet_run=True)
+
+
+def test_a_mission_locale_is_placed_on_its_own_matrix_with_its_own_values(client, network, matrix_results):
+    client.force_login(user_of(Role.ML_DIRECTOR, network))
+    page = client.get(reverse("indicators:matrix"), {"annee": 2025}).content.decode()
+    assert "votre Mission Locale" in page and "non placée (valeurs" not in page
+    assert "1,22" in page and "efficace et performante" in page  # +1.22 on both axes, the country's scale
+    assert "Quatre-vingt-trois" not in page and "Soixante-neuf" not in page  # the peers make the scale only
+    assert "pilotage-matrix__mark--own" in page and "Efficience (écart à la moyenne" in page
+    assert "France (ensemble du pays)" in page
+
+
+def test_the_matrix_filters_by_region_and_refuses_an_unknown_one(client, network, matrix_results):
+    client.force_login(user_of(Role.NATIONAL_ADMIN, network))
+    page = client.get(reverse("indicators:matrix"), {"annee": 2025, "region": "84"}).content.decode()
+    assert "Soixante-neuf" in page and "Mission Locale Treize" not in page
+    assert "efficience et performance à améliorer" in page  # ML69 at (−1.22 ; −1.22)
+    assert client.get(reverse("indicators:matrix"), {"annee": 2025, "region": "zz"}).status_code == 400
+    dreets = user_of(Role.REGIONAL_STATE, network)
+    client.force_login(dreets)
+    assert client.get(reverse("indicators:matrix"), {"annee": 2025, "region": "84"}).status_code == 400
+    page = client.get(reverse("indicators:matrix"), {"annee": 2025}).content.decode()
+    assert "Mission Locale Treize" in page and "Quatre-vingt-trois" in page and "Région " in page
 
 
 SETTERS = {Role.NATIONAL_ADMIN, Role.REGIONAL_STATE, Role.DEPARTMENTAL_STATE}

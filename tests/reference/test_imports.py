@@ -367,9 +367,9 @@ def test_export_then_import_is_a_no_op(client, make_user):
     run(csv_bytes(*GOOD))
     MissionLocale.objects.filter(code="13201S00").update(is_active=False, postcode="13001", phone="04 91 00 00 00")
     client.force_login(make_user(Role.NATIONAL_ADMIN))
-    response = client.get(reverse("reference:mission_locale_export", args=["csv"]))
+    response = client.get(reverse("reference:mission_locale_export", args=["csv"]), {"format": "technique"})
     exported = response.content
-    assert exported.startswith(b"\xef\xbb\xbfcode_ml;nom;nom_usage;siret;forme_juridique;departement;")
+    assert exported.startswith(b"code_ml,nom,nom_usage,siret,forme_juridique,departement,")
     history = MissionLocale.history.count()
     report = run(exported, filename="missions_locales.csv")
     assert report.saved and report.created == 0 and report.updated == 0, messages(report)

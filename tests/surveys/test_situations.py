@@ -84,4 +84,6 @@ def test_the_situations_page_reads_the_departmental_funding(client):
     assert [situations[ml.pk] for ml in mls] == [4, 1, 2, 3]
     assert '"13": 50.0' in page.context["map"] and '"83": 0.0' in page.context["map"]
     export = client.get(reverse("surveys:situations_export", args=[survey.pk, "csv"])).content.decode("utf-8-sig")
-    assert f"{mls[0].code};" in export and ";4;4 — Collaboration solide" in export
+    assert f"{mls[0].code};" in export and ";4 — Collaboration solide" in export
+    export = client.get(reverse("surveys:situations_export", args=[survey.pk, "csv"]), {"format": "technique"})
+    assert f"{mls[0].code}," in export.content.decode() and ",4,4 — Collaboration solide" in export.content.decode()

@@ -211,14 +211,14 @@ def test_the_service_refuses_what_a_form_would_let_through(conventions, network)
     assert form.is_valid(), form.errors
     before = database_snapshot("funding")
     with pytest.raises(PermissionDenied):
-        convention_save(form=form, acting_user=ddets)
+        convention_save(convention=arml, data=form.cleaned_data, acting_user=ddets)
     assert_unchanged(before)
     cd13 = user_of(Role.DEPARTMENTAL_COUNCIL, network)
     own = conventions["cd13_ml13"]
     moved = ConventionForm(data=form_data(own, mission_locale=network["ml69"].pk), instance=own, user=admin)
     assert moved.is_valid(), moved.errors
     with pytest.raises(PermissionDenied, match="n'est pas de votre ressort"):
-        convention_save(form=moved, acting_user=cd13)
+        convention_save(convention=own, data=moved.cleaned_data, acting_user=cd13)
     assert_unchanged(before)
 
 

@@ -51,6 +51,19 @@ class ConventionQuerySet(models.QuerySet):
     def ending_between(self, start: date, end: date):
         return self.filter(end_date__gte=start, end_date__lte=end)
 
+    def cpo_covering(self, mission_locale, year: int):
+        """The CPOs of a Mission Locale in force during `year` (one, when the data is sound)."""
+        return self.filter(
+            mission_locale=mission_locale, kind=ConventionKind.CPO, start_date__year__lte=year, end_date__year__gte=year
+        )
+
+    def cpo_years(self) -> range | None:
+        """From the first year of the earliest CPO to the last year of the latest; None without any CPO."""
+        bounds = self.filter(kind=ConventionKind.CPO).aggregate(
+            first=models.Min("start_date"), last=models.Max("end_date")
+        )
+        return range(bounds["first"].year, bounds["last"].year + 1) if bounds["first"] else None
+
 
 def add_years(day: date, years: int) -> date:
     try:

@@ -2,7 +2,7 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
 from pilotage.core import formatting
@@ -24,6 +24,16 @@ class FundingLineQuerySet(models.QuerySet):
 
     def for_year_range(self, first: int, last: int):
         return self.filter(year__gte=first, year__lte=last)
+
+    def in_regions(self, region_codes):
+        """The lines of the Missions Locales whose seat is in one of these regions."""
+        return self.filter(mission_locale__department__region_id__in=list(region_codes))
+
+    def totals_by(self, *fields) -> list[tuple]:
+        """The sums of the amounts grouped by `fields` (names or lookups): [(value, …, total)], unordered. Other
+        domains read funding through this (the dialogue's contributions, the animation's State budget, the
+        surveys' departmental funding), not with their own aggregates."""
+        return list(self.values_list(*fields).annotate(total=Sum("amount")).order_by())
 
 
 class FundingLine(models.Model):

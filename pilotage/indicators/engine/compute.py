@@ -187,7 +187,12 @@ def build_facts(connection, year: int) -> None:
             {_flag("e.type = 'acces_droit' AND e.date BETWEEN ys AND ye")} AS right_n,
             {rights},
             {_flag("e.type = 'diagnostic_approfondi' AND e.date <= pa.first_entry_n")} AS diagnostic_before_first_entry
-        FROM stg_jeunes j LEFT JOIN stg_evenements e USING (jeune_id) JOIN pa USING (jeune_id), {bounds}
+        FROM stg_jeunes j JOIN pa USING (jeune_id) CROSS JOIN {bounds} LEFT JOIN (
+            -- only the events that can make a flag true: each flag needs a date up to E, and only the
+            -- diagnostics and orientations since the welcome or before the first entry may predate S
+            SELECT e.* FROM stg_evenements e, {bounds} b WHERE e.date <= b.ye
+                AND (e.date >= b.ys OR e.type IN ('diagnostic_approfondi', 'orientation_externe'))
+        ) e USING (jeune_id)
         GROUP BY j.jeune_id""")  # noqa: S608
     work_or_training = EMPLOYMENT + TRAINING
     connection.execute(f"""
@@ -210,7 +215,14 @@ def build_facts(connection, year: int) -> None:
             {_overlap(TRAINING, "national")} AS training_during_national,
             {_overlap(("emploi_avenir",), "national")} AS eav_during_national,
             {_overlap(work_or_training, "regional_local")} AS work_or_training_during_regional
-        FROM stg_jeunes j LEFT JOIN (stg_situations s JOIN stg_parcours p USING (jeune_id)) USING (jeune_id), {bounds}
+        FROM stg_jeunes j CROSS JOIN {bounds} LEFT JOIN (
+            -- only the situations and pathways active some day of N: every flag here needs both
+            (SELECT s.* FROM stg_situations s, {bounds} b
+             WHERE s.date_debut <= b.ye AND (s.date_fin IS NULL OR s.date_fin >= b.ys)) s
+            JOIN (SELECT p.* FROM stg_parcours p, {bounds} b
+                  WHERE p.date_entree <= b.ye AND (p.date_sortie IS NULL OR p.date_sortie >= b.ys)) p
+            USING (jeune_id)
+        ) USING (jeune_id)
         GROUP BY j.jeune_id""")  # noqa: S608
     connection.execute(f"""
         CREATE OR REPLACE TABLE exits AS SELECT * EXCLUDE (rank) FROM (

@@ -76,45 +76,71 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _rule(col: Col, department_codes, v: str = "v") -> tuple[str, str] | None:
+    """(SQL condition on the non-null trimmed text `v` that makes it wrong, French reason), or None.
+
+    The one definition of a wrong value, shared by the detailed check (`_check_expression`, line by line) and
+    the fast verdict (`_bad_expression`, one vectorised pass): both paths accept exactly the same values."""
+    if col.kind == "enum":
+        return (f"{v} NOT IN ({', '.join(repr(x) for x in col.values)})",
+                f"valeur inconnue ; valeurs possibles : {', '.join(col.values)}.")  # fmt: skip
+    if col.kind == "department":
+        return (f"{v} NOT IN ({', '.join(repr(x) for x in sorted(department_codes))})",
+                "code INSEE de département inconnu (01…95, 2A, 2B, 971…976).")  # fmt: skip
+    return {
+        "date": (f"try_strptime({v}, '%Y-%m-%d') IS NULL OR length({v}) <> 10",
+                 "date illisible : attendu AAAA-MM-JJ (par ex. 2024-02-29)."),
+        "bool": (f"{v} NOT IN ('0', '1')", "attendu 0 ou 1."),
+        # the cast too: 20 digits match the pattern but are no BIGINT (it used to fail at staging)
+        "int": (f"NOT regexp_full_match({v}, '-?[0-9]+') OR TRY_CAST({v} AS BIGINT) IS NULL",
+                "nombre entier attendu."),
+        "decimal": (f"NOT regexp_full_match({v}, '-?[0-9]+([.,][0-9]+)?')", "nombre attendu (décimales avec . ou ,)."),
+    }.get(col.kind)  # fmt: skip
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _check_expression(col: Col, department_codes) -> str:
     """SQL giving the French reason why the text value `v` is wrong, or NULL."""
     missing = "'valeur obligatoire manquante.'" if col.required else "NULL"
-    rule = {
-        "text": "NULL",
-        "id": "NULL",
-        "date": "CASE WHEN try_strptime(v, '%Y-%m-%d') IS NULL OR length(v) <> 10 "
-        "THEN 'date illisible : attendu AAAA-MM-JJ (par ex. 2024-02-29).' END",
-        "bool": "CASE WHEN v NOT IN ('0', '1') THEN 'attendu 0 ou 1.' END",
-        "int": "CASE WHEN NOT regexp_full_match(v, '-?[0-9]+') THEN 'nombre entier attendu.' END",
-        "decimal": "CASE WHEN NOT regexp_full_match(v, '-?[0-9]+([.,][0-9]+)?') "
-        "THEN 'nombre attendu (décimales avec . ou ,).' END",
-        "enum": "CASE WHEN v NOT IN ({}) THEN 'valeur inconnue ; valeurs possibles : {}.' END".format(
-            ", ".join(f"'{x}'" for x in col.values), ", ".join(col.values)
-        ),
-        "department": "CASE WHEN v NOT IN ({}) THEN 'code INSEE de département inconnu (01…95, 2A, 2B, 971…976).' END".format(
-            ", ".join(f"'{x}'" for x in sorted(department_codes))
-        ),
-    }[col.kind]
-    return f"CASE WHEN v IS NULL THEN {missing} ELSE {rule} END"
+    rule = _rule(col, department_codes)
+    check = f"CASE WHEN {rule[0]} THEN {_sql_text(rule[1])} END" if rule else "NULL"
+    return f"CASE WHEN v IS NULL THEN {missing} ELSE {check} END"
+
+
+def _bad_expression(col: Col, department_codes, v: str) -> str:
+    """SQL boolean, never NULL: the value `v` of this column is wrong (`_check_expression` is not NULL)."""
+    rule = _rule(col, department_codes, v)
+    if col.required:
+        return f"({v} IS NULL OR ({rule[0]}))" if rule else f"({v} IS NULL)"
+    return f"({v} IS NOT NULL AND ({rule[0]}))" if rule else "false"
+
+
+CSV_OPTIONS = ("delim=';', header=true, all_varchar=true, quote='\"', escape='\"', encoding='utf-8', "
+               "null_padding=false, strict_mode=true")  # fmt: skip
+
+
+def _source(folder: Path, table: str) -> tuple[Path, str] | None:
+    """The file of `table` (a `.parquet` replaces the `.csv`) and the SQL that reads it, as text for a CSV."""
+    csv, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
+    if parquet.is_file():
+        return parquet, f"read_parquet({_sql_text(str(parquet))})"
+    if csv.is_file():
+        return csv, f"read_csv({_sql_text(str(csv))}, {CSV_OPTIONS})"
+    return None
 
 
 def _read(connection, folder: Path, table: str) -> Path | None:
-    csv, parquet = folder / f"{table}.csv", folder / f"{table}.parquet"
-    if parquet.is_file():
-        connection.execute(
-            f"CREATE OR REPLACE TABLE raw_{table} AS SELECT row_number() OVER () + 1 AS _line, * FROM read_parquet(?)",
-            [str(parquet)],
-        )
-        return parquet
-    if csv.is_file():
-        connection.execute(
-            f"CREATE OR REPLACE TABLE raw_{table} AS SELECT row_number() OVER () + 1 AS _line, * FROM read_csv(?, "
-            "delim=';', header=true, all_varchar=true, quote='\"', escape='\"', encoding='utf-8', "
-            "null_padding=false, strict_mode=true)",
-            [str(csv)],
-        )
-        return csv
-    return None
+    source = _source(folder, table)
+    if source is None:
+        return None
+    path, read = source
+    connection.execute(
+        f"CREATE OR REPLACE TABLE raw_{table} AS SELECT row_number() OVER () + 1 AS _line, * FROM {read}"
+    )
+    return path
 
 
 class ExportReport:
@@ -128,12 +154,24 @@ class ExportReport:
             self.issues.append(ImportIssue(file, line, column, value, reason))
 
 
-def load_export(folder: Path, connection: duckdb.DuckDBPyConnection | None = None) -> Export:
-    """Read and check every file of `folder`; on success the `stg_*` tables exist in the connection."""
+def load_export(folder: Path, connection: duckdb.DuckDBPyConnection | None = None, *, detailed: bool = False) -> Export:
+    """Read and check every file of `folder`; on success the `stg_*` tables exist in the connection.
+
+    First one vectorised pass per file (`stage_if_valid`), which only says whether the export is valid; when it
+    is not (or `detailed`), the detailed checks read it again and report every problem with its line."""
     connection = connection or duckdb.connect()
-    report = ExportReport()
     _, departments = read_territories()
     department_codes = {d["code"] for d in departments}
+    if not detailed and stage_if_valid(connection, folder, department_codes):
+        return Export(connection)
+    for table in TABLES:  # nothing half-staged is left behind
+        connection.execute(f"DROP TABLE IF EXISTS stg_{table}")
+    return _load_detailed(connection, folder, department_codes)
+
+
+def _load_detailed(connection, folder: Path, department_codes) -> Export:
+    """Every problem, with file, line, column, value and reason; the typed tables staged if there is none."""
+    report = ExportReport()
     files = {}
     for table, columns in TABLES.items():
         try:
@@ -231,14 +269,18 @@ def _relations(connection, files, report) -> None:
             report.add(files[table], line, column, value, reason)
 
 
-def _typed(col: Col) -> str:
-    v = f"nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '')"
+def _typed_value(col: Col, v: str, cast: str = "CAST") -> str:
+    """The staged value of the trimmed text `v` (NULL when empty); `cast` is TRY_CAST before the verdict."""
     return {
-        "date": f"CAST({v} AS DATE)",
+        "date": f"{cast}({v} AS DATE)",
         "bool": f"{v} = '1'",
-        "int": f"CAST({v} AS BIGINT)",
-        "decimal": f"CAST(replace({v}, ',', '.') AS DOUBLE)",  # any number of digits, as written
-    }.get(col.kind, v) + f" AS {_q(col.name)}"
+        "int": f"{cast}({v} AS BIGINT)",
+        "decimal": f"{cast}(replace({v}, ',', '.') AS DOUBLE)",  # any number of digits, as written
+    }.get(col.kind, v)
+
+
+def _typed(col: Col) -> str:
+    return _typed_value(col, f"nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '')") + f" AS {_q(col.name)}"
 
 
 def _stage(connection, files) -> None:
@@ -247,8 +289,78 @@ def _stage(connection, files) -> None:
             select = ", ".join(_typed(col) for col in columns)
             connection.execute(f"CREATE OR REPLACE TABLE stg_{table} AS SELECT {select} FROM raw_{table}")
         else:  # optional files: empty tables of the right shape
-            select = ", ".join(f"CAST(NULL AS VARCHAR) AS {_q(c.name)}" for c in columns)
-            connection.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT 0 AS _line, {select} LIMIT 0")
+            _stage_empty(connection, table)
+
+
+# The checks of `_relations` that look at one row only, on the staged values: folded into the fast pass.
+ROW_RELATIONS = {
+    "parcours": "(date_sortie IS NOT NULL AND date_sortie < date_entree) OR ((date_sortie IS NULL) <> (motif_sortie IS NULL))",
+    "situations": "date_fin IS NOT NULL AND date_fin < date_debut",
+    "evenements": f"(type = 'acces_droit' AND (sous_type IS NULL OR sous_type NOT IN ({', '.join(repr(x) for x in RIGHTS)}))) "
+    f"OR (type = 'proposition' AND (sous_type IS NULL OR sous_type NOT IN ({', '.join(repr(x) for x in PROPOSALS)}))) "
+    "OR (type NOT IN ('acces_droit', 'proposition') AND sous_type IS NOT NULL)",
+}  # fmt: skip
+# The checks of `_relations` across rows or files, each a count of faulty rows over the staged tables.
+SET_RELATIONS = {
+    "structures": ["SELECT count(code_ml) - count(DISTINCT code_ml) FROM stg_structures"],
+    "jeunes": ["SELECT count(jeune_id) - count(DISTINCT jeune_id) FROM stg_jeunes",
+               "SELECT count(*) FROM stg_jeunes j ANTI JOIN stg_structures s ON s.code_ml = j.code_ml"],
+    "evenements": ["SELECT count(*) FROM stg_evenements e ANTI JOIN stg_jeunes j ON j.jeune_id = e.jeune_id"],
+    "parcours": ["SELECT count(parcours_id) - count(DISTINCT parcours_id) FROM stg_parcours",
+                 "SELECT count(*) FROM stg_parcours p ANTI JOIN stg_jeunes j ON j.jeune_id = p.jeune_id"],
+    "situations": ["SELECT count(situation_id) - count(DISTINCT situation_id) FROM stg_situations",
+                   "SELECT count(*) FROM stg_situations s ANTI JOIN stg_jeunes j ON j.jeune_id = s.jeune_id"],
+    "ressources": ["SELECT count(*) - count(DISTINCT (code_ml, annee)) FROM stg_ressources",
+                   "SELECT count(*) FROM stg_ressources r ANTI JOIN stg_structures s ON s.code_ml = r.code_ml"],
+    "contexte": ["SELECT count(*) - count(DISTINCT (code_ml, annee)) FROM stg_contexte",
+                 "SELECT count(*) FROM stg_contexte c ANTI JOIN stg_structures s ON s.code_ml = c.code_ml"],
+}  # fmt: skip
+
+
+def stage_if_valid(connection, folder: Path, department_codes) -> bool:
+    """The fast verdict: True when every check of the detailed path would pass, the `stg_*` tables then built.
+
+    One vectorised pass per file reads it once, straight into its typed staging table (TRY_CAST), with a
+    `_bad` flag per row: any column's value wrong (`_bad_expression`, the same rules as the detailed checks)
+    or a one-row relation broken (`ROW_RELATIONS`); then a few counts over the staged tables (`SET_RELATIONS`:
+    duplicates, unknown references). No line numbers and no message: at the first failure it stops and says
+    False, and the detailed path finds every problem. A file that cannot be read is a failure too."""
+    for table, columns in TABLES.items():
+        source = _source(folder, table)
+        if source is None:
+            if table in REQUIRED_FILES:
+                return False
+            _stage_empty(connection, table)
+            continue
+        _, read = source
+        expected = [c.name for c in columns]
+        try:
+            present = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()]
+            if sorted(present) != sorted(expected):
+                return False
+            trimmed = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in columns)
+            typed = ", ".join(f"{_typed_value(c, _q(c.name), 'TRY_CAST')} AS {_q(c.name)}" for c in columns)
+            bad = " OR ".join(_bad_expression(c, department_codes, _q(c.name)) for c in columns)
+            row_relation = f" OR coalesce({ROW_RELATIONS[table]}, true)" if table in ROW_RELATIONS else ""
             connection.execute(
-                f"CREATE OR REPLACE TABLE stg_{table} AS SELECT {', '.join(_typed(c) for c in columns)} FROM raw_{table}"
+                f"CREATE OR REPLACE TABLE stg_{table} AS SELECT * EXCLUDE (_value_bad), "
+                f"_value_bad{row_relation} AS _bad FROM (SELECT {typed}, {bad} AS _value_bad FROM "
+                f"(SELECT {trimmed} FROM {read}))"
             )
+            counts = [f"SELECT count_if(_bad) FROM stg_{table}", *SET_RELATIONS[table]]
+            if any(connection.execute(sql).fetchone()[0] for sql in counts):
+                return False
+            connection.execute(f"ALTER TABLE stg_{table} DROP COLUMN _bad")
+        except duckdb.Error:
+            return False
+    return True
+
+
+def _stage_empty(connection, table: str) -> None:
+    """An optional file that is absent: an empty table of the right shape."""
+    columns = TABLES[table]
+    select = ", ".join(f"CAST(NULL AS VARCHAR) AS {_q(c.name)}" for c in columns)
+    connection.execute(f"CREATE OR REPLACE TABLE raw_{table} AS SELECT 0 AS _line, {select} LIMIT 0")
+    connection.execute(
+        f"CREATE OR REPLACE TABLE stg_{table} AS SELECT {', '.join(_typed(c) for c in columns)} FROM raw_{table}"
+    )
