@@ -56,28 +56,28 @@ LINE_SCHEMA = {
 }  # fmt: skip
 
 
-class LineErrorSerializer(serializers.Serializer):
-    """Une erreur d'une ligne envoyée."""
-
-    ligne = serializers.IntegerField(allow_null=True, help_text="Position de la ligne dans la liste (1…).")
-    champ = serializers.CharField(allow_null=True)
-    valeur = serializers.CharField(allow_null=True)
-    raison = serializers.CharField()
-
-
-ISSUE = LineErrorSerializer
 REFUSED = OpenApiResponse(
-    inline_serializer(
-        name="PushRefused",
-        fields={
-            "detail": serializers.CharField(),
-            "erreurs": ISSUE(
-                many=True,
-                required=False,
-                help_text="Vide ou absente si le corps n'est pas une liste de lignes ou si un paramètre est invalide.",
-            ),
+    {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string", "description": "Le refus, en une phrase."},
+            "erreurs": {
+                "type": "array",
+                "description": "Une erreur par ligne et par champ ; vide si le corps n'est pas une liste de lignes.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "ligne": {"type": "integer", "nullable": True, "description": "Position dans la liste (1…)."},
+                        "champ": {"type": "string", "nullable": True},
+                        "valeur": {"type": "string", "nullable": True},
+                        "raison": {"type": "string"},
+                    },
+                    "required": ["ligne", "champ", "valeur", "raison"],
+                },
+            },
         },
-    ),
+        "description": "Sans `detail` quand un paramètre est invalide : le message est rangé sous son nom.",
+    },
     description="Envoi refusé en entier (rien n'est enregistré) : une erreur par ligne et par champ, en français, "
     "comme l'écran d'import (ligne, champ, valeur, raison). Une Mission Locale hors du territoire du compte ou la "
     "ligne d'un autre financeur est une erreur de la ligne.",

@@ -58,5 +58,5 @@ urlpatterns = [
     path("jeton/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path("jetons/", views.token_list_all, name="token_list_all"),
     # Last: any other path ending with a slash (a path without one is first redirected by APPEND_SLASH).
-    re_path(r"^(?s:.*)/$", no_route),  # (?s): a path holding a newline too
+    re_path(r"^[\s\S]*/$", no_route),  # [\s\S], not `.`: a path holding a newline too
 ]
