@@ -42,13 +42,19 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from benchmarks import funding, indicators, reference
+    from benchmarks import funding, indicators, reference, submissions
 
     if sys.argv[1:] == ["indicators"]:  # the indicator engine alone: no database needed
         indicators.run(measure, workdir)
         return 0
     print(f"Base : {os.environ['DATABASE_URL']}")
     call_command("migrate", verbosity=0)
+    if sys.argv[1:] == ["submissions"]:  # `python -m benchmarks submissions`: on the demo's national results
+        from benchmarks import submissions
+
+        call_command("load_demo", verbosity=0)
+        submissions.run(measure, workdir)
+        return 0
     reference.run(measure, workdir)
     print()
     funding.run(measure, workdir)
@@ -56,6 +62,8 @@ def main() -> int:
     indicators.run(measure, workdir)
     print()
     indicators.run_pages(measure, workdir)
+    print()
+    submissions.run(measure, workdir)
     print()
     if os.environ.get("BENCH_LOAD", "1") != "0":
         from benchmarks import load

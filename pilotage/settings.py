@@ -278,6 +278,8 @@ INDICATORS_MASKING_THRESHOLD = env.int("INDICATORS_MASKING_THRESHOLD", 11)
 SUBMISSION_MAX_UPLOAD_BYTES = env.int("SUBMISSION_MAX_UPLOAD_BYTES", 1024 * 2**20)
 SUBMISSION_MAX_UNCOMPRESSED = env.int("SUBMISSION_MAX_UNCOMPRESSED", 8 * 2**30)
 SUBMISSION_MAX_RATIO = env.int("SUBMISSION_MAX_RATIO", 100)
+#: the quality review flags a value whose modified z-score is above this (Iglewicz and Hoaglin's 3.5)
+SUBMISSION_OUTLIER_THRESHOLD = env.str("SUBMISSION_OUTLIER_THRESHOLD", "3.5")
 SITE_URL = env.str("SITE_URL", "http://localhost:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -96,6 +96,11 @@ TAGS = [
         "`modifie_depuis` sur chaque liste).",
     },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
+    {
+        "name": "Depots",
+        "description": "Dépôts de données du tableau de bord CPO (exports de l'entrepôt, résultats au format long) : "
+        "le dépôt, son rapport de qualité et son journal d'approbation.",
+    },
 ]
 
 #: every tag name is ASCII-safe: a generated client names its modules after them

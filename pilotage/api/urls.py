@@ -15,6 +15,7 @@ from pilotage.api.exceptions import no_route
 from pilotage.api.indicators import IndicatorListView
 from pilotage.api.pushes import FundingLinePushView
 from pilotage.api.schema import SCHEMA_SETTINGS
+from pilotage.api.submissions import SubmissionViewSet
 from pilotage.api.surveys import SurveyViewSet
 from pilotage.api.sync import DeletionListView
 
@@ -32,6 +33,7 @@ router.register("conventions", views.ConventionViewSet, basename="convention")
 router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
 router.register("programmes-animation", views.AnimationProgrammeViewSet, basename="animationprogramme")
 router.register("enquetes", SurveyViewSet, basename="survey")
+router.register("depots-donnees", SubmissionViewSet, basename="submission")  # issue 15: pilotage/api/submissions.py
 
 
 urlpatterns = [

@@ -1,6 +1,9 @@
-"""Reading the current indicator values of a year (the latest loaded version)."""
+"""Reading the indicator values of a year: the version in force (the last published one), or for the State
+services the staged version of a submission under review (`dataset_for`, the one selector the dashboard
+reads through)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
@@ -8,19 +11,60 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from pilotage.core.roles import STATE_ROLES, Role
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.masking import mask_small_counts
 from pilotage.indicators.models import IndicatorDataset, IndicatorValue
 from pilotage.indicators.perms import sees_unmasked
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Which version a user reads for a year: `dataset` (None: nothing loaded), `staged` when it is a
+    submission's copy not yet published (shown marked « non publié »)."""
+
+    dataset: IndicatorDataset | None
+    staged: bool = False
+
+
+def _sees_staged(user) -> bool:
+    return bool(user is not None and user.is_active and (user.is_superuser or user.role in STATE_ROLES))
+
+
+def _staged_for(user, year: int, region_code: str | None):
+    """The latest staged copy of `year` that `user` (a State service) reviews: of `region_code` when given and
+    in the user's territory, else of any region the user reviews."""
+    staged = IndicatorDataset.objects.filter(year=year, is_staged=True, is_published=False)
+    if not (user.is_superuser or user.role == Role.NATIONAL_ADMIN):
+        scope = user.scope
+        staged = staged.filter(region_id__in=scope.region_codes | scope.related_region_codes)
+    if region_code is not None:
+        staged = staged.filter(region_id=region_code)
+    return staged.order_by("-loaded_at", "-pk").first()
+
+
+def dataset_for(user, year: int, region_code: str | None = None) -> Reading:
+    """The version of `year` that `user` reads (for an entity of `region_code`, or the nation when None):
+    councils, municipalities, Missions Locales, the ARML and the UNML read the last published version; the State
+    services read the staged copy of a submission under review in their territory, marked, when there is one."""
+    if _sees_staged(user):
+        staged = _staged_for(user, year, region_code)
+        if staged is not None:
+            return Reading(staged, staged=True)
+    return Reading(IndicatorDataset.objects.filter(year=year, is_current=True).first())
+
+
 def current_values(
-    year: int, level: str, codes, *, indicators=None, breakdowns=None
+    year: int, level: str, codes, *, indicators=None, breakdowns=None, dataset: IndicatorDataset | None = None
 ) -> dict[str, dict[tuple[str, str], Decimal | None]]:
     """code → {(indicator, breakdown): value} for the entities `codes` of `level` (optionally only some
-    indicators and breakdowns: the national distribution reads 448 Missions Locales)."""
+    indicators and breakdowns: the national distribution reads 448 Missions Locales), from the version in force
+    of `year`, or from `dataset` when given (`dataset_for`)."""
     result: dict[str, dict] = defaultdict(dict)
-    rows = IndicatorValue.objects.filter(dataset__year=year, dataset__is_current=True, level=level)
+    if dataset is not None:
+        rows = IndicatorValue.objects.filter(dataset=dataset, level=level)
+    else:
+        rows = IndicatorValue.objects.filter(dataset__year=year, dataset__is_current=True, level=level)
     if level != "ml" or len(codes) < 500:
         rows = rows.filter(code__in=list(codes))
     if indicators is not None:
@@ -35,8 +79,14 @@ def current_values(
     return result
 
 
-def available_years() -> list[int]:
-    return sorted(set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True)), reverse=True)
+def available_years(user=None) -> list[int]:
+    """The years with a published version, and for the State services those with a staged one."""
+    years = set(IndicatorDataset.objects.filter(is_current=True).values_list("year", flat=True))
+    if user is not None and _sees_staged(user):
+        years |= {d.year for d in [_staged_for(user, y, None) for y in
+                                    IndicatorDataset.objects.filter(is_staged=True).values_list("year", flat=True)
+                                    .distinct()] if d is not None}  # fmt: skip
+    return sorted(years, reverse=True)
 
 
 @cache
@@ -57,27 +107,31 @@ def masked_values(user, level: str, code: str, values: dict, breakdown: str = "t
 
 
 def visible_values(user, year: int, level: str, code: str, breakdown: str = "total") -> dict[str, object]:
+    """The published values of one entity as `user` may read them (the management dialogue reads these)."""
     return masked_values(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)
 
 
-# The versions a reader sees (the API's list of indicators). Issue 15's publication states plug in here: every
-# reader of a dataset other than the dashboard's own pages goes through `current_dataset_for`.
+# The versions a reader sees outside the dashboard's pages (the API's list of indicators): the same selector.
 
 
 def current_dataset_for(user, year: int):
-    """The dataset of `year` whose values `user` reads (today the current version, the same for every reader),
-    or None when nothing is loaded for that year."""
-    return IndicatorDataset.objects.filter(year=year, is_current=True).order_by("-loaded_at", "-pk").first()
+    """The dataset of `year` whose values `user` reads (`dataset_for`: the last published version, or a State
+    service's staged copy), or None when nothing is loaded for that year."""
+    return dataset_for(user, year).dataset
 
 
 def dataset_version(dataset) -> int:
-    """The version number of a dataset: 1 for the first load of its year, then 2, 3…"""
-    return IndicatorDataset.objects.filter(year=dataset.year, pk__lte=dataset.pk).count()
+    """The version number of a dataset: the n-th published version of its year (a staged copy: the number of the
+    published versions before it)."""
+    if dataset.version is not None:
+        return dataset.version
+    return IndicatorDataset.objects.filter(year=dataset.year, is_published=True, pk__lte=dataset.pk).count()
 
 
 def dataset_data_date(dataset):
-    """The « données au » date of a dataset: the day it was loaded (until the export's own date is recorded)."""
-    return timezone.localdate(dataset.loaded_at)
+    """The « données au » date of a dataset: the export's date when the submission gave it, else the day it was
+    loaded."""
+    return dataset.data_date or timezone.localdate(dataset.loaded_at)
 
 
 def dataset_rows(dataset, entities: dict[str, set[str]], *, indicator=None, breakdown=None):

@@ -23,7 +23,8 @@ from pilotage.indicators.matrix import drawing_for, marks, place, quadrant
 from pilotage.indicators.models import Target
 from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
-from pilotage.indicators.queries import available_years, current_values
+from pilotage.indicators.provenance import explanations_of, lineage_of, links_for
+from pilotage.indicators.queries import available_years, current_values, dataset_for
 from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
 from pilotage.reference.models import Department, MissionLocale, Region
@@ -61,19 +62,24 @@ def _dashboard(request, level, code):
     if entity is None or not sees_entity(request.user, level, code):
         raise Http404("Tableau de bord introuvable.")
     name, department_code, region_code, obj = entity
-    years = available_years()
+    user = request.user
+    years = available_years(user)
     year = year_param(request, years[0] if years else timezone.localdate().year)
     breakdown = choice_param(request, "ventilation", BREAKDOWNS, "total", label="Public")
-    user = request.user
-    now = _masked(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)
-    before = _masked(user, level, code, current_values(year - 1, level, [code]).get(code, {}), breakdown)
+    reading = dataset_for(user, year, region_code)  # the published version, or a State service's staged copy
+    dataset = reading.dataset
+    now = _masked(user, level, code, current_values(year, level, [code], dataset=dataset).get(code, {}), breakdown)
+    previous_dataset = dataset_for(user, year - 1, region_code).dataset
+    before = _masked(user, level, code, current_values(year - 1, level, [code], dataset=previous_dataset).get(code, {}),
+                     breakdown)  # fmt: skip
     benchmarks = {}
     if region_code and level in ("ml", "departement"):
-        region_values = current_values(year, "region", [region_code]).get(region_code, {})
+        region_values = current_values(year, "region", [region_code], dataset=dataset).get(region_code, {})
         benchmarks["region"] = _masked(user, "region", region_code, region_values, breakdown)
     if level != "national":
-        national_values = current_values(year, "national", ["FR"]).get("FR", {})
+        national_values = current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})
         benchmarks["national"] = _masked(user, "national", "FR", national_values, breakdown)
+    explained = explanations_of(dataset, level, code, region_code)  # reviewers' comments on flagged values
     rows = []
     for key, spec in INDICATORS.items():
         if breakdown not in spec.breakdowns and not (breakdown != "total" and spec.breakdowns == ("total",)):
@@ -84,9 +90,10 @@ def _dashboard(request, level, code):
             "previous": previous, "change": formatting.evolution(value, previous, spec.unit),
             "region": benchmarks.get("region", {}).get(key),
             "national": benchmarks.get("national", {}).get(key),
+            "explanation": explained.get((key, breakdown if breakdown in spec.breakdowns else "total"), ""),
         })  # fmt: skip
     ranked = choice_param(request, "classement", list(RATIOS), "R10", label="Ratio de classement")
-    distribution = _distribution(user, level, code, year, breakdown, ranked) if level != "ml" else []
+    distribution = _distribution(user, level, code, year, breakdown, ranked, dataset) if level != "ml" else []
     targets, can_set_targets = {}, False
     if level == "ml":
         targets = dict(Target.objects.filter(mission_locale=obj, year=year).values_list("ratio", "value"))
@@ -105,16 +112,18 @@ def _dashboard(request, level, code):
         "ranked_unit": INDICATORS[ranked].unit,
         "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
         "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
+        "unpublished": reading.staged,
+        "lineage": lineage_of(dataset, None if level == "national" else region_code, user),
     }  # fmt: skip
 
 
-def _distribution(user, level, code, year, breakdown, ranked="R10"):
+def _distribution(user, level, code, year, breakdown, ranked="R10", dataset=None):
     """For each ratio: its value for each Mission Locale of the entity, ranked, with quartiles."""
     visible = set(MissionLocale.objects.visible_to(user).values_list("pk", flat=True))
     mls = {ml.code: ml for ml in _children(level, code) if ml.pk in visible}
     exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only ratios
     indicators = list(RATIOS) if exact else [*RATIOS, *inputs_of_ratio_masking()]
-    values = current_values(year, "ml", mls, indicators=indicators, breakdowns={breakdown, "total"})
+    values = current_values(year, "ml", mls, indicators=indicators, breakdowns={breakdown, "total"}, dataset=dataset)
     masked = {c: _masked(user, "ml", c, v, breakdown) for c, v in values.items()}
     result = []
     for ratio in RATIOS:
@@ -205,8 +214,9 @@ def home(request):
     departments and Missions Locales; `?q=` filters by name, code or town (the page filters as one types)."""
     query = request.GET.get("q", "")[:100]
     return render(request, "indicators/home.html", {
+        "data_links": links_for(request.user),
         "places": places_for(request.user, query),
-        "years": available_years(),
+        "years": available_years(request.user),
         "breadcrumbs": [("Tableau de bord CPO", None)],
     })  # fmt: skip
 
@@ -218,24 +228,27 @@ def matrix(request):
     """The Missions Locales the user sees (one region with `?region=`), placed by efficiency and performance on
     the scale of every Mission Locale of the country; their region(s) and the nation beside them."""
     user = request.user
-    years = available_years()
+    years = available_years(user)
     year = year_param(request, years[0] if years else timezone.localdate().year)
+    dataset = dataset_for(user, year).dataset  # the published version, or a State service's staged copy
     visible = MissionLocale.objects.visible_to(user).active().select_related("department__region")
     regions = list(Region.objects.filter(code__in=visible.values("department__region_id")).order_by("name"))
     region = choice_param(request, "region", ["", *(r.code for r in regions)], "", label="Région")
     mls = {ml.code: ml for ml in (visible.for_region(region) if region else visible)}
     exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only the axes
     needed = list(MATRIX_INDICATORS) if exact else [*MATRIX_INDICATORS, *inputs_of_ratio_masking()]
-    values = current_values(year, "ml", mls, indicators=needed, breakdowns=["total"])
+    values = current_values(year, "ml", mls, indicators=needed, breakdowns=["total"], dataset=dataset)
     entities = {code: _masked(user, "ml", code, values.get(code, {}), "total") for code in mls}
     entities = {code: {k: (None if v == MASKED else v) for k, v in e.items()} for code, e in entities.items()}
     # the scale: every Mission Locale of the country (only its mean and spread are used, never shown one by one)
     national = MissionLocale.objects.active().values_list("code", flat=True)
-    scale = current_values(year, "ml", list(national), indicators=MATRIX_INDICATORS, breakdowns=["total"])
+    scale = current_values(year, "ml", list(national), indicators=MATRIX_INDICATORS, breakdowns=["total"],
+                           dataset=dataset)  # fmt: skip
     scale = {code: {i: v for (i, _), v in vals.items()} for code, vals in scale.items()}
     shown_regions = [r for r in regions if r.code == region] if region else (regions if len(regions) <= 3 else [])
-    references = {"national:FR": current_values(year, "national", ["FR"]).get("FR", {})}
-    references |= {f"region:{r.code}": current_values(year, "region", [r.code]).get(r.code, {}) for r in shown_regions}
+    references = {"national:FR": current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})}
+    references |= {f"region:{r.code}": current_values(year, "region", [r.code], dataset=dataset).get(r.code, {})
+                   for r in shown_regions}  # fmt: skip
     references = {k: {i: v for (i, b), v in vals.items() if b == "total"} for k, vals in references.items()}
     points = place(entities, references, scale=scale)
     own = user.mission_locale.code if user.role in MISSION_LOCALE_ROLES and user.mission_locale else None

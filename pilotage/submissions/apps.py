@@ -7,4 +7,8 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Dépôts de données"
 
     def ready(self):
-        from pilotage.submissions import perms, processing  # noqa: F401  (permission rules, the job's runner)
+        from pilotage.indicators.provenance import Source, register_source  # noqa: PLC0415 (apps load first)
+        from pilotage.submissions import perms, processing, selectors  # noqa: F401, PLC0415 (rules, the job)
+
+        register_source(Source(lineage=selectors.lineage, explanations=selectors.explanations_for,
+                               links=selectors.data_links))  # fmt: skip

@@ -81,6 +81,8 @@ class Submission(models.Model):
         "indicators.IndicatorDataset", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="staged_submission", verbose_name="version en attente",
     )  # fmt: skip
+    #: the Missions Locales the file carries (completeness, publication)
+    ml_codes = models.JSONField("Missions Locales du fichier", default=list, blank=True)
     published_dataset = models.OneToOneField(
         "indicators.IndicatorDataset", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="published_submission", verbose_name="version publiée",
@@ -126,3 +128,32 @@ class SubmissionTransition(TransitionLog):
 
     def __str__(self):
         return f"{self.submission} : {self.from_status} → {self.to_status}"
+
+
+class ValueExplanation(models.Model):
+    """A flagged value of a submission (a rule broken, an outlier) that a reviewer explained: the comment stays
+    attached to the value and appears beside it on the dashboard."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="explanations")
+    level = models.CharField("niveau", max_length=12)
+    code = models.CharField("code", max_length=20)
+    indicator = models.CharField("indicateur", max_length=30)
+    breakdown = models.CharField("ventilation", max_length=12)
+    comment = models.TextField("explication")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["level", "code", "indicator", "breakdown"]
+        verbose_name = "valeur expliquée"
+        verbose_name_plural = "valeurs expliquées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "level", "code", "indicator", "breakdown"], name="one_explanation_per_value"
+            )  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.code} {self.indicator} {self.breakdown} : {self.comment[:50]}"

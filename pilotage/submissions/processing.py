@@ -194,7 +194,8 @@ def _process(job, submission) -> dict:
             dataset = results_stage(year=submission.year, values=values, source=submission.filename,
                                     region=submission.region, data_date=submission.data_date,
                                     acting_user=submission.submitted_by)  # fmt: skip
-            Submission.objects.filter(pk=submission.pk).update(staged_dataset=dataset)
+            ml_codes = sorted({code for level, code, _, _ in values if level == "ml"})
+            Submission.objects.filter(pk=submission.pk).update(staged_dataset=dataset, ml_codes=ml_codes)
             submission.refresh_from_db()
             transition_apply(obj=submission, transition=WORKFLOW.get("validate"), user=None)
         summary = (f"{submission.filename} : données validées et calculées ({dataset.changed_entities} entité(s) "

@@ -14,8 +14,9 @@ from pilotage.core.jobs import job_start
 from pilotage.core.uploads import check_zip_upload
 from pilotage.core.workflow import transition_apply
 from pilotage.indicators.engine.export import TABLES
-from pilotage.submissions.models import Submission, SubmissionKind, locked_submission
+from pilotage.submissions.models import Submission, SubmissionKind, ValueExplanation, locked_submission
 from pilotage.submissions.perms import submission_regions, submits_own_results
+from pilotage.submissions.selectors import quality_report
 from pilotage.submissions.workflow import WORKFLOW
 
 #: the members a warehouse zip may hold (cpo-indicators.md « Input »)
@@ -108,3 +109,28 @@ def submission_create(*, user, region, year: int, kind: str, upload, data_date=N
 
 def submission_move(*, submission, name: str, user, reason: str = ""):
     return transition_apply(obj=submission, transition=WORKFLOW.get(name), user=user, reason=reason)
+
+
+def value_explain(*, submission, user, level: str, code: str, indicator: str, breakdown: str, comment: str):
+    """Mark a flagged value « expliqué » with a comment (the reviewers: DGEFP, the region's DREETS, its DDETS);
+    a new comment replaces the previous one. Only a value the quality report flags can be explained."""
+    if not user.has_perm("submissions.review_submission", submission):
+        raise PermissionDenied("Vous ne revoyez pas les données de cette région.")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("Écrivez l'explication : elle s'affiche à côté de la valeur sur le tableau de bord.")
+    if len(comment) > 2000:
+        raise ValidationError("L'explication dépasse 2 000 caractères.")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in comment):
+        raise ValidationError("L'explication contient des caractères de contrôle.")
+    key = (level, code, indicator, breakdown)
+    if key not in quality_report(submission).flagged:
+        raise ValidationError("Cette valeur n'est pas signalée par la revue de qualité.")
+    explanation = ValueExplanation.objects.filter(submission=submission, level=level, code=code, indicator=indicator,
+                                                  breakdown=breakdown).first()  # fmt: skip
+    explanation = explanation or ValueExplanation(submission=submission, level=level, code=code, indicator=indicator,
+                                                  breakdown=breakdown)  # fmt: skip
+    explanation.comment, explanation.by = comment, user
+    explanation._history_user = user
+    explanation.save()
+    return explanation

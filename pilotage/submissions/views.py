@@ -1,5 +1,7 @@
 """Pages of submissions: the list, the upload, a submission (its job's progress, its problems, its approval)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -8,12 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilotage.core.exports import csv_response
+from pilotage.core.params import choice_param
 from pilotage.core.workflow import TransitionError
 from pilotage.reference.models import Region
 from pilotage.submissions import services
 from pilotage.submissions.forms import SubmissionForm
 from pilotage.submissions.models import Submission, SubmissionStatus
 from pilotage.submissions.perms import submission_regions, submits, submits_own_results
+from pilotage.submissions.quality import threshold_setting
+from pilotage.submissions.selectors import quality_report, quality_rows
 from pilotage.submissions.workflow import WORKFLOW, pre_approved_departments
 
 CRUMB = ("Dépôts de données", "submissions:list")
@@ -100,3 +105,42 @@ def submission_action(request, pk, name):
     else:
         messages.success(request, f"{move.transition.label} : fait.")
     return redirect(submission)
+
+
+THRESHOLDS = ("2", "2.5", "3", "3.5", "4", "5", "6")
+
+
+def submission_quality(request, pk):
+    """The quality review of a staged submission, for its region or one of its Missions Locales (`?ml=`), with
+    the outlier threshold chosen (`?seuil=`); reviewers mark a flagged value « expliqué »."""
+    submission = _visible(request, pk)
+    if submission.staged_dataset_id is None:
+        raise Http404("Ce dépôt n'a pas de données à revoir.")
+    default = str(threshold_setting())
+    threshold = choice_param(request, "seuil", sorted({*THRESHOLDS, default}, key=Decimal), default,
+                             label="Seuil")  # fmt: skip
+    mls = sorted(submission.ml_codes)
+    ml_code = choice_param(request, "ml", ["", *mls], "", label="Mission Locale") or None
+    report = quality_report(submission, threshold=Decimal(threshold), ml_code=ml_code)
+    return render(request, "submissions/quality.html", {
+        "submission": submission, "report": report, "rows": quality_rows(report), "thresholds": THRESHOLDS,
+        "threshold": threshold, "mls": mls, "ml_code": ml_code or "",
+        "can_explain": request.user.has_perm("submissions.review_submission", submission),
+        "breadcrumbs": _crumbs((f"Dépôt n° {submission.pk}", submission.get_absolute_url()),
+                               ("Revue de qualité", None)),
+    })  # fmt: skip
+
+
+@require_POST
+def submission_explain(request, pk):
+    submission = _visible(request, pk)
+    data = request.POST
+    try:
+        services.value_explain(submission=submission, user=request.user, level=data.get("level", "")[:12],
+                               code=data.get("code", "")[:20], indicator=data.get("indicator", "")[:30],
+                               breakdown=data.get("breakdown", "")[:12], comment=data.get("comment", ""))  # fmt: skip
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, "Valeur marquée « expliqué ».")
+    return redirect(reverse("submissions:quality", args=[pk]) + ("?" + request.GET.urlencode() if request.GET else ""))

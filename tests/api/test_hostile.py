@@ -47,8 +47,8 @@ def national(db):
     return token_client(user_for_role(Role.NATIONAL_ADMIN))
 
 
-def test_the_router_registers_the_eleven_resources():
-    assert len(LIST_URLS) == 11
+def test_the_router_registers_the_twelve_resources():
+    assert len(LIST_URLS) == 12
 
 
 def test_hostile_values_of_every_declared_parameter_on_every_list_never_answer_5xx(national):

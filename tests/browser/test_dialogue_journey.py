@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from pilotage.core.roles import Role
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
@@ -81,3 +82,38 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
         text = docx_text(handle.read())
     assert ml.siret in re.sub(r"\s", "", text) and "2102500003" in text
     assert "un million vingt mille euros" in text
+
+
+def test_a_campaign_for_a_year_out_of_range_is_refused_next_to_its_field(page, live_server):
+    """Year 2999 and the calendar in reverse order: each error sits by its field, in French, and nothing is
+    created; corrected, the campaign opens."""
+    from pilotage.dialogue.models import DialogueCampaign
+
+    MissionLocaleFactory(code="13201S00", usual_name="Mission Locale de Marseille", department_id="13")
+    dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
+    login(page, live_server, dreets.email)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Dialogue de gestion").click()
+    page.goto(f"{live_server.url}/dialogue-de-gestion/campagnes/nouvelle/")
+    page.locator("#id_region").select_option(index=1)
+    page.locator("#id_year").fill("2999")
+    page.get_by_role("button", name="Enregistrer").click()
+    year_group = page.locator(".fr-input-group").filter(has=page.locator("#id_year"))
+    expect(year_group).to_have_class(re.compile("fr-input-group--error"))
+    expect(year_group.locator(".fr-error-text")).to_contain_text(f"de {date.today().year - 3} à")  # its years
+    assert not DialogueCampaign.objects.exists()
+
+    last_year = date.today().year - 1
+    page.locator("#id_year").fill(str(last_year))
+    page.locator("#id_opens_on").fill(f"{last_year + 1}-03-31")
+    page.locator("#id_preparation_due").fill(f"{last_year + 1}-02-01")  # before the opening
+    page.get_by_role("button", name="Enregistrer").click()
+    dates_group = page.locator(".fr-input-group--error").filter(has=page.locator("#id_preparation_due"))
+    expect(dates_group.locator(".fr-error-text")).to_be_visible()
+    assert not DialogueCampaign.objects.exists()
+
+    page.locator("#id_year").fill(str(date.today().year - 1))
+    page.locator("#id_opens_on").fill("")
+    page.locator("#id_preparation_due").fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(date.today().year - 1))
+    assert DialogueCampaign.objects.filter(year=date.today().year - 1).count() == 1

@@ -14,6 +14,7 @@ from pilotage.demo.demo import accounts_table, demo_load
 from pilotage.demo.dialogue import demo_dialogue_load
 from pilotage.demo.funding import demo_funding_load
 from pilotage.demo.indicators import demo_indicators_load
+from pilotage.demo.submissions import demo_submission_load
 from pilotage.demo.surveys import demo_surveys_load
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 dialogues = demo_dialogue_load()
                 surveys = demo_surveys_load()
                 animation = demo_animation_load()
+                submission = demo_submission_load()
         except ValidationError as exc:
             raise CommandError(
                 f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Dialogue de gestion de démonstration : {dialogues} dossier(s) créé(s)")
         self.stdout.write(f"Enquêtes de démonstration : lien de réponse de Marseille (sans compte) {surveys.link}")
         self.stdout.write(f"Animation régionale de démonstration : {animation} programme(s) créé(s)")
+        if submission is not None:
+            self.stdout.write(f"Dépôt de démonstration : n° {submission.pk}, {submission.get_status_display()}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({len(summary.accounts)}) :"))
         for line in accounts_table(summary.accounts, summary.password):
