@@ -162,7 +162,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: SurveyResultsSerializer, **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], url_path="resultats")
-    def results(self, request, pk=None):
+    def results(self, request, pk=None, format=None):  # noqa: A002  (DRF's format suffix)
         survey = self.get_object()
         return Response(results_data(request.user, survey))
 
@@ -174,7 +174,7 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: SurveyResponseSerializer(many=True), **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], url_path="reponses", pagination_class=ApiPagination)
-    def responses(self, request, pk=None):
+    def responses(self, request, pk=None, format=None):  # noqa: A002  (DRF's format suffix)
         survey = self.get_object()
         if not request.user.has_perm("surveys.manage_survey", survey):
             raise NotFound(NOT_FOUND_MESSAGE)
