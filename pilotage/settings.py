@@ -139,7 +139,10 @@ if PRODUCTION and not env.str("DATABASE_URL", ""):
 DATABASES = {
     "default": dj_database_url.parse(
         env.str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'db.sqlite3'}"),
-        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 0),
+        # In production each gunicorn worker keeps its connection (ADR 0024): opening one per request costs a
+        # PostgreSQL backend process each time; a connection found broken is replaced at the next request.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 600 if PRODUCTION else 0),
+        conn_health_checks=PRODUCTION,
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True

@@ -72,7 +72,7 @@ def _value(value):
 
 
 def quality_json(report) -> dict:
-    rows = quality_rows(report, changes_shown=1000)
+    rows = quality_rows(report, changes_shown=1000, outliers_shown=1000)
     completeness = report.completeness
     keep = ("level", "code", "indicator", "breakdown", "explanation")
     return {

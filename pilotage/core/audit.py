@@ -1,9 +1,10 @@
 """Reading the audit trail kept by django-simple-history: who, when, before, after."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from simple_history.utils import get_history_manager_for_model
+from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_field_name
 
 ACTIONS = {"+": "Création", "~": "Modification", "-": "Suppression"}
 
@@ -33,7 +34,8 @@ def _display_m2m(model_field, rows) -> str:
 
 
 def _display(record, field_name):
-    model_field = record.instance._meta.get_field(field_name)
+    # the tracked model's class, not `record.instance` (which builds an instance and reads its untracked fields)
+    model_field = record.instance_type._meta.get_field(field_name)
     value = getattr(record, field_name, None)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
@@ -55,20 +57,43 @@ def deleted_object_entries(model, pk, limit: int = 200) -> list[HistoryEntry]:
     return _entries(get_history_manager_for_model(model).filter(**{model._meta.pk.attname: pk}), model, limit)
 
 
+#: the columns of a historical many-to-many row that `diff_against` leaves out
+M2M_BOOKKEEPING = ("id", "m2m_history_id", "history")
+
+
+def _m2m_rows(records) -> dict[str, dict[int, list[dict]]]:
+    """field → historical record's id → its many-to-many rows, as `diff_against` compares them; read in one query
+    per field for all the records (`diff_against` reads them twice per record)."""
+    result: dict[str, dict[int, list[dict]]] = {}
+    for model_field in records[0]._history_m2m_fields if records else []:
+        through = getattr(records[0], model_field.name).model
+        names = [f.name for f in through._meta.fields if f.editable and f.name not in M2M_BOOKKEEPING]
+        rows = through._default_manager.filter(history__in=[r.pk for r in records])
+        by_record = result[model_field.name] = defaultdict(list)
+        for row in rows.order_by(get_m2m_reverse_field_name(model_field)).values("history", *names):
+            by_record[row.pop("history")].append(row)
+    return result
+
+
 def _entries(history, obj, limit: int) -> list[HistoryEntry]:
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    m2m = _m2m_rows(records)
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                model_field = obj._meta.get_field(change.field)
+            delta = record.diff_against(previous, excluded_fields=set(m2m))
+            changed = [(change.field, change.old, change.new) for change in delta.changes]
+            changed += [(name, rows.get(previous.pk, []), rows.get(record.pk, [])) for name, rows in m2m.items()]
+            for name, old_rows, new_rows in sorted(changed, key=lambda change: change[0]):
+                model_field = obj._meta.get_field(name)
                 if model_field.many_to_many:
-                    old, new = _display_m2m(model_field, change.old), _display_m2m(model_field, change.new)
+                    if old_rows == new_rows:
+                        continue
+                    old, new = _display_m2m(model_field, old_rows), _display_m2m(model_field, new_rows)
                 else:
-                    old, new = _display(previous, change.field), _display(record, change.field)
+                    old, new = _display(previous, name), _display(record, name)
                 changes.append(Change(str(model_field.verbose_name), old, new))
         entries.append(
             HistoryEntry(

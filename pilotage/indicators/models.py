@@ -68,7 +68,11 @@ class IndicatorValue(models.Model):
                 fields=["dataset", "level", "code", "indicator", "breakdown"], name="unique_indicator_value"
             )
         ]
-        indexes = [models.Index(fields=["dataset", "level", "code"])]
+        # One entity's values: the unique constraint's prefix (dataset, level, code). One indicator across many
+        # entities (the distribution over the Missions Locales, the matrix): this index (ADR 0024).
+        indexes = [
+            models.Index(fields=["dataset", "level", "indicator", "breakdown"], name="indicator_value_by_indicator")
+        ]
 
     def __str__(self):
         return f"{self.level} {self.code} {self.indicator} {self.breakdown} = {self.value}"

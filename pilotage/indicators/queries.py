@@ -54,6 +54,10 @@ def dataset_for(user, year: int, region_code: str | None = None) -> Reading:
     return Reading(IndicatorDataset.objects.filter(year=year, is_current=True).first())
 
 
+#: from this many Missions Locales on, `current_values` reads the values of all of them and keeps the wanted ones
+MANY_MISSIONS_LOCALES = 150
+
+
 def current_values(
     year: int, level: str, codes, *, indicators=None, breakdowns=None, dataset: IndicatorDataset | None = None
 ) -> dict[str, dict[tuple[str, str], Decimal | None]]:
@@ -65,8 +69,8 @@ def current_values(
         rows = IndicatorValue.objects.filter(dataset=dataset, level=level)
     else:
         rows = IndicatorValue.objects.filter(dataset__year=year, dataset__is_current=True, level=level)
-    if level != "ml" or len(codes) < 500:
-        rows = rows.filter(code__in=list(codes))
+    if level != "ml" or len(codes) < MANY_MISSIONS_LOCALES:
+        rows = rows.filter(code__in=list(codes))  # else all of them, kept below: no IN list of hundreds of codes
     if indicators is not None:
         rows = rows.filter(indicator__in=list(indicators))
     if breakdowns is not None:

@@ -3,11 +3,12 @@
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pilotage.core.tabular import Column, ImportReport, read_file_bytes, read_rows
-from pilotage.indicators.aggregation import recompute_upper_levels
+from pilotage.indicators.aggregation import recompute_entity, recompute_upper_levels
 from pilotage.indicators.catalogue import INDICATORS, LEVELS
 from pilotage.indicators.engine.compute import RATIOS
 from pilotage.indicators.models import STORED_PLACES, IndicatorDataset, IndicatorValue, Target
@@ -137,19 +138,19 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
     return report
 
 
-@transaction.atomic
-def results_stage(*, year: int, values: dict, source: str, region, data_date, acting_user):
-    """A staged copy of year `year`: the current published version with `values` (a region's results) merged
-    in and the upper levels recomputed; not current, not published (the State services review it)."""
-    previous = dataset_values(current_dataset(year))
-    merged = merge_results(values, previous)
-    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
-    dataset = IndicatorDataset.objects.create(
-        year=year, source=source[:255], loaded_by=acting_user, is_current=False, is_published=False, is_staged=True,
-        region=region, data_date=data_date, changed_entities=len(changed),
-    )  # fmt: skip
-    _save_values(dataset, merged)
-    return dataset
+def entity_values(dataset, entities: set[tuple[str, str]]) -> dict:
+    """The values of `entities` (level, code) in `dataset`, read with one filtered query."""
+    if dataset is None or not entities:
+        return {}
+    rows = dataset.values.filter(_entities_q(entities)).values_list("level", "code", "indicator", "breakdown", "value")
+    return {(level, code, indicator, breakdown): value for level, code, indicator, breakdown, value in rows}
+
+
+def _entities_q(entities: set[tuple[str, str]]) -> Q:
+    condition = Q(pk__in=[])
+    for level in {level for level, _ in entities}:
+        condition |= Q(level=level, code__in=sorted(code for lv, code in entities if lv == level))
+    return condition
 
 
 def region_entities(region_code: str) -> set[tuple[str, str]]:
@@ -159,23 +160,71 @@ def region_entities(region_code: str) -> set[tuple[str, str]]:
     return {("region", region_code)} | {("departement", d) for d in departments} | {("ml", c) for c in mls}
 
 
+def _copy_rows(base, dataset, entities: set[tuple[str, str]]) -> None:
+    """Copy the rows of `base` outside `entities` and the nation into `dataset`, inside the database (a national
+    version holds some 150 000 values: they never travel through Python)."""
+    kept = IndicatorValue.objects.filter(dataset=base).exclude(level="national").exclude(_entities_q(entities))
+    sql, params = kept.values_list("level", "code", "indicator", "breakdown", "value").query.sql_with_params()
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (dataset_id, level, code, indicator, breakdown, value) "
+                       f"SELECT %s, kept.* FROM ({sql}) kept", [dataset.pk, *params])  # fmt: skip
+
+
+def _national_from_regions(dataset) -> dict:
+    """The nation recomputed from the regions' parts (the sums of their Missions Locales' parts), with the rule
+    of `aggregation.py`: counts and sums summed, ratios recomputed from summed parts, never averaged."""
+    rows = dataset.values.filter(level="region").values_list("code", "indicator", "breakdown", "value")
+    as_parts = {("ml", code, indicator, breakdown): value for code, indicator, breakdown, value in rows}
+    regions = sorted({key[1] for key in as_parts})
+    return recompute_entity(as_parts, "national", "FR", regions) if regions else {}
+
+
+def _regional_version(*, base, entities: set[tuple[str, str]], region_values: dict, **fields):
+    """A new version: `base` outside the region (copied in the database), the region's `region_values`, and the
+    nation recomputed from the regions' parts."""
+    before = entity_values(base, entities | {("national", "FR")})
+    dataset = IndicatorDataset.objects.create(**fields)
+    if base is not None:
+        _copy_rows(base, dataset, entities)
+    _save_values(dataset, {key: value for key, value in region_values.items() if key[0] != "national"})
+    national = _national_from_regions(dataset)
+    _save_values(dataset, national)
+    after = {**region_values, **national}
+    changed = {key[:2] for key in set(after) | set(before) if after.get(key) != before.get(key)}
+    IndicatorDataset.objects.filter(pk=dataset.pk).update(changed_entities=len(changed))
+    dataset.changed_entities = len(changed)
+    return dataset
+
+
+@transaction.atomic
+def results_stage(*, year: int, values: dict, source: str, region, data_date, acting_user):
+    """A staged copy of year `year`: the current published version with `values` (a region's results) merged
+    in, the region's departments and the region recomputed where the file does not give them whole, the nation
+    recomputed from the regions; not current, not published (the State services review it)."""
+    base = current_dataset(year)
+    entities = region_entities(region.code) | {key[:2] for key in values if key[0] != "national"}
+    region_values = merge_results(values, entity_values(base, entities))
+    return _regional_version(
+        base=base, entities=entities, region_values=region_values, year=year, source=source[:255],
+        loaded_by=acting_user, is_current=False, is_published=False, is_staged=True, region=region,
+        data_date=data_date,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def results_publish(*, staged, acting_user):
     """Publish a staged copy's region: the current published version with that region's entities taken from
-    the staged copy, the nation recomputed from its parts (never averaged) — a new current version."""
+    the staged copy, the nation recomputed from the regions' parts (never averaged) — a new current version."""
     entities = region_entities(staged.region_id)
-    values = {key: value for key, value in dataset_values(staged).items() if key[:2] in entities}
-    previous = dataset_values(current_dataset(staged.year))
-    merged = merge_results(values, previous)
-    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
+    base = current_dataset(staged.year)
     version = _next_version(staged.year)
     IndicatorDataset.objects.filter(year=staged.year, is_current=True).update(is_current=False)
-    dataset = IndicatorDataset.objects.create(
-        year=staged.year, source=staged.source, loaded_by=staged.loaded_by, region_id=staged.region_id,
-        data_date=staged.data_date, changed_entities=len(changed), version=version, published_at=timezone.now(),
-        published_by=acting_user,
+    dataset = _regional_version(
+        base=base, entities=entities, region_values=entity_values(staged, entities), year=staged.year,
+        source=staged.source, loaded_by=staged.loaded_by, region_id=staged.region_id, data_date=staged.data_date,
+        version=version, published_at=timezone.now(), published_by=acting_user,
     )  # fmt: skip
-    _save_values(dataset, merged)
     IndicatorDataset.objects.filter(pk=staged.pk).update(is_staged=False)
     return dataset
 

@@ -84,26 +84,27 @@ def _breaks(rule: Rule, value: Decimal, other) -> bool:
 def rule_violations(values: dict, entities: set[tuple[str, str]], rules: list[Rule] | None = None) -> list[Violation]:
     """Every value of `entities` that breaks a rule (a rule with a missing side is not checked)."""
     rules = load_rules() if rules is None else rules
-    by_entity: dict[tuple[str, str], dict[tuple[str, str], Decimal | None]] = {}
+    # entity → indicator → {breakdown: value}
+    by_entity: dict[tuple[str, str], dict[str, dict[str, Decimal | None]]] = {}
     for (level, code, indicator, breakdown), value in values.items():
         if (level, code) in entities:
-            by_entity.setdefault((level, code), {})[(indicator, breakdown)] = value
+            by_entity.setdefault((level, code), {}).setdefault(indicator, {})[breakdown] = value
+    lefts_of = [_group(rule.left[1:]) if rule.left.startswith("@") else [rule.left] for rule in rules]
     found = []
     for (level, code), entity in sorted(by_entity.items()):
-        for rule in rules:
-            lefts = _group(rule.left[1:]) if rule.left.startswith("@") else [rule.left]
+        for rule, lefts in zip(rules, lefts_of, strict=True):
             for left in lefts:
-                for (indicator, breakdown), value in entity.items():
-                    if indicator != left or value is None:
+                for breakdown, value in entity.get(left, {}).items():
+                    if value is None:
                         continue
                     if isinstance(rule.right, str):
-                        other = entity.get((rule.right, breakdown))
+                        other = entity.get(rule.right, {}).get(breakdown)
                         if other is None:
                             continue
                     else:
                         other = None if rule.op == "between" else Decimal(str(rule.right))
                     if _breaks(rule, value, other):
-                        found.append(Violation(rule, level, code, indicator, breakdown, value,
+                        found.append(Violation(rule, level, code, left, breakdown, value,
                                                other if isinstance(rule.right, str) else None))  # fmt: skip
     return found
 
@@ -114,15 +115,16 @@ def _median(numbers: list[Decimal]) -> Decimal:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def modified_z_scores(values: dict[str, Decimal]) -> dict[str, Decimal]:
-    """{peer: M} for every peer, or {} when there are fewer than 3 peers or MAD = 0."""
+def modified_z_scores(values: dict[str, Decimal], only=None) -> dict[str, Decimal]:
+    """{peer: M} for every peer (or for the peers `only`), or {} when there are fewer than 3 peers or MAD = 0."""
     if len(values) < 3:
         return {}
     median = _median(list(values.values()))
     mad = _median([abs(v - median) for v in values.values()])
     if mad == 0:
         return {}
-    return {peer: CONSISTENCY * (v - median) / mad for peer, v in values.items()}
+    wanted = values if only is None else {peer: values[peer] for peer in only if peer in values}
+    return {peer: CONSISTENCY * (v - median) / mad for peer, v in wanted.items()}
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,9 @@ def outliers(now: dict[str, dict[str, Decimal | None]], before: dict[str, dict[s
     for indicator in indicators:
         peers = {c: v[indicator] for c, v in now.items() if v.get(indicator) is not None}
         if _size_independent(indicator):
-            scores = modified_z_scores(peers)
+            scores = modified_z_scores(peers, only=codes)
             median = _median(list(peers.values())) if scores else None
-            for code in codes & set(scores):
+            for code in scores:
                 if abs(scores[code]) > threshold:
                     found.append(Outlier(code, indicator, "peers", peers[code], median, scores[code]))
         changes = {}
@@ -163,8 +165,8 @@ def outliers(now: dict[str, dict[str, Decimal | None]], before: dict[str, dict[s
             previous = before.get(code, {}).get(indicator)
             if previous:  # a change relative to 0 or to nothing is not scored
                 changes[code] = (value - previous) / abs(previous)
-        scores = modified_z_scores(changes)
-        for code in codes & set(scores):
+        scores = modified_z_scores(changes, only=codes)
+        for code in scores:
             if abs(scores[code]) > threshold:
                 found.append(Outlier(code, indicator, "n-1", peers[code], before[code][indicator], scores[code]))
     return sorted(found, key=lambda o: (-abs(o.score), o.code, o.indicator))

@@ -12,7 +12,7 @@ from pilotage.core import formatting
 from pilotage.core.todos import todo_of
 from pilotage.indicators.catalogue import INDICATORS
 from pilotage.indicators.models import IndicatorDataset
-from pilotage.indicators.services import region_entities
+from pilotage.indicators.services import entity_values, region_entities
 from pilotage.reference.models import MissionLocale
 from pilotage.submissions import quality
 from pilotage.submissions.models import Submission, SubmissionStatus
@@ -54,17 +54,6 @@ def _ml_totals(dataset) -> dict[str, dict]:
     return result
 
 
-def _entity_values(dataset, entities: set[tuple[str, str]]) -> dict:
-    """The values of `entities` (level, code) in `dataset`, read with one filtered query."""
-    if dataset is None or not entities:
-        return {}
-    condition = Q()
-    for level in {level for level, _ in entities}:
-        condition |= Q(level=level, code__in=[code for lv, code in entities if lv == level])
-    rows = dataset.values.filter(condition).values_list("level", "code", "indicator", "breakdown", "value")
-    return {(level, code, indicator, breakdown): value for level, code, indicator, breakdown, value in rows}
-
-
 def quality_report(submission: Submission, *, threshold=None, ml_code: str | None = None) -> QualityReport:
     """The review of a staged submission, for its region (or one of its Missions Locales, `ml_code`)."""
     threshold = quality.threshold_setting() if threshold is None else threshold
@@ -78,9 +67,9 @@ def quality_report(submission: Submission, *, threshold=None, ml_code: str | Non
     if ml_code is not None:
         ml = MissionLocale.objects.filter(code=ml_code, department__region_id=region).first()
         entities = {("ml", ml_code)} if ml else set()
-    mine = _entity_values(staged, entities)
+    mine = entity_values(staged, entities)
     published = IndicatorDataset.objects.filter(year=submission.year, is_current=True).first()
-    published_values = _entity_values(published, entities)
+    published_values = entity_values(published, entities)
     region_mls = {m.code: m for m in MissionLocale.objects.active().for_region(region)}
     if ml is not None:
         region_mls = {ml.code: ml} if ml.code in region_mls else {}
@@ -203,7 +192,7 @@ def data_links(user) -> list[tuple[str, str]]:
 ENTITY_LABELS = {"ml": "Mission Locale", "departement": "Département", "region": "Région", "national": "France"}
 
 
-def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
+def quality_rows(report, changes_shown: int = 200, outliers_shown: int = 200) -> dict[str, list[dict]]:
     """The report's lines as the page (and the API) show them: labels, units, explanations."""
 
     def base(level, code, indicator, breakdown):
@@ -222,7 +211,7 @@ def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
     outliers = [
         {**base(*o.key), "value": o.value, "reference": o.reference, "score": o.score,
          "against": "médiane des Missions Locales" if o.against == "peers" else "valeur publiée N-1"}
-        for o in report.outliers
+        for o in report.outliers[:outliers_shown]
     ]  # fmt: skip
     changes = [
         {**base(c.level, c.code, c.indicator, c.breakdown), "before": c.before, "after": c.after,
@@ -230,4 +219,5 @@ def quality_rows(report, changes_shown: int = 200) -> dict[str, list[dict]]:
         for c in report.changes[:changes_shown]
     ]  # fmt: skip
     return {"violations": violations, "outliers": outliers, "changes": changes,
-            "more_changes": max(0, len(report.changes) - changes_shown)}  # fmt: skip
+            "more_changes": max(0, len(report.changes) - changes_shown),
+            "more_outliers": max(0, len(report.outliers) - outliers_shown)}  # fmt: skip

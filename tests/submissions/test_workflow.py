@@ -140,3 +140,36 @@ def test_a_rejected_submission_is_no_longer_staged(network, dgefp):
     move = submission_move(submission=submission, name="reject", user=dgefp, reason="Export incomplet")
     assert move.obj.status == SubmissionStatus.REJECTED and not move.obj.staged_dataset.is_staged
     assert move.obj.transitions.get(name="reject").reason == "Export incomplet"
+
+
+def test_the_nation_from_the_regions_parts_equals_the_nation_from_every_mission_locale(network, dgefp):
+    """Publication sums the regions' parts; summing the Missions Locales' parts directly (aggregation.py over
+    every Mission Locale) must give the same nation, ratios included."""
+    from pilotage.indicators.aggregation import recompute_entity
+
+    def values(counts):
+        rows = {}
+        for code, (contact, welcomed, diagnosed, staff, support) in counts.items():
+            for indicator, value in (("1", contact), ("2", welcomed), ("2.1", diagnosed), ("9", staff),
+                                     ("9.1", support)):  # fmt: skip
+                rows[("ml", code, indicator, "total")] = Decimal(str(value))
+        return rows
+
+    s93 = staged_submission(
+        region_code="93",
+        year=2024,
+        by=dgefp,
+        values=values({"ML13S00": (120, 40, 13, "10.5", "7.25"), "ML83S00": (80, 30, 7, 6, 5)}),
+    )
+    s84 = staged_submission(region_code="84", year=2024, by=dgefp, values=values({"ML69S00": (33, 9, 2, 4, "3.5")}))
+    for submission in (s93, s84):
+        submission = submission_move(submission=submission, name="approve", user=dgefp).obj
+        submission_move(submission=submission, name="publish", user=dgefp)
+    current = IndicatorDataset.objects.get(is_current=True)
+    every = {(v.level, v.code, v.indicator, v.breakdown): v.value for v in current.values.filter(level="ml")}
+    expected = recompute_entity(every, "national", "FR", ["ML13S00", "ML69S00", "ML83S00"])
+    published = {(v.level, v.code, v.indicator, v.breakdown): v.value for v in current.values.filter(level="national")}
+    assert published == expected
+    assert published[("national", "FR", "R12", "total")] == (Decimal("15.75") / Decimal("20.5")).quantize(
+        Decimal("1e-10")
+    )
