@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-engine check-engine check-api demo requirements clean
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine check-api demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ test-postgres: test-requirements install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The load test alone (issue 11 point 11, ADR 0024): 20 users on `pilotage serve` over PostgreSQL (BENCH_POSTGRES_URL;
+# BENCH_LOAD_REUSE=1 keeps the database a previous run prepared).
+bench-load: install
+	$(BIN)/python -m benchmarks load
 
 # The indicator engine alone (issue 12): side by side at 300,000 young people, then national scale (BENCH_NATIONAL=0
 # skips it).

@@ -129,15 +129,22 @@ def _distribution(user, level, code, year, breakdown, ranked="R10", dataset=None
     for ratio in RATIOS:
         if breakdown not in INDICATORS[ratio].breakdowns:
             continue
-        per_ml = {c: masked[c].get(ratio) for c in masked}
-        known = sorted(((v, c) for c, v in per_ml.items() if v not in (None, MASKED)), reverse=True)
+        known, hidden = [], 0
+        for c, entity_values in masked.items():
+            value = entity_values.get(ratio)
+            if value is None:
+                continue
+            if isinstance(value, str):  # a value is a Decimal, or MASKED
+                hidden += value == MASKED
+            else:
+                known.append((value, c))
         numbers = [float(v) for v, _ in known]
-        quartiles = statistics.quantiles(numbers, n=4) if len(numbers) >= 2 else []
+        quartiles = statistics.quantiles(numbers, n=4) if len(numbers) >= 2 else []  # (it sorts them itself)
+        ranking = [(mls[c], v) for v, c in sorted(known, reverse=True)] if ratio == ranked else []  # only one shown
         result.append({
             "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "count": len(numbers),
             "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
-            "quartiles": quartiles, "ranking": [(mls[c], v) for v, c in known] if ratio == ranked else [],
-            "hidden": sum(1 for v in per_ml.values() if v == MASKED),
+            "quartiles": quartiles, "ranking": ranking, "hidden": hidden,
         })  # fmt: skip
     return result
 

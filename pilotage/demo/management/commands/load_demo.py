@@ -7,7 +7,7 @@ then one account per role; prints the i-milo report and the table of the account
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from pilotage.demo.animation import demo_animation_load
 from pilotage.demo.demo import accounts_table, demo_load
@@ -40,6 +40,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Mot de passe de démonstration refusé (DEMO_PASSWORD) : {' '.join(exc.messages)}"
             ) from exc
+        if connection.vendor == "postgresql":  # the planner's statistics of the tables just filled (ADR 0024)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Financements de démonstration : {funding.summary}")
         for report in indicators:
             self.stdout.write(f"Indicateurs de démonstration : {report.summary}")
