@@ -7,7 +7,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine demo requirements clean
+.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine check-api demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -75,6 +75,11 @@ check-engine: install
 	time env CHECK_ENGINE_N=$(N) CHECK_ENGINE_SINGLE_N=$$(( $(N) / 50 )) CHECK_ENGINE_BATCH=50 \
 	    CHECK_FUNDING_N=$$(( $(N) / 5 )) CHECK_AGGREGATION_N=$$(( $(N) / 100 )) CHECK_ENGINE_SEED=$${SEED:-100000} \
 	    CHECK_ENGINE_PROGRESS=1 $(BIN)/pytest -p no:xdist -s -q --basetemp=/tmp/pilotage-check-engine-$$$$ tests/oracles
+
+# The long Schemathesis run over the whole API schema (tests/api/test_schemathesis.py), as the DGEFP and as a
+# departmental council: EXAMPLES examples per operation, data mode and role (the suite runs 5; here 100).
+check-api: install
+	time env SCHEMATHESIS_EXAMPLES=$${EXAMPLES:-100} $(BIN)/pytest -p no:xdist -q -m slow tests/api/test_schemathesis.py
 
 requirements:
 	$(PYTHON) -m venv /tmp/pilotage-req && /tmp/pilotage-req/bin/pip install -q -r requirements.in

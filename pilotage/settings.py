@@ -331,6 +331,12 @@ SPECTACULAR_SETTINGS = {
         "FunderTypeEnum": "pilotage.reference.models.FunderType",
         "ConventionKindEnum": "pilotage.funding.models.ConventionKind",
         "FundingCategoryEnum": "pilotage.funding.models.FundingCategory",
+        "ConventionStatusEnum": "pilotage.funding.models.ConventionStatus",
+        "AmendmentStatusEnum": "pilotage.funding.models.conventions.AmendmentStatus",
+        "PaymentStatusEnum": "pilotage.funding.models.conventions.PaymentStatus",
+        "DialogueStatusEnum": "pilotage.dialogue.models.DialogueStatus",
+        "ActionPlanStatusEnum": "pilotage.dialogue.models.ActionStatus",
+        "SurveyStatusEnum": "pilotage.surveys.models.SurveyStatus",
     },
 }
 

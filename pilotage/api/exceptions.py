@@ -32,6 +32,8 @@ def exception_handler(exc, context):
             f"réessayez dans {seconds} seconde{'s' if seconds > 1 else ''}.",
             code="throttled",
         )
+    elif isinstance(exc, exceptions.ParseError):  # DRF's message is English (« JSON parse error - … »)
+        exc = exceptions.ParseError("Corps de requête illisible : un document JSON valide est attendu.")
     elif isinstance(exc, Http404):  # get_object_or_404's message names the model, in English
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     elif isinstance(exc, exceptions.NotFound) and exc.detail == exceptions.NotFound.default_detail:

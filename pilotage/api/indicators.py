@@ -7,7 +7,7 @@ Nothing is decided here: the entities a user reads are `indicators.perms.visible
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
@@ -17,6 +17,7 @@ from pilotage.api.validation import (
     choice_param,
     choice_parameter,
     refuse_control_characters_in_params,
+    text_parameter,
     year_param,
     year_parameter,
 )
@@ -109,7 +110,7 @@ class IndicatorListView(GenericAPIView):
         parameters=[
             year_parameter("Année des indicateurs (par défaut la dernière chargée)."),
             choice_parameter("niveau", "Niveau", enum=list(LEVELS)),
-            OpenApiParameter("code", str, description="Code de l'entité (code structure, code INSEE ou FR)."),
+            text_parameter("code", "Code de l'entité (code structure, code INSEE ou FR)."),
             choice_parameter("indicateur", "Indicateur ou ratio", enum=list(INDICATORS)),
             choice_parameter("ventilation", "Ventilation", enum=list(BREAKDOWNS)),
         ],

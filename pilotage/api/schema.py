@@ -41,6 +41,19 @@ avec leur libellé dans chaque schéma.
 code, année, indicateur, ventilation, valeur), masquées comme sur le tableau de bord pour les rôles qui voient
 les petits effectifs masqués (`secret_statistique`), avec la version lue et sa date « données au » (`jeu`).
 
+**Envoi de lignes de financement.** `POST /api/v1/lignes-financement/import/` enregistre une liste JSON de
+lignes au format d'import, par le service de l'écran d'import : tout ou rien, sans effet si rien ne change,
+une erreur par ligne et par champ (`ligne`, `champ`, `valeur`, `raison`), historisé au nom du titulaire du
+jeton.
+
+**Enquêtes.** `GET /api/v1/enquetes/{id}/resultats/` donne les tableaux publiés, avec leurs bases, comme la page
+de résultats (petits effectifs masqués de la même façon) ; `…/reponses/` donne les réponses brutes aux seuls
+gestionnaires de l'enquête.
+
+**Détails.** Le détail d'une convention donne ses avenants (lignes budgétaires, versements) et ses documents ;
+celui d'un dossier de dialogue ses réponses par thème, sa synthèse, ses objectifs et son plan d'action ; celui
+d'un programme d'animation ses actions, cofinancements, jalons et indicateurs. Les listes restent à plat.
+
 **Erreurs.** 400 : paramètre ou donnée invalide (un message par champ) ; 401 : jeton absent, invalide, expiré
 ou révoqué ; 403 : objet visible mais modification non autorisée (le message nomme les champs refusés), ou
 jeton en lecture seule ; 404 : objet inexistant ou hors du périmètre, page au-delà de la dernière, ou adresse
@@ -57,7 +70,7 @@ TAGS = [
     {"name": "Organisations", "description": "ARML, services de l'État (DGEFP, DREETS, DDETS) et financeurs."},
     {
         "name": "Financements",
-        "description": "Lignes de financement et conventions.",
+        "description": "Lignes de financement (lecture et envoi en masse) et conventions.",
     },
     {
         "name": "Dialogue de gestion",
@@ -68,9 +81,19 @@ TAGS = [
         "description": "Animation régionale : programmes régionaux d'animation des ARML, avec leurs totaux.",
     },
     {
+        "name": "Enquetes",
+        "description": "Enquêtes : résultats publiés avec leurs bases (petits effectifs masqués comme sur la page) et, "
+        "pour leurs gestionnaires, les réponses.",
+    },
+    {
         "name": "Indicateurs",
         "description": "Tableau de bord CPO au format long (niveau, code, année, indicateur, ventilation, valeur), "
         "petits effectifs masqués comme sur le tableau de bord.",
+    },
+    {
+        "name": "Synchronisation",
+        "description": "Synchronisation incrémentale : les objets supprimés (les objets modifiés se lisent avec "
+        "`modifie_depuis` sur chaque liste).",
     },
     {"name": "Compte", "description": "Le compte authentifié et son périmètre."},
     {

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from pilotage.accounts.models import ORGANISATION_FIELDS
 from pilotage.animation.models import Programme
+from pilotage.api.sync import UpdatedAtField
 from pilotage.api.validation import OptionalEmailField, OptionalRegexField, TextField
 from pilotage.core.roles import Role
 from pilotage.core.validators import compact_identifier
@@ -39,9 +40,11 @@ class RegionSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True, help_text="Code INSEE de la région (ex. 93).")
     nom = serializers.CharField(source="name", read_only=True)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = Region
-        fields = ["code", "nom"]
+        fields = ["code", "nom", "modifie_le"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -51,9 +54,11 @@ class DepartmentSerializer(serializers.ModelSerializer):
     nom = serializers.CharField(source="name", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True, help_text="Code INSEE de la région.")
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = Department
-        fields = ["code", "nom", "region"]
+        fields = ["code", "nom", "region", "modifie_le"]
 
 
 #: the contact and governance fields shared by the Missions Locales and the ARML: API name → model field, help
@@ -139,11 +144,13 @@ class MissionLocaleSerializer(serializers.ModelSerializer):
     president = _contact(MissionLocale, "president", read_only=False)
     directeur = _contact(MissionLocale, "directeur", read_only=False)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = MissionLocale
         fields = [
             "code_ml", "nom", "nom_usage", "siret", "forme_juridique", "departement", "departements_couverts",
-            "region", "actif", *CONTACT_FIELD_NAMES,
+            "region", "actif", *CONTACT_FIELD_NAMES, "modifie_le",
         ]  # fmt: skip
 
     def validate_siret(self, value):
@@ -197,9 +204,11 @@ class RegionalAssociationSerializer(serializers.ModelSerializer):
     president = _contact(RegionalAssociation, "president", read_only=True)
     directeur = _contact(RegionalAssociation, "directeur", read_only=True)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = RegionalAssociation
-        fields = ["id", "nom", "sigle", "siret", "forme_juridique", "region", *CONTACT_FIELD_NAMES]
+        fields = ["id", "nom", "sigle", "siret", "forme_juridique", "region", *CONTACT_FIELD_NAMES, "modifie_le"]
 
 
 class StateServiceSerializer(serializers.ModelSerializer):
@@ -215,9 +224,11 @@ class StateServiceSerializer(serializers.ModelSerializer):
     )
     courriel = OptionalEmailField(source="email", read_only=True, allow_null=True, help_text="Adresse électronique.")
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = StateService
-        fields = ["id", "nom", "niveau", "region", "departement", "courriel"]
+        fields = ["id", "nom", "niveau", "region", "departement", "courriel", "modifie_le"]
 
 
 class FunderSerializer(serializers.ModelSerializer):
@@ -238,9 +249,11 @@ class FunderSerializer(serializers.ModelSerializer):
         source="department_id", read_only=True, allow_null=True, help_text="Code INSEE du département."
     )
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = Funder
-        fields = ["id", "type", "nom", "code", "siren", "region", "departement"]
+        fields = ["id", "type", "nom", "code", "siren", "region", "departement", "modifie_le"]
 
 
 class OrganisationSerializer(serializers.Serializer):
@@ -331,9 +344,12 @@ class FundingLineSerializer(serializers.ModelSerializer):
     theme = serializers.CharField(read_only=True)
     montant = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2, read_only=True)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = FundingLine
-        fields = ["id", "code_ml", "annee", "financeur_type", "financeur_code", "categorie", "theme", "montant"]
+        fields = ["id", "code_ml", "annee", "financeur_type", "financeur_code", "categorie", "theme", "montant",
+                  "modifie_le"]  # fmt: skip
 
 
 class ConventionSerializer(serializers.ModelSerializer):
@@ -355,10 +371,12 @@ class ConventionSerializer(serializers.ModelSerializer):
         source="planned_annual_amount", max_digits=14, decimal_places=2, read_only=True, allow_null=True
     )
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = Convention
         fields = ["id", "type", "numero", "intitule", "theme", "financeur", "cofinanceurs", "code_ml", "arml",
-                  "debut", "fin", "signee_le", "statut", "subvention_annuelle_prevue"]  # fmt: skip
+                  "debut", "fin", "signee_le", "statut", "subvention_annuelle_prevue", "modifie_le"]  # fmt: skip
 
     def get_code_ml(self, convention) -> str | None:
         return convention.mission_locale.code if convention.mission_locale_id else None
@@ -376,9 +394,11 @@ class ManagementDialogueSerializer(serializers.ModelSerializer):
     )
     conclu_le = serializers.DateField(source="concluded_on", read_only=True, allow_null=True)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = ManagementDialogue
-        fields = ["id", "annee", "region", "code_ml", "etat", "subvention_proposee", "conclu_le"]
+        fields = ["id", "annee", "region", "code_ml", "etat", "subvention_proposee", "conclu_le", "modifie_le"]
 
 
 class AnimationProgrammeSerializer(serializers.ModelSerializer):
@@ -395,7 +415,9 @@ class AnimationProgrammeSerializer(serializers.ModelSerializer):
                                             allow_null=True)  # fmt: skip
     convention = serializers.IntegerField(source="convention_id", read_only=True, allow_null=True)
 
+    modifie_le = UpdatedAtField()
+
     class Meta:
         model = Programme
         fields = ["id", "annee", "region", "arml", "etat", "actions", "cout_previsionnel", "montant_etat",
-                  "convention"]  # fmt: skip
+                  "convention", "modifie_le"]  # fmt: skip

@@ -13,8 +13,11 @@ from rest_framework.routers import DefaultRouter
 from pilotage.api import views
 from pilotage.api.exceptions import no_route
 from pilotage.api.indicators import IndicatorListView
+from pilotage.api.pushes import FundingLinePushView
 from pilotage.api.schema import SCHEMA_SETTINGS
 from pilotage.api.submissions import SubmissionViewSet
+from pilotage.api.surveys import SurveyViewSet
+from pilotage.api.sync import DeletionListView
 
 app_name = "api"
 
@@ -29,12 +32,15 @@ router.register("lignes-financement", views.FundingLineViewSet, basename="fundin
 router.register("conventions", views.ConventionViewSet, basename="convention")
 router.register("dialogues-gestion", views.ManagementDialogueViewSet, basename="managementdialogue")
 router.register("programmes-animation", views.AnimationProgrammeViewSet, basename="animationprogramme")
+router.register("enquetes", SurveyViewSet, basename="survey")
 router.register("depots-donnees", SubmissionViewSet, basename="submission")  # issue 15: pilotage/api/submissions.py
 
 
 urlpatterns = [
     path("v1/moi/", views.me, name="me"),
     path("v1/indicateurs/", IndicatorListView.as_view(), name="indicators"),
+    path("v1/suppressions/", DeletionListView.as_view(), name="deletions"),
+    path("v1/lignes-financement/import/", FundingLinePushView.as_view(), name="fundingline_push"),
     path("v1/", include(router.urls)),
     path("schema/", login_not_required(SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS)), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline: CSP-compatible.
@@ -54,5 +60,5 @@ urlpatterns = [
     path("jeton/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path("jetons/", views.token_list_all, name="token_list_all"),
     # Last: any other path ending with a slash (a path without one is first redirected by APPEND_SLASH).
-    re_path(r"^.*/$", no_route),
+    re_path(r"^[\s\S]*/$", no_route),  # [\s\S], not `.`: a path holding a newline too
 ]

@@ -77,6 +77,17 @@ def choice_param(params, name: str, choices) -> str | None:
     return value
 
 
+#: the schema of a free text parameter: any text but control characters (refused with a 400)
+TEXT_PARAMETER_SCHEMA = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+
+
+def text_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, TEXT_PARAMETER_SCHEMA, OpenApiParameter.QUERY,
+        description=f"{description} Un caractère de contrôle est refusé (400).",
+    )  # fmt: skip
+
+
 def year_parameter(description: str) -> OpenApiParameter:
     """The schema of `annee`: an integer within the years the platform accepts."""
     return OpenApiParameter(

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Sum
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -23,22 +23,24 @@ from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from pilotage.accounts.lockout import LOCKED_OUT_TOKEN_MESSAGE, account_locked_out
 from pilotage.animation.models import Programme
-from pilotage.api import schema, serializers
+from pilotage.api import details, schema, serializers
 from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
 from pilotage.api.pagination import ApiPagination
 from pilotage.api.services import API_CHANGE_REASON, api_token_create, api_token_revoke
+from pilotage.api.sync import sync_filter, sync_parameters, with_updated_at
 from pilotage.api.validation import (
     choice_param,
     choice_parameter,
     refuse_control_characters_in_params,
+    text_parameter,
     year_param,
     year_parameter,
 )
@@ -61,17 +63,17 @@ TRUE_VALUES = {"1", "true", "oui"}
 FALSE_VALUES = {"0", "false", "non"}
 
 
-def _param(name: str, description: str, enum=None, type_=OpenApiTypes.STR) -> OpenApiParameter:
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, enum=enum)
+def _param(name: str, description: str) -> OpenApiParameter:
+    return text_parameter(name, description)
 
 
-def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters=()):
+def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters=(), detail=None):
     """The documentation of a list + retrieve resource."""
     return extend_schema_view(
         list=extend_schema(
             summary=f"{plural} visibles",
             description=f"{plural} du périmètre du compte ; `count` ne compte rien d'autre.",
-            parameters=list(parameters),
+            parameters=[*parameters, *sync_parameters()],
             tags=[tag],
             responses={
                 200: serializer,
@@ -86,7 +88,7 @@ def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters
             description=f"{singular} du périmètre du compte ; hors du périmètre : 404.",
             tags=[tag],
             responses={
-                200: serializer,
+                200: detail or serializer,
                 400: schema.INVALID,
                 401: schema.UNAUTHENTICATED,
                 404: schema.NOT_FOUND,
@@ -102,13 +104,22 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
 
     model: type = None
     pagination_class = ApiPagination
+    #: the serializer of `retrieve` when it nests more than the list's rows (details.py)
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
         refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
-        return self.filter_by_params(self.model.objects.visible_to(self.request.user), self.request.query_params)
+        params = self.request.query_params
+        queryset = self.filter_by_params(self.model.objects.visible_to(self.request.user), params)
+        return sync_filter(queryset, params) if self.action == "list" else with_updated_at(queryset)
 
     def filter_by_params(self, queryset, params):
         return queryset
@@ -361,32 +372,57 @@ class FundingLineViewSet(ReferenceViewSet):
     serializer=serializers.ConventionSerializer,
     tag="Financements",
     plural="Conventions",
-    singular="Une convention",
+    singular="Une convention, avec ses avenants (lignes budgétaires, versements) et ses documents",
     parameters=[_param("code_ml", "Code structure de la Mission Locale.")],
+    detail=details.ConventionDetailSerializer,
 )
 class ConventionViewSet(ReferenceViewSet):
     model = Convention
     queryset = Convention.objects.none()
     serializer_class = serializers.ConventionSerializer
+    detail_serializer_class = details.ConventionDetailSerializer
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("mission_locale").prefetch_related("co_funders")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("amendments__budget_lines", "amendments__payments", "documents")
         if code := params.get("code_ml", "").strip():
             queryset = queryset.filter(mission_locale__code=code)
         return queryset
+
+    @extend_schema(
+        summary="Un document d'une convention",
+        description="Le fichier déposé sur la convention (PDF signé…), en pièce jointe ; hors du périmètre : 404.",
+        tags=["Financements"],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            400: schema.INVALID,
+            401: schema.UNAUTHENTICATED,
+            404: schema.NOT_FOUND,
+            429: schema.THROTTLED,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>[0-9]{1,9})")
+    def document(self, request, pk=None, document_pk=None, format=None):  # noqa: A002  (DRF's format suffix)
+        convention = self.get_object()
+        document = get_object_or_404(convention.documents, pk=document_pk)
+        name = document.file.name.rsplit("/", 1)[-1]
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
 
 
 @_read_schema(
     serializer=serializers.ManagementDialogueSerializer,
     tag="Dialogue de gestion",
     plural="Dossiers de dialogue de gestion",
-    singular="Un dossier de dialogue de gestion",
+    singular="Un dossier de dialogue de gestion, avec ses thèmes, sa synthèse, ses objectifs et son plan d'action",
     parameters=[year_parameter("Année examinée."), _param("code_ml", "Code structure de la Mission Locale.")],
+    detail=details.ManagementDialogueDetailSerializer,
 )
 class ManagementDialogueViewSet(ReferenceViewSet):
     model = ManagementDialogue
     queryset = ManagementDialogue.objects.none()
     serializer_class = serializers.ManagementDialogueSerializer
+    detail_serializer_class = details.ManagementDialogueDetailSerializer
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("campaign", "mission_locale")
@@ -401,13 +437,15 @@ class ManagementDialogueViewSet(ReferenceViewSet):
     serializer=serializers.AnimationProgrammeSerializer,
     tag="Animation",
     plural="Programmes régionaux d'animation",
-    singular="Un programme régional d'animation",
+    singular="Un programme régional d'animation, avec ses actions, cofinancements, jalons et indicateurs",
     parameters=[year_parameter("Année du programme."), _param("region", "Code INSEE de la région.")],
+    detail=details.AnimationProgrammeDetailSerializer,
 )
 class AnimationProgrammeViewSet(ReferenceViewSet):
     model = Programme
     queryset = Programme.objects.none()
     serializer_class = serializers.AnimationProgrammeSerializer
+    detail_serializer_class = details.AnimationProgrammeDetailSerializer
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("regional_association").annotate(

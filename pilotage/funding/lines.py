@@ -23,6 +23,9 @@ COLUMNS = (
     Column("montant"),
 )
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: what `FundingLine` stores: a theme of 50 characters, an amount of 12 digits before the cents
+MAX_THEME_LENGTH = 50
+MAX_AMOUNT = Decimal(10**12)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,13 @@ def parse_funding_lines(
     `resolve_mission_locale(code_or_siret)` returns the Mission Locale (or its key), None if unknown.
     `check_funder(type, code)` may add a reason for an unknown funder (the platform checks its funders).
     """
-    region_codes, department_codes = cog_codes()
     rows = read_rows(raw, filename, COLUMNS, report)
+    return validate_funding_rows(rows, report, resolve_mission_locale=resolve_mission_locale, check_funder=check_funder)
+
+
+def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale, check_funder=None) -> list[ParsedLine]:
+    """The checks of `parse_funding_lines` on rows already read (a file's, or the lines of an API push)."""
+    region_codes, department_codes = cog_codes()
     parsed, first_seen = [], {}
     for row in rows:
         errors = []
@@ -105,6 +113,8 @@ def parse_funding_lines(
         theme = row["theme"].strip().lower()
         if category not in FundingCategory.values:
             fail("categorie", f"catégorie inconnue ; valeurs possibles : {', '.join(FundingCategory.values)}.")
+        elif len(theme) > MAX_THEME_LENGTH:
+            fail("theme", f"thème trop long ({MAX_THEME_LENGTH} caractères au plus).")
         elif category == "thematique" and not theme:
             fail("theme", "un financement thématique précise son thème (faj, ase, mna, brsa…).")
         elif category in {"fonctionnement", "convention_nationale"} and theme:
@@ -113,6 +123,9 @@ def parse_funding_lines(
             amount = parse_amount(row["montant"])
         except ValueError as exc:
             fail("montant", str(exc))
+            amount = None
+        if amount is not None and amount >= MAX_AMOUNT:
+            fail("montant", "montant trop grand (moins de mille milliards d'euros).")
             amount = None
         if not errors:
             line = ParsedLine(row.line, ml, year, funder_type, code, category, theme, amount)

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from pilotage.core import formatting
 from pilotage.core.tabular import ImportReport, read_file_bytes
 from pilotage.core.upsert import upsert
-from pilotage.funding.lines import parse_funding_lines
+from pilotage.funding.lines import parse_funding_lines, validate_funding_rows
 from pilotage.funding.models import (
     Amendment,
     BudgetLine,
@@ -204,9 +204,12 @@ def payment_record(*, payment: Payment, acting_user, paid_on: date) -> Payment:
     return payment
 
 
-def funding_lines_import(*, path_or_file, filename: str, acting_user, wet_run: bool = False) -> ImportReport:
+def funding_lines_import(
+    *, path_or_file=None, rows=None, filename: str, acting_user, wet_run: bool = False
+) -> ImportReport:
     """Import funding lines (funding-format.md), all or nothing, idempotent; each line checked against the
-    user's rights (a council imports its own lines only)."""
+    user's rights (a council imports its own lines only). `rows` (`core.tabular.Row`s, e.g. the lines of an
+    API push) instead of a file: the same checks and the same writes."""
     report = ImportReport(filename=filename, wet_run=wet_run)
     by_code = {ml.code: ml for ml in MissionLocale.objects.all()}
     by_code.update({ml.siret: ml for ml in by_code.copy().values() if ml.siret})
@@ -219,9 +222,11 @@ def funding_lines_import(*, path_or_file, filename: str, acting_user, wet_run: b
             return "financeur inconnu du référentiel (à créer d'abord dans les financeurs)."
         return None
 
-    lines = parse_funding_lines(
-        read_file_bytes(path_or_file), filename, report, resolve_mission_locale=by_code.get, check_funder=check_funder
-    )
+    if rows is None:
+        lines = parse_funding_lines(read_file_bytes(path_or_file), filename, report, resolve_mission_locale=by_code.get,
+                                    check_funder=check_funder)  # fmt: skip
+    else:
+        lines = validate_funding_rows(rows, report, resolve_mission_locale=by_code.get, check_funder=check_funder)
     visible_ml_ids = set(MissionLocale.objects.visible_to(acting_user).values_list("pk", flat=True))
     for line in lines:
         funder = funders.get((line.funder_type, line.funder_code))

@@ -186,7 +186,10 @@ def test_the_api_follows_the_region(client, network, programmes, role):
         detail = client.get(f"/api/v1/programmes-animation/{programmes[region_code].pk}/")
         assert detail.status_code == (200 if expected else 404)
         if expected and region_code == "93":
-            assert detail.json() | {"id": 0, "arml": 0} == {
+            body = detail.json()
+            assert [a["cout_previsionnel"] for a in body.pop("actions_detail")] == ["10000.00", "20000.00"]
+            assert body.pop("modifie_le") is not None
+            assert body | {"id": 0, "arml": 0} == {
                 "id": 0, "annee": 2026, "region": "93", "arml": 0, "etat": "draft", "actions": 2,
                 "cout_previsionnel": "30000.00", "montant_etat": "15000.00", "convention": None}  # fmt: skip
     assert client.get("/api/v1/programmes-animation/?annee=deux").status_code == 400

@@ -14,6 +14,8 @@ from tests.factories import MissionLocaleFactory, RegionalAssociationFactory, St
 
 #: every list endpoint of the router (not a hand-kept list: a new resource is covered at once)
 LIST_URLS = sorted(f"/api/v1/{prefix}/" for prefix, _, _ in router.registry)
+#: the lists outside the router
+OTHER_LIST_URLS = ["/api/v1/indicateurs/", "/api/v1/suppressions/"]
 #: values that broke, or could break, the parsing of a query parameter
 HOSTILE = ["³", "٣", "abc", "", " ", "-1", "0", "1.5", "1e3", "2024\x12", "\x00", "9" * 30, "ä" * 300, "' OR 1=1 --"]
 #: English words of Django's and DRF's default messages: none may reach an integrator
@@ -45,13 +47,13 @@ def national(db):
     return token_client(user_for_role(Role.NATIONAL_ADMIN))
 
 
-def test_the_router_registers_the_eleven_resources():
-    assert len(LIST_URLS) == 11
+def test_the_router_registers_the_twelve_resources():
+    assert len(LIST_URLS) == 12
 
 
 def test_hostile_values_of_every_declared_parameter_on_every_list_never_answer_5xx(national):
     schema = schema_of(national)
-    for url in LIST_URLS:
+    for url in [*LIST_URLS, *OTHER_LIST_URLS]:
         names = list_parameters(schema, url)
         assert "page" in names, url
         for name in [*names, "inconnu"]:
@@ -203,3 +205,9 @@ def test_a_mission_locale_email_can_be_cleared_with_null_or_empty(national):
     ml.refresh_from_db()
     assert (ml.email, ml.postcode) == ("", "")
     assert national.patch(url, {"courriel": "x@y.fr"}, format="json").json()["courriel"] == "x@y.fr"
+
+
+def test_a_path_holding_a_newline_is_a_json_404(national):
+    response = national.get("/api/v1/conventions/1/documents/a%0Ab/")
+    assert response.status_code == 404
+    assert_french_json_error(response, 404)

@@ -26,6 +26,7 @@ def test_funding_lines_and_conventions_by_api(network, funded, role):
 def test_funding_line_fields_and_filters(network, funded):
     client = token_client(user_of(Role.NATIONAL_ADMIN, network))
     row = client.get(f"/api/v1/lignes-financement/{funded['line13cd'].pk}/").json()
+    assert row.pop("modifie_le") is not None  # created: one history record
     expected = {"id": funded["line13cd"].pk, "code_ml": "ML13S00", "annee": 2024, "financeur_type": "departement",
                 "financeur_code": "13", "categorie": "fonctionnement", "theme": "", "montant": "1000.00"}  # fmt: skip
     assert row == expected
