@@ -125,7 +125,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     @extend_schema(summary="Rapport de qualité d'un dépôt", tags=["Depots"],
-                   responses={200: dict, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND})  # fmt: skip
+                   responses={200: dict, 400: schema.INVALID, 401: schema.UNAUTHENTICATED, 404: schema.NOT_FOUND,
+                              429: schema.THROTTLED})  # fmt: skip
     @action(detail=True, url_path="qualite")
     def quality(self, request, pk=None, **kwargs):
         submission = self.get_object()
@@ -134,8 +135,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(quality_json(quality_report(submission)))
 
     @extend_schema(summary="Approbations d'un dépôt (journal)", tags=["Depots"],
-                   responses={200: ApprovalSerializer(many=True), 401: schema.UNAUTHENTICATED,
-                              404: schema.NOT_FOUND})  # fmt: skip
+                   responses={200: ApprovalSerializer(many=True), 400: schema.INVALID, 401: schema.UNAUTHENTICATED,
+                              404: schema.NOT_FOUND, 429: schema.THROTTLED})  # fmt: skip
     @action(detail=True, url_path="approbations")
     def approvals(self, request, pk=None, **kwargs):
         submission = self.get_object()
