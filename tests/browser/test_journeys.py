@@ -145,3 +145,7 @@ def test_a_director_finds_its_mission_locale_on_the_matrix_and_the_dgefp_sorts_a
     page.get_by_label(re.compile("Rechercher une Mission Locale")).fill("toulon")
     expect(page.get_by_text("1 ligne pour « toulon »")).to_be_visible()
     expect(table.locator("tbody tr:not([data-pinned]):visible")).to_have_count(1)
+    page.get_by_label("Région").select_option(label="Auvergne-Rhône-Alpes")  # one region: its own reference
+    page.get_by_role("button", name="Afficher").click()
+    expect(names).to_have_text([re.compile("Lyon")])
+    expect(page.locator("#matrix-table caption")).to_contain_text("(1)")
