@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from pilotage.core.audit import history_entries
 from pilotage.core.exports import YES_NO, Column, export_response
+from pilotage.core.params import choice_param
 from pilotage.reference.forms import MissionLocaleFilterForm, MissionLocaleForm
 from pilotage.reference.models import (
     Department,
@@ -128,11 +130,34 @@ def _filtered_missions_locales(request):
     return form, mls
 
 
+#: the list's orders (`?tri=`): the column sorted, and the fields that sort it; a leading "-" reverses it
+ML_LIST_ORDERS = {
+    "departement": ("department", ("department_id", "name", "code")),
+    "nom": ("name", (Lower(Coalesce(NullIf("usual_name", Value("")), "name")), "code")),
+    "code": ("code", ("code",)),
+}
+
+
+ML_LIST_COLUMNS = [("name", "Mission Locale"), ("code", "Code structure"), ("department", "Département")]
+
+
+def _ml_list_order(request) -> tuple[str, str, bool]:
+    """(the `tri` value, the column sorted, descending) of the list; an unknown value is a French 400."""
+    raw = choice_param(request, "tri", [*ML_LIST_ORDERS, *(f"-{k}" for k in ML_LIST_ORDERS)], "departement",
+                       label="Tri")  # fmt: skip
+    return raw, ML_LIST_ORDERS[raw.lstrip("-")][0], raw.startswith("-")
+
+
 def mission_locale_list(request):
     form, mls = _filtered_missions_locales(request)
+    sort, column, descending = _ml_list_order(request)
+    fields = ML_LIST_ORDERS[sort.lstrip("-")][1]
+    mls = mls.order_by(*((f.desc() if hasattr(f, "desc") else f"-{f}") if descending else f for f in fields))
     page = Paginator(mls, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filters = query.copy()
+    filters.pop("tri", None)
     return render(
         request,
         "reference/mission_locale_list.html",
@@ -141,9 +166,13 @@ def mission_locale_list(request):
             "page_obj": page,
             "total": page.paginator.count,
             "querystring": query.urlencode(),
+            "sorting": {"column": column, "descending": descending, "filters": filters.urlencode(),
+                        "columns": ML_LIST_COLUMNS,
+                        "next": {name: f"-{key}" if column == name and not descending else key
+                                 for key, (name, _) in ML_LIST_ORDERS.items()}},
             "breadcrumbs": [("Missions Locales", None)],
         },
-    )
+    )  # fmt: skip
 
 
 #: the Missions Locales' export: for machines, the columns the import reads back (reference/imports.py)
