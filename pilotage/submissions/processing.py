@@ -207,7 +207,8 @@ def _process(job, submission) -> dict:
     job_progress(4, 4, stage="Terminé", force=True)
     submission.refresh_from_db()
     _notify_safely(submission)
-    return {**report_result(report), "summary": summary, "submission": submission.pk, "saved": report.ok}
+    return {**report_result(report), "summary": summary, "submission": submission.pk, "saved": report.ok,
+            "next_url": reverse("submissions:detail", args=[submission.pk]), "next_label": "Voir le dépôt"}  # fmt: skip
 
 
 register_job("submission", run_submission_job)

@@ -48,6 +48,8 @@ def test_a_valid_export_is_validated_computed_and_staged_not_published(client, u
     page = client.get(submission.get_absolute_url())
     assert "validé, non publié" in page.content.decode()
     assert list(submission.transitions.values_list("name", "by")) == [("validate", None)]
+    job_page = client.get(reverse("core:job", args=[submission.job_id])).content.decode()
+    assert "données validées et calculées" in job_page and submission.get_absolute_url() in job_page  # a way back
 
 
 def test_an_invalid_export_lists_every_problem_on_the_page_and_in_a_csv(client, users, tmp_path):
