@@ -8,7 +8,7 @@ the object's latest history record (null for an object never written since the h
 territories loaded by a migration). Deleted objects are the history's « - » records (`DeletionListView`).
 """
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import F, OuterRef, Q, Subquery
@@ -53,9 +53,13 @@ def since_param(params) -> datetime | None:
         hint = " (un « + » s'écrit %2B dans une adresse)" if " " in text else ""
         raise ValidationError({SINCE: f"Date et heure ISO 8601 attendues, comme 2025-03-01T08:00:00Z, reçu "
                                       f"« {shown(text)} »{hint}."})  # fmt: skip
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 (and Python) allow, like +20:24
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 pushed out of range by its offset, a nonexistent local time
+        raise ValidationError({SINCE: f"Date et heure hors des limites : « {shown(text)} »."}) from None
 
 
 def with_updated_at(queryset):

@@ -8,15 +8,18 @@ lazy fixtures do not run under pytest 9), each one as a Hypothesis test on `oper
 failure is collected, then all are reported at once."""
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from pilotage.accounts.models import Role
+from pilotage.core.roles import Role
 from pilotage.wsgi import application
 from tests.api.helpers import new_token
 from tests.funding.conftest import funded  # noqa: F401  (fixture: lines and conventions to read)
@@ -37,7 +40,26 @@ def hypothesis_test(operation, mode, headers: dict, excluded: list):
     return check
 
 
+@contextmanager
+def connection_kept_across_requests():
+    """The WSGI application closes the database connection when a request ends (`close_old_connections`); inside
+    the test's transaction, on PostgreSQL, every later request then fails. Django's test client disconnects it:
+    so do we, for the requests Schemathesis sends straight to the application."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def run_schema(token: str) -> list[str]:
+    with connection_kept_across_requests():
+        return _run_schema(token)
+
+
+def _run_schema(token: str) -> list[str]:
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     headers = {"Authorization": f"Token {token}"}
     failures = []

@@ -66,6 +66,23 @@ def test_dates_with_an_offset_or_a_day(network):
     assert api.get("/api/v1/missions-locales/", {"modifie_depuis": later}).json()["count"] == 0
 
 
+@pytest.mark.parametrize("value", ["9219-04-06T06:53:23+20:24", "0040-11-22T17:35:08.5-18:02"])
+def test_offsets_that_iso_allows_and_postgresql_does_not_are_read_in_utc(network, value):
+    """Found by Schemathesis on PostgreSQL (a 500): offsets beyond ±15:59 are valid ISO 8601."""
+    api = token_client(user_for_role(Role.NATIONAL_ADMIN))
+    network["ml13"].save()
+    expected = 0 if value.startswith("9219") else len(network_missions_locales(network))
+    assert api.get("/api/v1/missions-locales/", {"modifie_depuis": value}).json()["count"] == expected
+    refused = api.get("/api/v1/missions-locales/", {"modifie_depuis": "0001-01-01T00:00:00+23:00"})
+    assert refused.status_code == 400 and "hors des limites" in refused.json()["modifie_depuis"]
+
+
+def network_missions_locales(network):
+    from pilotage.reference.models import MissionLocale
+
+    return list(MissionLocale.objects.all())
+
+
 @pytest.mark.parametrize("order", ["modifie_le", "-modifie_le", "id", "-id"])
 def test_ordered_pages_of_one_never_overlap(network, funded, order):  # noqa: F811
     api = token_client(user_for_role(Role.NATIONAL_ADMIN))
