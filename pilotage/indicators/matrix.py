@@ -156,7 +156,8 @@ def marks(drawing: Drawing, items) -> list[Mark]:
 
 
 def drawing_for(points) -> Drawing:
-    """A frame that holds most points: ±2 standard deviations at least, ±4 at most (beyond, a point is drawn on
-    the edge and says so)."""
-    extent = max((max(abs(p.efficiency), abs(p.performance)) for p in points), default=0)
+    """A frame that holds most placed points (the others are not drawn): ±2 standard deviations at least, ±4 at
+    most (beyond, a point is drawn on the edge and says so)."""
+    placed = [p for p in points if p.efficiency is not None and p.performance is not None]
+    extent = max((max(abs(p.efficiency), abs(p.performance)) for p in placed), default=0)
     return Drawing(bound=float(min(4, max(2, math.ceil(extent)))))

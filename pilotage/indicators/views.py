@@ -271,7 +271,7 @@ def matrix(request):
     references = [(names[key], points[key], quadrant(points[key])) for key in references if quadrant(points[key])]
     items = [(ml.display_name, point, "own" if is_own else "ml") for ml, point, _, is_own in rows]
     items += [(name, point, "nation" if name.startswith("France") else "region") for name, point, _ in references]
-    drawing = drawing_for([p for _, p, _ in items if p.efficiency is not None and p.performance is not None])
+    drawing = drawing_for([point for _, point, _ in items])
     context = {
         "year": year, "years": years, "rows": rows, "references": references,
         "regions": regions, "region": region, "own": own and mls.get(own),

@@ -130,34 +130,38 @@ def _filtered_missions_locales(request):
     return form, mls
 
 
-#: the list's orders (`?tri=`): the column sorted, and the fields that sort it; a leading "-" reverses it
+#: the list's orders (`?tri=`), in the order of the table's headers: the header, and the fields that sort it; a
+#: leading "-" reverses it
 ML_LIST_ORDERS = {
-    "departement": ("department", ("department_id", "name", "code")),
-    "nom": ("name", (Lower(Coalesce(NullIf("usual_name", Value("")), "name")), "code")),
-    "code": ("code", ("code",)),
+    "nom": ("Mission Locale", (Lower(Coalesce(NullIf("usual_name", Value("")), "name")), "code")),
+    "code": ("Code structure", ("code",)),
+    "departement": ("Département", ("department_id", "name", "code")),
 }
 
 
-ML_LIST_COLUMNS = [("name", "Mission Locale"), ("code", "Code structure"), ("department", "Département")]
-
-
-def _ml_list_order(request) -> tuple[str, str, bool]:
-    """(the `tri` value, the column sorted, descending) of the list; an unknown value is a French 400."""
-    raw = choice_param(request, "tri", [*ML_LIST_ORDERS, *(f"-{k}" for k in ML_LIST_ORDERS)], "departement",
-                       label="Tri")  # fmt: skip
-    return raw, ML_LIST_ORDERS[raw.lstrip("-")][0], raw.startswith("-")
+def _ml_list_sorting(request, filters: str) -> tuple[list, dict]:
+    """The list's order (`?tri=`, by department by default; an unknown value is a French 400): the ORDER BY
+    fields and the headers as the table draws them (label, the `tri` of a click, `aria-sort`)."""
+    sort = choice_param(request, "tri", [*ML_LIST_ORDERS, *(f"-{k}" for k in ML_LIST_ORDERS)], "departement",
+                        label="Tri")  # fmt: skip
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    fields = [(f.desc() if hasattr(f, "desc") else f"-{f}") if descending else f for f in ML_LIST_ORDERS[key][1]]
+    headers = [
+        {"label": label, "tri": f"-{name}" if name == key and not descending else name,
+         "aria_sort": ("descending" if descending else "ascending") if name == key else None}
+        for name, (label, _) in ML_LIST_ORDERS.items()
+    ]  # fmt: skip
+    return fields, {"filters": filters, "headers": headers}
 
 
 def mission_locale_list(request):
     form, mls = _filtered_missions_locales(request)
-    sort, column, descending = _ml_list_order(request)
-    fields = ML_LIST_ORDERS[sort.lstrip("-")][1]
-    mls = mls.order_by(*((f.desc() if hasattr(f, "desc") else f"-{f}") if descending else f for f in fields))
-    page = Paginator(mls, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     filters = query.copy()
     filters.pop("tri", None)
+    fields, sorting = _ml_list_sorting(request, filters.urlencode())
+    page = Paginator(mls.order_by(*fields), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "reference/mission_locale_list.html",
@@ -166,13 +170,10 @@ def mission_locale_list(request):
             "page_obj": page,
             "total": page.paginator.count,
             "querystring": query.urlencode(),
-            "sorting": {"column": column, "descending": descending, "filters": filters.urlencode(),
-                        "columns": ML_LIST_COLUMNS,
-                        "next": {name: f"-{key}" if column == name and not descending else key
-                                 for key, (name, _) in ML_LIST_ORDERS.items()}},
+            "sorting": sorting,
             "breadcrumbs": [("Missions Locales", None)],
         },
-    )  # fmt: skip
+    )
 
 
 #: the Missions Locales' export: for machines, the columns the import reads back (reference/imports.py)
