@@ -10,6 +10,7 @@ A DDETS pre-approves its department (a decision logged, no change of state); a r
 submission (reason); a newer valid submission of the same region and year replaces the older pending ones.
 Approved or published data locks the region and year: a new submission needs the approval withdrawn first."""
 
+from django.db import transaction
 from django.db.models import Q
 
 from pilotage.core.jobs import job_start
@@ -60,10 +61,16 @@ def publish(move):
     move.obj.published_dataset = dataset
     # the other submissions under review of this year (their peers, the published values) and of the next (their
     # N-1) are compared with what is published now: their stored quality reports are computed again, in the
-    # background (the page computes a stale one itself if it comes first)
-    year = move.obj.year
-    job_start(kind="submission_quality", label=f"Revues de qualité {year} et {year + 1} après la publication",
-              user=move.user, params={"year": year})  # fmt: skip
+    # background, once the publication is committed (the page computes a stale one itself if it comes first)
+    year, user = move.obj.year, move.user
+    transaction.on_commit(
+        lambda: job_start(
+            kind="submission_quality",
+            user=user,
+            params={"year": year},
+            label=f"Revues de qualité {year} et {year + 1} après la publication",
+        )
+    )
     return dataset
 
 

@@ -56,7 +56,9 @@ def outlier(report, code, indicator="R10", against="peers"):
     return found[0] if found else None
 
 
-def test_two_regions_staged_interleaved_each_review_shows_its_own_region_and_the_published_others(peers):
+def test_two_regions_staged_interleaved_each_review_shows_its_own_region_and_the_published_others(
+    peers, django_capture_on_commit_callbacks
+):
     dgefp = peers
     # the 93 stages first: its Var Mission Locale jumps to 0,80
     s93 = staged_submission(region_code="93", year=YEAR, values=r10({"ML13S00": "0.40", "ML83S00": "0.80"}), by=dgefp)
@@ -104,7 +106,8 @@ def test_two_regions_staged_interleaved_each_review_shows_its_own_region_and_the
     # peers now read the 84's published 0,90 → median 0,42, MAD 0,02
     before = SubmissionQuality.objects.get(submission=s93).basis
     submission = submission_move(submission=s84, name="approve", user=dgefp).obj
-    submission_move(submission=submission, name="publish", user=dgefp)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_move(submission=submission, name="publish", user=dgefp)
     stored = SubmissionQuality.objects.get(submission=s93)
     assert stored.basis != before and stored.basis == quality_basis(Submission.objects.get(pk=s93.pk))
     found = outlier(quality_report(Submission.objects.get(pk=s93.pk)), "ML83S00")
