@@ -117,8 +117,9 @@ def test_a_national_results_file_is_split_too(client, users):
     text = ("niveau,code,annee,indicateur,ventilation,valeur\nml,ML13A,2024,1,total,120\nml,ML69A,2024,1,total,33\n"
             "departement,83,2024,1,total,7\n")  # fmt: skip
     client.force_login(users["dgefp"])
-    client.post(reverse("submissions:upload"), {"region": "", "year": YEAR, "kind": "results",
-                                                "data_date": "15/01/2025", "file": upload(text.encode(), "r.csv")})  # fmt: skip
+    data = {"region": "", "year": YEAR, "kind": "results", "data_date": "15/01/2025",
+            "file": upload(text.encode(), "r.csv")}  # fmt: skip
+    client.post(reverse("submissions:upload"), data)
     national = Submission.objects.get(region__isnull=True)
     assert national.status == SubmissionStatus.SPLIT
     children = {c.region_id: c for c in national.children.all()}
