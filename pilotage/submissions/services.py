@@ -84,8 +84,11 @@ def _store(upload) -> tuple[str, str, int]:
     return stored, digest.hexdigest(), size
 
 
-def submission_create(*, user, region, year: int, kind: str, upload, data_date=None, mission_locale=None):
-    """Check, store and queue a submission; its job validates, computes and stages it (`processing.py`)."""
+def submission_create(
+    *, user, region, year: int, kind: str, upload, data_date=None, mission_locale=None, reason: str = ""
+):
+    """Check, store and queue a submission; its job validates, computes and stages it (`processing.py`). `reason`
+    is the history's change reason (the API names the token)."""
     data_date = data_date or timezone.localdate()
     check_submission(user=user, region=region, mission_locale=mission_locale, year=year, kind=kind, upload=upload,
                      data_date=data_date)  # fmt: skip
@@ -98,6 +101,8 @@ def submission_create(*, user, region, year: int, kind: str, upload, data_date=N
             )  # fmt: skip
             submission.file.name = stored
             submission._history_user = user
+            if reason:
+                submission._change_reason = reason[:100]
             submission.save()
             job = job_start(kind="submission", label=f"Dépôt n° {submission.pk} : {submission.filename} ({year})",
                             user=user, params={"submission": submission.pk})  # fmt: skip

@@ -16,7 +16,7 @@ from pilotage.reference.models import Region
 from pilotage.submissions import services
 from pilotage.submissions.forms import SubmissionForm
 from pilotage.submissions.models import WAITING_STATES, Submission
-from pilotage.submissions.perms import submission_regions, submits, submits_own_results
+from pilotage.submissions.perms import own_results_mission_locale, submission_regions, submits
 from pilotage.submissions.quality import threshold_setting, thresholds
 from pilotage.submissions.selectors import quality_report, quality_rows
 from pilotage.submissions.workflow import WORKFLOW, pre_approved_departments
@@ -43,7 +43,7 @@ def submission_upload(request):
     if not submits(user):
         raise Http404("Page introuvable.")
     regions = submission_regions(user)
-    own_ml = user.mission_locale if regions == set() and submits_own_results(user) else None
+    own_ml = own_results_mission_locale(user)
     region_choices = Region.objects.all() if regions is None else Region.objects.filter(code__in=regions or [])
     form = SubmissionForm(request.POST or None, request.FILES or None, regions=region_choices,
                           own_mission_locale=own_ml, national=regions is None)  # fmt: skip
