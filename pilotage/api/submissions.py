@@ -85,10 +85,21 @@ class ProcessingSerializer(serializers.Serializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    """Un dépôt de données du tableau de bord CPO : région, année, fichier (nom, taille, empreinte SHA-256), données
-    au, dépôt, état, versions en attente et publiée."""
+    """Un dépôt de données du tableau de bord CPO : région (ou export national), année, fichier (nom, taille,
+    empreinte SHA-256), données au, dépôt, état, versions en attente et publiée."""
 
-    region = serializers.CharField(source="region_id", read_only=True)
+    region = serializers.CharField(
+        source="region_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Code de la région ; vide pour un export national, réparti par région.",
+    )
+    depot_national = serializers.IntegerField(
+        source="parent_id",
+        read_only=True,
+        allow_null=True,
+        help_text="L'export national dont ce dépôt régional est issu.",
+    )
     code_ml = serializers.CharField(source="mission_locale.code", read_only=True, allow_null=True, default=None)
     annee = serializers.IntegerField(source="year", read_only=True)
     type = serializers.CharField(source="kind", read_only=True)
@@ -113,9 +124,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Submission
-        fields = ["id", "region", "code_ml", "annee", "type", "fichier", "taille", "empreinte_sha256", "donnees_au",
-                  "depose_le", "depose_par", "etat", "problemes", "version_publiee", "publiee_le",
-                  "traitement"]  # fmt: skip
+        fields = ["id", "region", "depot_national", "code_ml", "annee", "type", "fichier", "taille",
+                  "empreinte_sha256", "donnees_au", "depose_le", "depose_par", "etat", "problemes",
+                  "version_publiee", "publiee_le", "traitement"]  # fmt: skip
 
     def get_depose_par(self, obj) -> str | None:
         return str(obj.submitted_by) if obj.submitted_by else None
