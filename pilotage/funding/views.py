@@ -20,9 +20,10 @@ from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
 from pilotage.documents.rendering import CONTENT_TYPES, document_download
 from pilotage.funding import avenant, forms
-from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
+from pilotage.funding.analysis import CATEGORIES, TOTAL, as_json
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
 from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingCategory, FundingLine, Payment
+from pilotage.funding.selectors import analysis_for, analysis_table
 from pilotage.funding.services import (
     GuardrailExceeded,
     amendment_set_budget,
@@ -158,6 +159,8 @@ IMPORT_SCREEN = ImportScreen(
 
 
 def _analysis(request):
+    """The analysis' parameters read by its form (invalid: the page shows why, the exports are a 404), then the
+    analysis of what the user sees (`selectors.analysis_for`)."""
     this_year = timezone.localdate().year
     form = forms.AnalysisForm(
         request.GET or {"financeur_type": "departement", "debut": this_year - 4, "fin": this_year - 2}
@@ -165,34 +168,9 @@ def _analysis(request):
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    user = request.user
-    lines = FundingLine.objects.visible_to(user).for_year_range(data["debut"], data["fin"])
-    amounts = [
-        Amount(department, year, funder_type, category, amount)
-        for department, year, funder_type, category, amount in lines.values_list(
-            "mission_locale__department_id", "year", "funder_type", "category", "amount"
-        )
-    ]
-    departments = MissionLocale.objects.visible_to(user).active().values_list("department_id", flat=True)
-    report = departmental_analysis(
-        amounts=amounts,
-        departments=set(departments),
-        funder_type=data["financeur_type"],
-        first_year=data["debut"],
-        last_year=data["fin"],
-    )
-    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments), report["annees"])
+    report = analysis_for(request.user, funder_type=data["financeur_type"], first_year=data["debut"],
+                          last_year=data["fin"])  # fmt: skip
     return form, report
-
-
-def _per_department(amounts, funder_type, departments, years) -> dict[str, Decimal]:
-    """Yearly average per department over the range (for the distribution chart, the map and the exports):
-    as in funding-format.md, over every year of the range, a year with nothing counting 0."""
-    totals = dict.fromkeys(departments, Decimal("0"))
-    for amount in amounts:
-        if amount.funder_type == funder_type and amount.department in totals and amount.year in years:
-            totals[amount.department] += amount.amount
-    return {code: total / len(years) for code, total in sorted(totals.items())}
 
 
 CATEGORY_LABELS = {**dict(FundingCategory.choices), TOTAL: "Total"}
@@ -259,33 +237,13 @@ def analysis_export(request, fmt):
     form, report = _analysis(request)
     if report is None:
         raise Http404("Paramètres d'analyse invalides.")
-    data = as_json(report)
     if fmt == "json":
+        data = as_json(report)
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="analyse_financements.json"'
         return response
-    funder_type = report["financeur_type"]
-    rows = []
-
-    def add(category, indicator, year, value, department=""):
-        rows.append({"funder_type": funder_type, "category": category, "indicator": indicator, "year": year,
-                     "value": value, "department": department,
-                     "department_name": names.get(department, "")})  # fmt: skip
-
-    names = dict(Department.objects.filter(code__in=report["par_departement"]).values_list("code", "name"))
-    for name, values in data["categories"].items():
-        for year, amount in values["totaux"].items():
-            add(name, "total", int(year), amount)
-            add(name, "departements_sans_financement", int(year), values["departements_sans_financement"][year])
-        for key in ("evolution_pct", "moyenne_par_departement", "mediane_par_departement", "departements_stables"):
-            add(name, key, None, values[key])
-        add(name, "pic", values["pic"]["annee"], values["pic"]["montant"])
-    for year, share in data["part_dans_total_subventions_pct"].items():
-        add(TOTAL, "part_dans_total_subventions_pct", int(year), share)
-    for department, amount in sorted(report["par_departement"].items()):
-        add(TOTAL, "moyenne_annuelle_departement", None, float(amount), department)
-    return export_response(request, columns=ANALYSIS_EXPORT, items=rows, filename="analyse_financements", fmt=fmt,
-                           title="Analyse des financements")  # fmt: skip
+    return export_response(request, columns=ANALYSIS_EXPORT, items=analysis_table(report),
+                           filename="analyse_financements", fmt=fmt, title="Analyse des financements")  # fmt: skip
 
 
 # Conventions, avenants, payments
