@@ -1,9 +1,7 @@
 """Funding pages. Every query starts from `visible_to(request.user)`; rules live in services and models."""
 
 import json
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +21,7 @@ from pilotage.funding import avenant, forms
 from pilotage.funding.analysis import CATEGORIES, TOTAL, as_json
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
 from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingCategory, FundingLine, Payment
-from pilotage.funding.selectors import analysis_for, analysis_table
+from pilotage.funding.selectors import analysis_for, analysis_table, funders_view, funding_years, recent_totals
 from pilotage.funding.services import (
     GuardrailExceeded,
     amendment_set_budget,
@@ -43,14 +41,7 @@ def _crumbs(*items):
 
 def home(request):
     user = request.user
-    lines = FundingLine.objects.visible_to(user)
-    years = sorted(set(lines.values_list("year", flat=True)), reverse=True)[:5]
-    totals = defaultdict(dict)
-    for funder_type, year, amount in (
-        lines.filter(year__in=years).values_list("funder_type", "year").annotate(total=Sum("amount"))
-    ):
-        totals[funder_type][year] = amount
-    rows = [(FunderType(t).label, [totals[t].get(y) for y in years]) for t in FunderType.values if t in totals]
+    years, rows = recent_totals(user)
     return render(
         request,
         "funding/home.html",
@@ -416,30 +407,8 @@ def conference(request, level, code):
     else:
         raise Http404("Niveau inconnu.")
     mls = list(mls.active().order_by("name"))
-    lines = FundingLine.objects.visible_to(user).filter(mission_locale__in=mls)
-    years = sorted(set(lines.values_list("year", flat=True)))
+    years = funding_years(user, mls)
     year = year_param(request, years[-1] if years else timezone.localdate().year)
-    amounts = defaultdict(Decimal)
-    for ml_id, line_year, funder_type, total in (
-        lines.filter(year__in=[year - 1, year]).values_list("mission_locale", "year", "funder_type")
-        .annotate(total=Sum("amount"))
-    ):  # fmt: skip
-        amounts[(ml_id, line_year, funder_type)] = total
-    types = [t for t in FunderType.values if any(amounts[(ml.pk, year, t)] for ml in mls)]
-    ends = defaultdict(list)
-    for convention in Convention.objects.visible_to(user).filter(
-        mission_locale__in=mls, end_date__gte=date(year, 1, 1)
-    ):
-        ends[convention.mission_locale_id].append(convention)
-    rows = []
-    for ml in mls:
-        total = sum((amounts[(ml.pk, year, t)] for t in types), Decimal("0"))
-        previous = sum((amounts[(ml.pk, year - 1, t)] for t in FunderType.values), Decimal("0"))
-        cells = [(amounts[(ml.pk, year, t)], amounts[(ml.pk, year, t)] / total * 100 if total else None) for t in types]
-        evolution = (total - previous) / previous * 100 if previous else None
-        rows.append((ml, cells, total, evolution, sorted(ends[ml.pk], key=lambda c: c.end_date)))
-    column_totals = [sum((amounts[(ml.pk, year, t)] for ml in mls), Decimal("0")) for t in types]
-    grand_total = sum(column_totals, Decimal("0"))
     return render(
         request,
         "funding/conference.html",
@@ -450,10 +419,7 @@ def conference(request, level, code):
             "own_funder": user.funder if getattr(user, "funder_id", None) else None,
             "year": year,
             "years": years,
-            "types": [FunderType(t).label for t in types],
-            "rows": rows,
-            "column_totals": [(t, t / grand_total * 100 if grand_total else None) for t in column_totals],
-            "grand_total": grand_total,
+            **funders_view(user, mls, year),
             "breadcrumbs": _crumbs((f"Conférence des financeurs — {territory}", None)),
         },
     )
