@@ -103,8 +103,10 @@ def test_every_write_answers_403_to_a_read_token_and_415_to_another_body(schema)
     reader = token_client(user, scope=TokenScope.READ)
     writer = token_client(user)
     writes = [(path, method, op) for path, method, op in operations(schema) if method in WRITES]
-    assert {f"{m} {p}" for p, m, _ in writes} >= {"post /api/v1/lignes-financement/import/",
-                                                  "post /api/v1/depots-donnees/", "patch /api/v1/missions-locales/{code}/"}  # fmt: skip
+    assert {f"{m} {p}" for p, m, _ in writes} >= {
+        "post /api/v1/lignes-financement/import/", "post /api/v1/depots-donnees/",
+        "patch /api/v1/missions-locales/{code}/",
+    }  # fmt: skip
     for path, method, operation in writes:
         body_types = set(operation["requestBody"]["content"])
         assert_french_error(reader.generic(method.upper(), concrete(path), "[]", content_type="application/json"), 403)
