@@ -177,7 +177,11 @@ def expected_statuses(path: str, method: str, operation: dict) -> dict[str, str]
 
 def document_every_status(result, generator, request, public):
     """drf-spectacular post-processing hook: each operation lists every error status it may answer (a JSON error
-    in French), adding those its view's documentation leaves out, 405 on every route."""
+    in French), adding those its view's documentation leaves out, 405 on every route. The schemas are shared
+    components (`Error`, `ErrorFields`), so that a generated client has one error type, not one per operation."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", ERROR_SCHEMA)
+    components.setdefault("ErrorFields", ANY_ERROR_SCHEMA)
     for path, item in result.get("paths", {}).items():
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
@@ -185,7 +189,7 @@ def document_every_status(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status, description in expected_statuses(path, method, operation).items():
                 if status not in responses:
-                    schema = ANY_ERROR_SCHEMA if status == "400" else ERROR_SCHEMA
+                    schema = {"$ref": f"#/components/schemas/{'ErrorFields' if status == '400' else 'Error'}"}
                     responses[status] = {
                         "description": description,
                         "content": {"application/json": {"schema": schema}},
