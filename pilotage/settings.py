@@ -120,7 +120,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # not django-dsfr's `site_config`: it reads DsfrConfig (2 queries) on every page for the
+                # header/footer templates of django-dsfr, which the platform does not use (its own base.html)
                 "pilotage.core.context_processors.platform",
             ],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", ""),
