@@ -2,11 +2,11 @@
 
 from functools import cached_property
 
+import simple_history
 from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-import simple_history
 from simple_history.models import HistoricalRecords
 
 from pilotage.accounts.scopes import scope_for

@@ -200,8 +200,9 @@ def test_the_dgefp_cannot_create_a_group(client, dgefp):
     assert_unchanged(before)
 
 
-def test_privileges_granted_in_the_admin_are_in_the_history_and_sealed(client, superuser, network,
-                                                                        django_capture_on_commit_callbacks):
+def test_privileges_granted_in_the_admin_are_in_the_history_and_sealed(
+    client, superuser, network, django_capture_on_commit_callbacks
+):
     """Groups and permissions of an account, and the permissions of a group, are audited like the rest: the
     history shows who changed them, from what to what, and the audit chain seals the records."""
     account = user_of(Role.ML_STAFF, network)
