@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "pilotage.core.apps.PilotageStaticFilesConfig",  # django.contrib.staticfiles, without unused DSFR builds
     "django.forms",
     "widget_tweaks",
     "dsfr",
@@ -194,6 +195,10 @@ if PRODUCTION:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+    # Pages name the hashed files only ({% static %}): the originals are neither kept nor compressed, and source
+    # maps (read by developers' tools, not by browsers) are not compressed either.
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 MEDIA_URL = "media/"
 
