@@ -10,9 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.error
-from urllib.parse import urljoin
 import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from django.core.exceptions import PermissionDenied
