@@ -75,7 +75,7 @@ def phases(folder: Path, output: Path) -> dict[str, float]:
     compute.build_parts(export.connection, YEAR)
     compute.build_levels(export.connection)
     lap("parties et niveaux")
-    compute.write_csv(compute.results(export.connection, YEAR), output)
+    compute.write_results(export.connection, YEAR, output)
     lap("écriture du CSV")
     export.connection.close()
     return times

@@ -63,10 +63,13 @@ def job_progress(done: int, total: int | None = None, *, stage: str | None = Non
 
 
 def job_execute(job: Job) -> Job:
-    """Run a job now, in this process (the task worker calls this)."""
-    if job.status != JobStatus.QUEUED:
+    """Run a job now, in this process (the task worker calls this), unless another process has taken it."""
+    # taken atomically: of two workers (or a command and a worker) holding the same queued job, one runs it
+    claimed = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(status=JobStatus.RUNNING,
+                                                                            started_at=timezone.now())  # fmt: skip
+    if not claimed:
+        job.refresh_from_db()
         return job
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     token = _CURRENT.set((job, [0.0]))
     try:
         result = _RUNNERS[job.kind](job)

@@ -232,6 +232,10 @@ def results_publish(*, staged, acting_user):
     """Publish a staged copy's region: the current published version with that region's entities taken from
     the staged copy, the nation recomputed from the regions' parts (never averaged) — a new current version."""
     entities = region_entities(staged.region_id)
+    # two regions published at once: the second waits for the first, then merges onto the version it made (on
+    # PostgreSQL; SQLite has one writer at a time) — the year's versions, its staged copies included, locked (no
+    # key: the submissions pointing to them keep their key-share locks)
+    list(IndicatorDataset.objects.select_for_update(no_key=True).filter(year=staged.year).order_by("pk").only("pk"))
     base = current_dataset(staged.year)
     version = _next_version(staged.year)
     IndicatorDataset.objects.filter(year=staged.year, is_current=True).update(is_current=False)

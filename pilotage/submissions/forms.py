@@ -16,9 +16,12 @@ class SubmissionForm(DsfrForm):
         label="Fichier", help_text="Archive .zip des fichiers de l'export, ou CSV/XLSX au format long"
     )
 
-    def __init__(self, *args, regions, own_mission_locale=None, **kwargs):
+    def __init__(self, *args, regions, own_mission_locale=None, national=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        if national:  # the DGEFP: a national export, split by region by its job
+            self.fields["region"].required = False
+            self.fields["region"].empty_label = "Toutes les régions (export national, réparti par région)"
         self.fields["year"].initial = timezone.localdate().year - 1
         self.fields["data_date"].initial = timezone.localdate().strftime("%d/%m/%Y")
         if own_mission_locale is not None:  # a Mission Locale: its region, its aggregates in the long format

@@ -18,7 +18,8 @@ class SubmissionKind(models.TextChoices):
 
 
 class SubmissionStatus(models.TextChoices):
-    SUBMITTED = "submitted", "déposé, en cours de traitement"
+    SUBMITTED = "submitted", "déposé, en attente de traitement"
+    PROCESSING = "processing", "en cours de traitement"
     INVALID = "invalid", "refusé à la validation"
     VALIDATED = "validated", "validé, non publié"
     APPROVED = "approved", "approuvé"
@@ -26,10 +27,13 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "approbation retirée"
     REJECTED = "rejected", "écarté"
     SUPERSEDED = "superseded", "remplacé par un dépôt plus récent"
+    SPLIT = "split", "réparti en dépôts régionaux"
 
 
 #: the states in which the region and year are locked: a new submission needs the approval withdrawn first
 LOCKED_STATES = frozenset({SubmissionStatus.APPROVED, SubmissionStatus.PUBLISHED})
+#: the states of a submission not yet through its job (the page follows the job's progress)
+WAITING_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.PROCESSING})
 #: the states of a submission still under review (its staged copy is what the State services see)
 PENDING_STATES = frozenset({SubmissionStatus.VALIDATED, SubmissionStatus.APPROVED, SubmissionStatus.WITHDRAWN})
 
@@ -54,7 +58,12 @@ class SubmissionQuerySet(models.QuerySet):
 
 
 class Submission(models.Model):
-    region = models.ForeignKey("reference.Region", on_delete=models.PROTECT, related_name="+", verbose_name="région")
+    #: empty for a national export (the DGEFP's): its job splits it into one submission per region (`children`)
+    region = models.ForeignKey("reference.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="région")  # fmt: skip
+    #: the national export this regional submission was split from
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="dépôt national")  # fmt: skip
     #: set when a Mission Locale sends its own aggregates
     mission_locale = models.ForeignKey(
         "reference.MissionLocale", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -98,10 +107,19 @@ class Submission(models.Model):
         indexes = [models.Index(fields=["region", "year", "status"])]
 
     def __str__(self):
-        return f"Dépôt n° {self.pk} — {self.region_id} {self.year} ({self.get_status_display()})"
+        return f"Dépôt n° {self.pk} — {self.region_id or 'national'} {self.year} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("submissions:detail", args=[self.pk])
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_id is None and self.mission_locale_id is None
+
+    @property
+    def place_label(self) -> str:
+        """« Provence-Alpes-Côte d'Azur », or « toutes les régions » for a national export."""
+        return self.region.name if self.region_id else "toutes les régions (export national)"
 
     @property
     def submitter_label(self) -> str:
@@ -157,3 +175,25 @@ class ValueExplanation(models.Model):
 
     def __str__(self):
         return f"{self.level} {self.code} {self.indicator} {self.breakdown} : {self.comment[:50]}"
+
+
+class SubmissionQuality(models.Model):
+    """The quality report of a staged submission (`selectors.quality_store`), computed once when the submission is
+    staged and again only when what it depends on changes — a publication of its year (the published values it is
+    compared with, the peers of the other regions) or of the year before (N-1), or the rules declared as data —;
+    the review page and the API read it instead of recomputing it (ADR 0020). The reviewers' explanations are not
+    in it: they are read beside it, so an explanation shows at once."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="quality")
+    computed_at = models.DateTimeField("calculé le", auto_now=True)
+    #: what the report was computed against: {"published": pk, "previous": pk, "rules": digest}
+    basis = models.JSONField("base du calcul", default=dict)
+    #: completeness, violations, outliers (every score beyond the lowest threshold offered), changes
+    report = models.JSONField("rapport", default=dict)
+
+    class Meta:
+        verbose_name = "rapport de qualité"
+        verbose_name_plural = "rapports de qualité"
+
+    def __str__(self):
+        return f"Rapport de qualité du dépôt n° {self.submission_id}"

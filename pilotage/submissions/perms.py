@@ -23,6 +23,11 @@ def submits_own_results(user) -> bool:
     return user.is_active and user.role == Role.ML_DIRECTOR and bool(user.mission_locale_id)
 
 
+def own_results_mission_locale(user):
+    """The Mission Locale whose own aggregates `user` submits (its direction, submitting for no region), or None."""
+    return user.mission_locale if submission_regions(user) == set() and submits_own_results(user) else None
+
+
 def submits(user) -> bool:
     regions = submission_regions(user)
     return regions is None or bool(regions) or submits_own_results(user)

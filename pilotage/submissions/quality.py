@@ -12,6 +12,7 @@ peers' changes.
 """
 
 import calendar
+import hashlib
 import json
 import operator
 from dataclasses import dataclass, field
@@ -39,6 +40,10 @@ class Rule:
     label: str
 
     @property
+    def declared(self) -> dict:
+        return {"left": self.left, "op": self.op, "right": self.right, "severity": self.severity, "label": self.label}
+
+    @property
     def text(self) -> str:
         right = f"[{self.right[0]}, {self.right[1]}]" if self.op == "between" else self.right
         return f"{self.left} {OPERATOR_LABELS[self.op]} {right}"
@@ -49,8 +54,13 @@ def _rules_file() -> dict:
     return json.loads((Path(__file__).parent / "data" / "quality_rules.json").read_text(encoding="utf-8"))
 
 
+def rule_of(declared: dict) -> Rule:
+    """A rule from its declaration (the rules file, a stored report)."""
+    return Rule(declared["left"], declared["op"], declared["right"], declared["severity"], declared["label"])
+
+
 def load_rules() -> list[Rule]:
-    return [Rule(r["left"], r["op"], r["right"], r["severity"], r["label"]) for r in _rules_file()["rules"]]
+    return [rule_of(r) for r in _rules_file()["rules"]]
 
 
 def _group(name: str) -> list[str]:
@@ -246,3 +256,22 @@ def changes(staged: dict, published: dict, entities: set[tuple[str, str]]) -> li
 
 def threshold_setting() -> Decimal:
     return Decimal(str(settings.SUBMISSION_OUTLIER_THRESHOLD))
+
+
+#: the outlier thresholds the review page offers (with the setting's)
+THRESHOLDS = ("2", "2.5", "3", "3.5", "4", "5", "6")
+
+
+def thresholds() -> list[str]:
+    return sorted({*THRESHOLDS, str(threshold_setting())}, key=Decimal)
+
+
+def lowest_threshold() -> Decimal:
+    """A stored report keeps every outlier beyond this: the page filters it for the threshold chosen."""
+    return min(Decimal(t) for t in thresholds())
+
+
+def rules_digest() -> str:
+    """What a stored report depends on besides the data: the rules declared as data and the lowest threshold."""
+    text = json.dumps(_rules_file(), sort_keys=True) + str(lowest_threshold())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -16,7 +16,7 @@ from pilotage.core.workflow import transition_apply
 from pilotage.indicators.engine.export import TABLES
 from pilotage.submissions.models import Submission, SubmissionKind, ValueExplanation, locked_submission
 from pilotage.submissions.perms import submission_regions, submits_own_results
-from pilotage.submissions.selectors import quality_report
+from pilotage.submissions.selectors import quality_flagged
 from pilotage.submissions.workflow import WORKFLOW
 
 #: the members a warehouse zip may hold (cpo-indicators.md « Input »)
@@ -42,7 +42,9 @@ def check_submission(*, user, region, mission_locale, year: int, kind: str, uplo
             raise ValidationError("Une Mission Locale dépose ses résultats au format long (CSV ou XLSX).")
     else:
         regions = submission_regions(user)
-        if regions is not None and region.code not in regions:
+        if region is None and regions is not None:
+            raise PermissionDenied("Seule la DGEFP dépose un export national (toutes les régions).")
+        if region is not None and regions is not None and region.code not in regions:
             raise PermissionDenied(f"Vous ne pouvez pas déposer de données pour la région {region.name}.")
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year:
@@ -50,7 +52,7 @@ def check_submission(*, user, region, mission_locale, year: int, kind: str, uplo
     if data_date is not None and (data_date > timezone.localdate() or data_date.year < year):
         raise ValidationError("La date « données au » doit être passée et postérieure au début de l'année des "
                               "données.")  # fmt: skip
-    locked = locked_submission(region.code, year)
+    locked = locked_submission(region.code, year) if region is not None else None  # national: the job checks
     if locked is not None:
         raise ValidationError(
             f"Les données {year} de la région {region.name} sont {locked.get_status_display()}s (dépôt n° "
@@ -82,8 +84,11 @@ def _store(upload) -> tuple[str, str, int]:
     return stored, digest.hexdigest(), size
 
 
-def submission_create(*, user, region, year: int, kind: str, upload, data_date=None, mission_locale=None):
-    """Check, store and queue a submission; its job validates, computes and stages it (`processing.py`)."""
+def submission_create(
+    *, user, region, year: int, kind: str, upload, data_date=None, mission_locale=None, reason: str = ""
+):
+    """Check, store and queue a submission; its job validates, computes and stages it (`processing.py`). `reason`
+    is the history's change reason (the API names the token)."""
     data_date = data_date or timezone.localdate()
     check_submission(user=user, region=region, mission_locale=mission_locale, year=year, kind=kind, upload=upload,
                      data_date=data_date)  # fmt: skip
@@ -96,6 +101,8 @@ def submission_create(*, user, region, year: int, kind: str, upload, data_date=N
             )  # fmt: skip
             submission.file.name = stored
             submission._history_user = user
+            if reason:
+                submission._change_reason = reason[:100]
             submission.save()
             job = job_start(kind="submission", label=f"Dépôt n° {submission.pk} : {submission.filename} ({year})",
                             user=user, params={"submission": submission.pk})  # fmt: skip
@@ -124,7 +131,7 @@ def value_explain(*, submission, user, level: str, code: str, indicator: str, br
     if any(ord(c) < 32 and c not in "\n\r\t" for c in comment):
         raise ValidationError("L'explication contient des caractères de contrôle.")
     key = (level, code, indicator, breakdown)
-    if key not in quality_report(submission).flagged:
+    if key not in quality_flagged(submission):
         raise ValidationError("Cette valeur n'est pas signalée par la revue de qualité.")
     explanation = ValueExplanation.objects.filter(submission=submission, level=level, code=code, indicator=indicator,
                                                   breakdown=breakdown).first()  # fmt: skip

@@ -15,9 +15,9 @@ from pilotage.core.workflow import TransitionError
 from pilotage.reference.models import Region
 from pilotage.submissions import services
 from pilotage.submissions.forms import SubmissionForm
-from pilotage.submissions.models import Submission, SubmissionStatus
-from pilotage.submissions.perms import submission_regions, submits, submits_own_results
-from pilotage.submissions.quality import threshold_setting
+from pilotage.submissions.models import WAITING_STATES, Submission
+from pilotage.submissions.perms import own_results_mission_locale, submission_regions, submits
+from pilotage.submissions.quality import threshold_setting, thresholds
 from pilotage.submissions.selectors import quality_report, quality_rows
 from pilotage.submissions.workflow import WORKFLOW, pre_approved_departments
 
@@ -43,13 +43,13 @@ def submission_upload(request):
     if not submits(user):
         raise Http404("Page introuvable.")
     regions = submission_regions(user)
-    own_ml = user.mission_locale if regions == set() and submits_own_results(user) else None
+    own_ml = own_results_mission_locale(user)
     region_choices = Region.objects.all() if regions is None else Region.objects.filter(code__in=regions or [])
     form = SubmissionForm(request.POST or None, request.FILES or None, regions=region_choices,
-                          own_mission_locale=own_ml)  # fmt: skip
+                          own_mission_locale=own_ml, national=regions is None)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        region = own_ml.department.region if own_ml else data["region"]
+        region = own_ml.department.region if own_ml else data["region"]  # None: a national export (DGEFP)
         try:
             submission = services.submission_create(
                 user=user, region=region, year=data["year"], kind=data["kind"], upload=data["file"],
@@ -79,7 +79,10 @@ def submission_detail(request, pk):
     result = (job.result or {}) if job else {}
     return render(request, "submissions/detail.html", {
         "submission": submission, "job": job, "result": result,
-        "processing": submission.status == SubmissionStatus.SUBMITTED,
+        "processing": submission.status in WAITING_STATES,
+        "children": submission.children.select_related("region").order_by("region__name"),
+        "parent_visible": submission.parent_id is not None
+        and Submission.objects.visible_to(request.user).filter(pk=submission.parent_id).exists(),
         "actions": WORKFLOW.available(request.user, submission),
         "transitions": submission.transitions.select_related("by"),
         "pre_approved": sorted(pre_approved_departments(submission)),
@@ -107,23 +110,19 @@ def submission_action(request, pk, name):
     return redirect(submission)
 
 
-THRESHOLDS = ("2", "2.5", "3", "3.5", "4", "5", "6")
-
-
 def submission_quality(request, pk):
     """The quality review of a staged submission, for its region or one of its Missions Locales (`?ml=`), with
     the outlier threshold chosen (`?seuil=`); reviewers mark a flagged value « expliqué »."""
     submission = _visible(request, pk)
     if submission.staged_dataset_id is None:
         raise Http404("Ce dépôt n'a pas de données à revoir.")
-    default = str(threshold_setting())
-    threshold = choice_param(request, "seuil", sorted({*THRESHOLDS, default}, key=Decimal), default,
-                             label="Seuil")  # fmt: skip
+    offered = thresholds()
+    threshold = choice_param(request, "seuil", offered, str(threshold_setting()), label="Seuil")
     mls = sorted(submission.ml_codes)
     ml_code = choice_param(request, "ml", ["", *mls], "", label="Mission Locale") or None
     report = quality_report(submission, threshold=Decimal(threshold), ml_code=ml_code)
     return render(request, "submissions/quality.html", {
-        "submission": submission, "report": report, "rows": quality_rows(report), "thresholds": THRESHOLDS,
+        "submission": submission, "report": report, "rows": quality_rows(report), "thresholds": offered,
         "threshold": threshold, "mls": mls, "ml_code": ml_code or "",
         "can_explain": request.user.has_perm("submissions.review_submission", submission),
         "breadcrumbs": _crumbs((f"Dépôt n° {submission.pk}", submission.get_absolute_url()),

@@ -1,14 +1,19 @@
 """The approval of submitted data per region × year, on the engine of `core/workflow.py` (ADR 0012, 0020):
 
-    submitted ─(job: valid)→ validated ─→ approved (DREETS) ─→ published
-              └(job: invalid)→ invalid     ↑   │ withdraw (reason)    │ withdraw (reason)
-                               validated/withdrawn ←──────────────────┘
+    submitted ─(job takes it)→ processing ─(valid)→ validated ─→ approved (DREETS) ─→ published
+                                          ├(invalid)→ invalid   ↑  │ withdraw (reason)  │ withdraw (reason)
+                                          │        validated/withdrawn ←───────────────┘
+                                          └(a national export, valid)→ split: one validated submission per region
+The job takes a submission with `start` on its locked row: a second worker, or the command and a worker, find it
+« processing » and stop.
 A DDETS pre-approves its department (a decision logged, no change of state); a reviewer may reject a validated
 submission (reason); a newer valid submission of the same region and year replaces the older pending ones.
 Approved or published data locks the region and year: a new submission needs the approval withdrawn first."""
 
+from django.db import transaction
 from django.db.models import Q
 
+from pilotage.core.jobs import job_start
 from pilotage.core.workflow import SYSTEM, Messages, Transition, Workflow, transition_apply
 from pilotage.indicators.models import IndicatorDataset
 from pilotage.indicators.services import results_publish
@@ -54,6 +59,18 @@ def publish(move):
     dataset = results_publish(staged=move.obj.staged_dataset, acting_user=move.user)
     Submission.objects.filter(pk=move.obj.pk).update(published_dataset=dataset)
     move.obj.published_dataset = dataset
+    # the other submissions under review of this year (their peers, the published values) and of the next (their
+    # N-1) are compared with what is published now: their stored quality reports are computed again, in the
+    # background, once the publication is committed (the page computes a stale one itself if it comes first)
+    year, user = move.obj.year, move.user
+    transaction.on_commit(
+        lambda: job_start(
+            kind="submission_quality",
+            user=user,
+            params={"year": year},
+            label=f"Revues de qualité {year} et {year + 1} après la publication",
+        )
+    )
     return dataset
 
 
@@ -78,8 +95,10 @@ WORKFLOW = Workflow(
         reason="Indiquez le motif : il est conservé dans l'historique du dépôt.",
     ),
     transitions=[
-        Transition("validate", "Validation réussie", S.SUBMITTED, S.VALIDATED, SYSTEM, effect=replace_older),
-        Transition("refuse", "Validation échouée", S.SUBMITTED, S.INVALID, SYSTEM),
+        Transition("start", "Traitement commencé", S.SUBMITTED, S.PROCESSING, SYSTEM),
+        Transition("validate", "Validation réussie", S.PROCESSING, S.VALIDATED, SYSTEM, effect=replace_older),
+        Transition("refuse", "Validation échouée", S.PROCESSING, S.INVALID, SYSTEM),
+        Transition("split", "Réparti en dépôts régionaux", S.PROCESSING, S.SPLIT, SYSTEM),
         Transition("supersede", "Remplacé par un dépôt plus récent", PENDING_STATES - {S.APPROVED}, S.SUPERSEDED,
                    SYSTEM, effect=unstage),
         Transition("pre_approve", "Pré-approuver mon département", S.VALIDATED, None, pre_approves_not_yet,

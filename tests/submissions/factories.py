@@ -21,7 +21,8 @@ def staged_submission(*, region_code: str, year: int, values: dict, by, data_dat
                             acting_user=by)  # fmt: skip
     submission = Submission(region=region, year=year, kind=SubmissionKind.WAREHOUSE, filename="export.zip", size=1,
                             sha256="0" * 64, data_date=data_date, submitted_by=by, status=SubmissionStatus.VALIDATED,
-                            staged_dataset=dataset)  # fmt: skip
+                            staged_dataset=dataset,
+                            ml_codes=sorted({code for level, code, _, _ in values if level == "ml"}))  # fmt: skip
     submission.file.name = "submissions/test/export.zip"
     submission.save()
     path = {SubmissionStatus.APPROVED: ["approve"], SubmissionStatus.PUBLISHED: ["approve", "publish"]}

@@ -47,7 +47,7 @@ def test_a_valid_export_is_validated_computed_and_staged_not_published(client, u
     assert [m.to for m in mail.outbox] == [[users["arml"].email]] and "validées" in mail.outbox[0].subject
     page = client.get(submission.get_absolute_url())
     assert "validé, non publié" in page.content.decode()
-    assert list(submission.transitions.values_list("name", "by")) == [("validate", None)]
+    assert list(submission.transitions.values_list("name", "by")) == [("start", None), ("validate", None)]
     job_page = client.get(reverse("core:job", args=[submission.job_id])).content.decode()
     assert "données validées et calculées" in job_page and submission.get_absolute_url() in job_page  # a way back
 

@@ -34,7 +34,7 @@ EXPECTED = {
 FROM = {"approve": SubmissionStatus.VALIDATED, "publish": SubmissionStatus.APPROVED,
         "withdraw": SubmissionStatus.PUBLISHED, "reject": SubmissionStatus.VALIDATED,
         "pre_approve": SubmissionStatus.VALIDATED}  # fmt: skip
-SYSTEM = {"validate", "refuse", "supersede"}
+SYSTEM = {"start", "validate", "refuse", "split", "supersede"}
 
 
 @pytest.fixture
