@@ -5,6 +5,7 @@ of its Missions Locales. The dashboard page, its export and the management dialo
 (`dashboard_read`); they only choose the place, the year, the breakdown and the version."""
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -172,6 +173,30 @@ def dashboard_read(
     return Dashboard(user=user, place=place, year=year, breakdown=breakdown, reading=reading, rows=rows,
                      benchmarks=list(benchmarks), targets=targets, distribution=distribution,
                      ranked=ranked)  # fmt: skip
+
+
+def targets_read(mission_locale, year: int) -> list[dict]:
+    """Each ratio of a Mission Locale: the value achieved in `year` (the version in force, exact: read by those
+    who negotiate it), the target set for `year` and the gap to it, the target set for `year` + 1 (the management
+    dialogue's targets)."""
+    set_targets = defaultdict(dict)
+    for target_year, ratio, value in Target.objects.filter(
+        mission_locale=mission_locale, year__in=[year, year + 1]
+    ).values_list("year", "ratio", "value"):
+        set_targets[target_year][ratio] = value
+    code = mission_locale.code
+    achieved = current_values(year, "ml", [code], indicators=list(RATIOS), breakdowns=["total"]).get(code, {})
+    rows = []
+    for ratio in RATIOS:
+        value = achieved.get((ratio, "total"))
+        previous_target = set_targets[year].get(ratio)
+        unit = INDICATORS[ratio].unit
+        rows.append({
+            "id": ratio, "label": INDICATORS[ratio].label, "unit": unit, "achieved": value,
+            "previous_target": previous_target, "gap": formatting.difference(value, previous_target, unit),
+            "target": set_targets[year + 1].get(ratio),
+        })  # fmt: skip
+    return rows
 
 
 def _children(place: Place):
