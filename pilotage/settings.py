@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "pilotage.core.apps.PilotageStaticFilesConfig",  # django.contrib.staticfiles, without unused DSFR builds
     "django.forms",
     "widget_tweaks",
     "dsfr",
@@ -120,7 +121,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # not django-dsfr's `site_config`: it reads DsfrConfig (2 queries) on every page for the
+                # header/footer templates of django-dsfr, which the platform does not use (its own base.html)
                 "pilotage.core.context_processors.platform",
             ],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", ""),
@@ -193,6 +195,10 @@ if PRODUCTION:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+    # Pages name the hashed files only ({% static %}): the originals are neither kept nor compressed, and source
+    # maps (read by developers' tools, not by browsers) are not compressed either.
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 MEDIA_URL = "media/"
 

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pilotage.core import formatting
 from pilotage.dialogue.guide import STEPS
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, FundingLine
 from pilotage.indicators.catalogue import INDICATORS
-from pilotage.indicators.dashboard import Dashboard, dashboard_read, place_of
+from pilotage.indicators.dashboard import Dashboard, dashboard_read, place_of, targets_read
 from pilotage.indicators.engine.compute import RATIOS
 from pilotage.indicators.models import Target
 from pilotage.indicators.queries import current_values
@@ -33,25 +32,7 @@ def step_indicators(user, dialogue: ManagementDialogue, step, board: Dashboard |
 
 def targets(dialogue: ManagementDialogue) -> list[dict]:
     """Each ratio: the target negotiated for the year to come, last year's target and the value achieved in Y."""
-    ml = dialogue.mission_locale
-    year = dialogue.campaign.year
-    set_targets = defaultdict(dict)
-    for target_year, ratio, value in Target.objects.filter(mission_locale=ml, year__in=[year, year + 1]).values_list(
-        "year", "ratio", "value"
-    ):
-        set_targets[target_year][ratio] = value
-    achieved = current_values(year, "ml", [ml.code], indicators=list(RATIOS), breakdowns=["total"]).get(ml.code, {})
-    rows = []
-    for ratio in RATIOS:
-        value = achieved.get((ratio, "total"))
-        previous_target = set_targets[year].get(ratio)
-        unit = INDICATORS[ratio].unit
-        rows.append({
-            "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "achieved": value,
-            "previous_target": previous_target, "gap": formatting.difference(value, previous_target, unit),
-            "target": set_targets[year + 1].get(ratio),
-        })  # fmt: skip
-    return rows
+    return targets_read(dialogue.mission_locale, dialogue.campaign.year)
 
 
 def funding(dialogue: ManagementDialogue) -> dict:
