@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "pilotage.core.apps.PilotageStaticFilesConfig",  # django.contrib.staticfiles, without unused DSFR builds
     "django.forms",
     "widget_tweaks",
     "dsfr",
@@ -120,7 +121,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # not django-dsfr's `site_config`: it reads DsfrConfig (2 queries) on every page for the
+                # header/footer templates of django-dsfr, which the platform does not use (its own base.html)
                 "pilotage.core.context_processors.platform",
             ],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", ""),
@@ -193,6 +195,10 @@ if PRODUCTION:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+    # Pages name the hashed files only ({% static %}): the originals are neither kept nor compressed, and source
+    # maps (read by developers' tools, not by browsers) are not compressed either.
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -292,6 +298,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", 365)
 API_TOKEN_RATE = env.str("API_TOKEN_RATE", "120/minute")
+# A request body held in memory (forms, JSON): 8 Mo, for the API's push of up to 20,000 funding lines (about 3 Mo of
+# JSON; Django's default of 2.5 Mo refused it). Files are streamed to disk and bounded by their own limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 2**20)
 KNOX_TOKEN_MODEL = "api.ApiToken"
 # knox's own migrations would create its (swapped, unused) token table, with a foreign key to the users that
 # Django's flush does not know about: knox is treated as an app without migrations, so that table never exists.

@@ -6,8 +6,11 @@ account's history with the person who made it (django-simple-history, through th
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from pilotage.accounts.models import User
 from pilotage.core.admin_site import AuditedAdmin
@@ -101,3 +104,12 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         if account is not None and account.pk != request.user.pk and not request.user.is_superuser:
             raise PermissionDenied("Seul un superutilisateur définit le mot de passe d'un autre compte.")
         return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SimpleHistoryAdmin, DjangoGroupAdmin):
+    """Groups are privileges: a superuser's (Django's model permissions, which the DGEFP does not hold), and their
+    changes — name and permissions — are in their history like the accounts' (issue 11, point 3)."""

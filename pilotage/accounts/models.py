@@ -2,7 +2,8 @@
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, UserManager
+import simple_history
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -86,7 +87,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS = ["username"]
 
     objects = UserManager()
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    # groups and permissions are privileges (granted by a superuser only, accounts/admin.py): their changes are
+    # kept in the account's history like the rest, hence sealed in the audit chain (issue 11, point 3)
+    history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=["groups", "user_permissions"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -162,3 +165,7 @@ class User(AbstractUser):
             errors[field] = f"Cette organisation ne correspond pas au rôle « {self.get_role_display()} »."
         if errors:
             raise ValidationError(errors)
+
+
+# The groups of the admin and their permissions: audited like the accounts that hold them (issue 11, point 3).
+simple_history.register(Group, app="pilotage.accounts", m2m_fields=["permissions"])

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from pilotage.api import schema
-from pilotage.api.pagination import ApiPagination
+from pilotage.api.pagination import CursorPagination
 from pilotage.api.validation import (
     choice_param,
     choice_parameter,
@@ -65,7 +65,7 @@ class DatasetSerializer(serializers.Serializer):
     charge_le = serializers.DateTimeField(help_text="Date et heure du chargement.")
 
 
-class IndicatorPagination(ApiPagination):
+class IndicatorPagination(CursorPagination):
     def get_paginated_response(self, data, dataset=None):
         response = super().get_paginated_response(data)
         response.data["jeu"] = dataset
@@ -133,6 +133,8 @@ class IndicatorListView(GenericAPIView):
             years = available_years()
             year = years[0] if years else None
         dataset = current_dataset_for(request.user, year) if year is not None else None
+        # a cursor reads on in the version it started with (or is refused: the data changed meanwhile)
+        self.cursor_context = None if dataset is None else dataset.pk
         if dataset is None:
             rows = []
         else:
@@ -162,3 +164,7 @@ class IndicatorListView(GenericAPIView):
 
     def get_paginated_response(self, data, dataset=None):
         return self.paginator.get_paginated_response(data, dataset)
+
+    @staticmethod
+    def cursor_key(row) -> tuple:  # the order of the (empty) list read when no indicator is loaded
+        return (row.level, row.code, row.indicator, row.breakdown)

@@ -26,7 +26,7 @@ from pilotage.core.models import JobStatus
 from pilotage.funding.lines import FIRST_YEAR, LAST_YEAR
 from pilotage.reference.models import Region
 from pilotage.submissions.models import Submission, SubmissionKind, SubmissionStatus, SubmissionTransition
-from pilotage.submissions.perms import own_results_mission_locale, submits
+from pilotage.submissions.perms import own_results_mission_locale, submission_regions, submits
 from pilotage.submissions.selectors import quality_report, quality_rows
 from pilotage.submissions.services import submission_create
 
@@ -141,7 +141,7 @@ class SubmissionPushSerializer(serializers.Serializer):
     )  # fmt: skip
     region = TextField(
         required=False, max_length=3, help_text="Code INSEE de la région des données ; inutile pour une Mission "
-        "Locale (sa région).",
+        "Locale (sa région) ; absent pour un export national de la DGEFP (toutes les régions, réparti par région).",
     )  # fmt: skip
     annee = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, help_text="Année des données.")
     type = serializers.ChoiceField(
@@ -245,10 +245,10 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
                 raise PermissionDenied("Une Mission Locale dépose ses résultats pour sa région seulement.")
         else:
             code = data.get("region", "").strip()
-            if not code:
+            if not code and submission_regions(user) is not None:  # only the DGEFP sends a national export
                 raise ValidationError({"region": ["Ce champ est obligatoire."]})
-            region = Region.objects.filter(code=code).first()
-            if region is None:
+            region = Region.objects.filter(code=code).first() if code else None  # None: a national export
+            if code and region is None:
                 raise ValidationError({"region": [f"Région inconnue : « {code} » (code INSEE attendu, ex. 93)."]})
         token = request.auth
         source = f"Dépôt API, jeton « {token.name} »" if isinstance(token, ApiToken) else "Dépôt API"

@@ -22,7 +22,7 @@ from rest_framework.generics import GenericAPIView
 
 from pilotage.animation.models import Programme
 from pilotage.api import schema
-from pilotage.api.pagination import ApiPagination
+from pilotage.api.pagination import CursorPagination
 from pilotage.api.validation import choice_param, choice_parameter, refuse_control_characters_in_params, shown
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.funding.models import Convention, FundingLine
@@ -163,12 +163,18 @@ class DeletionSerializer(serializers.Serializer):
 
 @method_decorator(login_not_required, name="dispatch")
 class DeletionListView(GenericAPIView):
-    pagination_class = ApiPagination
+    pagination_class = CursorPagination
     serializer_class = DeletionSerializer
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         refuse_control_characters_in_params(request.query_params)
+
+    @staticmethod
+    def cursor_key(row) -> tuple:
+        """(deleted at, resource, history id): the list's order, in values a cursor carries (text, integers)."""
+        when, name, history_id, _ = row
+        return (when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), name, history_id)
 
     @extend_schema(
         operation_id="suppressions_list",
@@ -204,6 +210,6 @@ class DeletionListView(GenericAPIView):
             for value, when, history_id in records.values_list(identifier, "history_date", "history_id"):
                 rows.append((when, name, history_id, str(value)))
         rows.sort()
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(rows)  # cursors in the order of `cursor_key`
         data = [{"ressource": name, "identifiant": value, "supprime_le": when} for when, name, _, value in page]
         return self.get_paginated_response(DeletionSerializer(data, many=True).data)

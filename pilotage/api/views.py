@@ -33,7 +33,7 @@ from pilotage.animation.models import Programme
 from pilotage.api import details, schema, serializers
 from pilotage.api.forms import ApiTokenForm
 from pilotage.api.models import ApiToken
-from pilotage.api.pagination import ApiPagination
+from pilotage.api.pagination import ApiPagination, CursorPagination
 from pilotage.api.services import API_CHANGE_REASON, api_token_create, api_token_revoke
 from pilotage.api.sync import sync_filter, sync_parameters, with_updated_at
 from pilotage.api.validation import (
@@ -354,6 +354,7 @@ class FundingLineViewSet(ReferenceViewSet):
     model = FundingLine
     queryset = FundingLine.objects.none()
     serializer_class = serializers.FundingLineSerializer
+    pagination_class = CursorPagination  # a large list (13,000 demo lines): stable pages under inserts
 
     def filter_by_params(self, queryset, params):
         queryset = queryset.select_related("mission_locale")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import BadRequest
-from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
+from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -58,7 +58,15 @@ def server_error(request):
 @requires_csrf_token
 def bad_request(request, exception):
     """The 400 page (an unknown host name, a malformed request): no request context either. A query parameter
-    refused by `core/params.py` (a `BadRequest`) says which value and what is expected."""
+    refused by `core/params.py` (a `BadRequest`) says which value and what is expected. Under /api/, a French JSON
+    error, never HTML (e.g. a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+            message = f"Corps de requête trop gros : au plus {limit:g} Mo par requête ; découpez l'envoi."
+        else:
+            message = str(exception) if isinstance(exception, BadRequest) and str(exception) else "Requête incorrecte."
+        return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
     context = _error_context()
     if isinstance(exception, BadRequest) and str(exception):
         context["message"] = str(exception)

@@ -6,56 +6,33 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pilotage.core import formatting
 from pilotage.dialogue.guide import STEPS
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, FundingLine
 from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.dashboard import Dashboard, dashboard_read, place_of, targets_read
 from pilotage.indicators.engine.compute import RATIOS
 from pilotage.indicators.models import Target
-from pilotage.indicators.queries import current_values, visible_values
+from pilotage.indicators.queries import current_values
 from pilotage.reference.models import FunderType
 
 
-def step_indicators(user, dialogue: ManagementDialogue, step) -> list[dict]:
-    """One row per indicator of the step: label, value Y, Y-1, change, region Y, nation Y."""
+def indicators_read(user, dialogue: ManagementDialogue) -> Dashboard:
+    """The Mission Locale's dashboard for the campaign's year, as `user` reads it, from the published versions
+    (a file is discussed on published figures): each step shows some of its rows (`Dashboard.rows_of`)."""
     ml = dialogue.mission_locale
-    year = dialogue.campaign.year
-    now = visible_values(user, year, "ml", ml.code)
-    before = visible_values(user, year - 1, "ml", ml.code)
-    region = visible_values(user, year, "region", dialogue.campaign.region_id)
-    nation = visible_values(user, year, "national", "FR")
-    rows = []
-    for key in step.indicators:
-        value, previous = now.get(key), before.get(key)
-        spec = INDICATORS[key]
-        rows.append({"id": key, "label": spec.label, "ratio": spec.is_ratio, "unit": spec.unit, "value": value,
-                     "previous": previous, "change": formatting.evolution(value, previous, spec.unit),
-                     "region": region.get(key), "national": nation.get(key)})  # fmt: skip
-    return rows
+    return dashboard_read(user, place_of("ml", ml.code), dialogue.campaign.year, published=True)
+
+
+def step_indicators(user, dialogue: ManagementDialogue, step, board: Dashboard | None = None) -> list[dict]:
+    """One row per indicator of the step: label, value Y, Y-1, change, region Y, nation Y (the dashboard's rows;
+    `board`: the dashboard already read for this file)."""
+    return (board or indicators_read(user, dialogue)).rows_of(step.indicators)
 
 
 def targets(dialogue: ManagementDialogue) -> list[dict]:
     """Each ratio: the target negotiated for the year to come, last year's target and the value achieved in Y."""
-    ml = dialogue.mission_locale
-    year = dialogue.campaign.year
-    set_targets = defaultdict(dict)
-    for target_year, ratio, value in Target.objects.filter(mission_locale=ml, year__in=[year, year + 1]).values_list(
-        "year", "ratio", "value"
-    ):
-        set_targets[target_year][ratio] = value
-    achieved = current_values(year, "ml", [ml.code], indicators=list(RATIOS), breakdowns=["total"]).get(ml.code, {})
-    rows = []
-    for ratio in RATIOS:
-        value = achieved.get((ratio, "total"))
-        previous_target = set_targets[year].get(ratio)
-        unit = INDICATORS[ratio].unit
-        rows.append({
-            "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "achieved": value,
-            "previous_target": previous_target, "gap": formatting.difference(value, previous_target, unit),
-            "target": set_targets[year + 1].get(ratio),
-        })  # fmt: skip
-    return rows
+    return targets_read(dialogue.mission_locale, dialogue.campaign.year)
 
 
 def funding(dialogue: ManagementDialogue) -> dict:

@@ -32,8 +32,9 @@ def synthesis_context(dialogue, user) -> dict:
     ml = dialogue.mission_locale
     answers = dict(dialogue.answers.values_list("theme", "text"))
     context_step = STEP_BY_KEY["context"]
+    board = read.indicators_read(user, dialogue)
     indicators = [row for step_key in ("context", "pathway", "conclusive") for row in read.step_indicators(
-        user, dialogue, STEP_BY_KEY[step_key]) if row["ratio"]]  # fmt: skip
+        user, dialogue, STEP_BY_KEY[step_key], board) if row["ratio"]]  # fmt: skip
     funding = read.funding(dialogue)
     guardrail = funding["simulated"] or funding["guardrail"]
     guardrail_text = ""

@@ -65,7 +65,9 @@ def departmental_analysis(
     """The analysis for one funder type over `first_year`…`last_year`.
 
     `departments`: every department that has at least one Mission Locale (those without funding count 0).
-    Returns Decimal values; `as_json` makes the JSON report of funding-format.md.
+    Returns Decimal values, and `par_departement` (each department's yearly average, sorted by code) beside the
+    figures of the format; `as_json` makes the JSON report of funding-format.md, `analysis_rows` the long table
+    of the exports.
     """
     if first_year > last_year:
         raise ValueError("la première année doit précéder la dernière.")
@@ -91,8 +93,15 @@ def departmental_analysis(
         "part_dans_total_subventions_pct": {
             year: _pct_of(by_category[TOTAL], year, all_funders[year]) for year in years
         },
+        "par_departement": _per_department(by_category[TOTAL], departments, years),
     }
     return report
+
+
+def _per_department(per_department, departments: list[str], years: list[int]) -> dict[str, Decimal]:
+    """Each department's yearly average of the funder type over the range (the page's distribution chart and
+    map, the exports): as in funding-format.md, over every year of the range, a year with nothing counting 0."""
+    return {d: sum((per_department[d][year] for year in years), ZERO) / len(years) for d in departments}
 
 
 def _pct_of(per_department, year, whole: Decimal) -> Decimal | None:
@@ -128,3 +137,29 @@ def as_json(report: dict) -> dict:
             str(y): _number(v, "0.01") for y, v in report["part_dans_total_subventions_pct"].items()
         },
     }
+
+
+def analysis_rows(report: dict, department_names: dict[str, str]) -> list[dict]:
+    """The report as a long table, one figure a row (funder_type, category, indicator, year, value, department,
+    department_name), rounded as in the JSON: the analysis' CSV and XLSX exports."""
+    data = as_json(report)
+    funder_type = report["financeur_type"]
+    rows = []
+
+    def add(category, indicator, year, value, department=""):
+        rows.append({"funder_type": funder_type, "category": category, "indicator": indicator, "year": year,
+                     "value": value, "department": department,
+                     "department_name": department_names.get(department, "")})  # fmt: skip
+
+    for name, values in data["categories"].items():
+        for year, amount in values["totaux"].items():
+            add(name, "total", int(year), amount)
+            add(name, "departements_sans_financement", int(year), values["departements_sans_financement"][year])
+        for key in ("evolution_pct", "moyenne_par_departement", "mediane_par_departement", "departements_stables"):
+            add(name, key, None, values[key])
+        add(name, "pic", values["pic"]["annee"], values["pic"]["montant"])
+    for year, share in data["part_dans_total_subventions_pct"].items():
+        add(TOTAL, "part_dans_total_subventions_pct", int(year), share)
+    for department, amount in sorted(report["par_departement"].items()):
+        add(TOTAL, "moyenne_annuelle_departement", None, float(amount), department)
+    return rows

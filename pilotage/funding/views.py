@@ -1,9 +1,7 @@
 """Funding pages. Every query starts from `visible_to(request.user)`; rules live in services and models."""
 
 import json
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +18,10 @@ from pilotage.core.import_screen import ImportKindScreen, ImportScreen
 from pilotage.core.params import year_param
 from pilotage.documents.rendering import CONTENT_TYPES, document_download
 from pilotage.funding import avenant, forms
-from pilotage.funding.analysis import CATEGORIES, TOTAL, Amount, as_json, departmental_analysis
+from pilotage.funding.analysis import CATEGORIES, TOTAL, as_json
 from pilotage.funding.lines import COLUMNS as LINE_COLUMNS
 from pilotage.funding.models import Amendment, Convention, ConventionDocument, FundingCategory, FundingLine, Payment
+from pilotage.funding.selectors import analysis_for, analysis_table, funders_view, funding_years, recent_totals
 from pilotage.funding.services import (
     GuardrailExceeded,
     amendment_set_budget,
@@ -42,14 +41,7 @@ def _crumbs(*items):
 
 def home(request):
     user = request.user
-    lines = FundingLine.objects.visible_to(user)
-    years = sorted(set(lines.values_list("year", flat=True)), reverse=True)[:5]
-    totals = defaultdict(dict)
-    for funder_type, year, amount in (
-        lines.filter(year__in=years).values_list("funder_type", "year").annotate(total=Sum("amount"))
-    ):
-        totals[funder_type][year] = amount
-    rows = [(FunderType(t).label, [totals[t].get(y) for y in years]) for t in FunderType.values if t in totals]
+    years, rows = recent_totals(user)
     return render(
         request,
         "funding/home.html",
@@ -158,6 +150,8 @@ IMPORT_SCREEN = ImportScreen(
 
 
 def _analysis(request):
+    """The analysis' parameters read by its form (invalid: the page shows why, the exports are a 404), then the
+    analysis of what the user sees (`selectors.analysis_for`)."""
     this_year = timezone.localdate().year
     form = forms.AnalysisForm(
         request.GET or {"financeur_type": "departement", "debut": this_year - 4, "fin": this_year - 2}
@@ -165,34 +159,9 @@ def _analysis(request):
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    user = request.user
-    lines = FundingLine.objects.visible_to(user).for_year_range(data["debut"], data["fin"])
-    amounts = [
-        Amount(department, year, funder_type, category, amount)
-        for department, year, funder_type, category, amount in lines.values_list(
-            "mission_locale__department_id", "year", "funder_type", "category", "amount"
-        )
-    ]
-    departments = MissionLocale.objects.visible_to(user).active().values_list("department_id", flat=True)
-    report = departmental_analysis(
-        amounts=amounts,
-        departments=set(departments),
-        funder_type=data["financeur_type"],
-        first_year=data["debut"],
-        last_year=data["fin"],
-    )
-    report["par_departement"] = _per_department(amounts, data["financeur_type"], set(departments), report["annees"])
+    report = analysis_for(request.user, funder_type=data["financeur_type"], first_year=data["debut"],
+                          last_year=data["fin"])  # fmt: skip
     return form, report
-
-
-def _per_department(amounts, funder_type, departments, years) -> dict[str, Decimal]:
-    """Yearly average per department over the range (for the distribution chart, the map and the exports):
-    as in funding-format.md, over every year of the range, a year with nothing counting 0."""
-    totals = dict.fromkeys(departments, Decimal("0"))
-    for amount in amounts:
-        if amount.funder_type == funder_type and amount.department in totals and amount.year in years:
-            totals[amount.department] += amount.amount
-    return {code: total / len(years) for code, total in sorted(totals.items())}
 
 
 CATEGORY_LABELS = {**dict(FundingCategory.choices), TOTAL: "Total"}
@@ -259,33 +228,13 @@ def analysis_export(request, fmt):
     form, report = _analysis(request)
     if report is None:
         raise Http404("Paramètres d'analyse invalides.")
-    data = as_json(report)
     if fmt == "json":
+        data = as_json(report)
         response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="analyse_financements.json"'
         return response
-    funder_type = report["financeur_type"]
-    rows = []
-
-    def add(category, indicator, year, value, department=""):
-        rows.append({"funder_type": funder_type, "category": category, "indicator": indicator, "year": year,
-                     "value": value, "department": department,
-                     "department_name": names.get(department, "")})  # fmt: skip
-
-    names = dict(Department.objects.filter(code__in=report["par_departement"]).values_list("code", "name"))
-    for name, values in data["categories"].items():
-        for year, amount in values["totaux"].items():
-            add(name, "total", int(year), amount)
-            add(name, "departements_sans_financement", int(year), values["departements_sans_financement"][year])
-        for key in ("evolution_pct", "moyenne_par_departement", "mediane_par_departement", "departements_stables"):
-            add(name, key, None, values[key])
-        add(name, "pic", values["pic"]["annee"], values["pic"]["montant"])
-    for year, share in data["part_dans_total_subventions_pct"].items():
-        add(TOTAL, "part_dans_total_subventions_pct", int(year), share)
-    for department, amount in sorted(report["par_departement"].items()):
-        add(TOTAL, "moyenne_annuelle_departement", None, float(amount), department)
-    return export_response(request, columns=ANALYSIS_EXPORT, items=rows, filename="analyse_financements", fmt=fmt,
-                           title="Analyse des financements")  # fmt: skip
+    return export_response(request, columns=ANALYSIS_EXPORT, items=analysis_table(report),
+                           filename="analyse_financements", fmt=fmt, title="Analyse des financements")  # fmt: skip
 
 
 # Conventions, avenants, payments
@@ -458,30 +407,8 @@ def conference(request, level, code):
     else:
         raise Http404("Niveau inconnu.")
     mls = list(mls.active().order_by("name"))
-    lines = FundingLine.objects.visible_to(user).filter(mission_locale__in=mls)
-    years = sorted(set(lines.values_list("year", flat=True)))
+    years = funding_years(user, mls)
     year = year_param(request, years[-1] if years else timezone.localdate().year)
-    amounts = defaultdict(Decimal)
-    for ml_id, line_year, funder_type, total in (
-        lines.filter(year__in=[year - 1, year]).values_list("mission_locale", "year", "funder_type")
-        .annotate(total=Sum("amount"))
-    ):  # fmt: skip
-        amounts[(ml_id, line_year, funder_type)] = total
-    types = [t for t in FunderType.values if any(amounts[(ml.pk, year, t)] for ml in mls)]
-    ends = defaultdict(list)
-    for convention in Convention.objects.visible_to(user).filter(
-        mission_locale__in=mls, end_date__gte=date(year, 1, 1)
-    ):
-        ends[convention.mission_locale_id].append(convention)
-    rows = []
-    for ml in mls:
-        total = sum((amounts[(ml.pk, year, t)] for t in types), Decimal("0"))
-        previous = sum((amounts[(ml.pk, year - 1, t)] for t in FunderType.values), Decimal("0"))
-        cells = [(amounts[(ml.pk, year, t)], amounts[(ml.pk, year, t)] / total * 100 if total else None) for t in types]
-        evolution = (total - previous) / previous * 100 if previous else None
-        rows.append((ml, cells, total, evolution, sorted(ends[ml.pk], key=lambda c: c.end_date)))
-    column_totals = [sum((amounts[(ml.pk, year, t)] for ml in mls), Decimal("0")) for t in types]
-    grand_total = sum(column_totals, Decimal("0"))
     return render(
         request,
         "funding/conference.html",
@@ -492,10 +419,7 @@ def conference(request, level, code):
             "own_funder": user.funder if getattr(user, "funder_id", None) else None,
             "year": year,
             "years": years,
-            "types": [FunderType(t).label for t in types],
-            "rows": rows,
-            "column_totals": [(t, t / grand_total * 100 if grand_total else None) for t in column_totals],
-            "grand_total": grand_total,
+            **funders_view(user, mls, year),
             "breadcrumbs": _crumbs((f"Conférence des financeurs — {territory}", None)),
         },
     )

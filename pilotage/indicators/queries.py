@@ -116,11 +116,6 @@ def masked_values(user, level: str, code: str, values: dict, breakdown: str = "t
     return mask_small_counts(flat, counts=_counts(), threshold=settings.INDICATORS_MASKING_THRESHOLD)
 
 
-def visible_values(user, year: int, level: str, code: str, breakdown: str = "total") -> dict[str, object]:
-    """The published values of one entity as `user` may read them (the management dialogue reads these)."""
-    return masked_values(user, level, code, current_values(year, level, [code]).get(code, {}), breakdown)
-
-
 # The versions a reader sees outside the dashboard's pages (the API's list of indicators): the same selector.
 
 

@@ -1,8 +1,6 @@
 """The CPO dashboard pages: an entity's indicators N beside N-1, benchmarks, distribution of its Missions
 Locales; small counts masked for those who must not see them (indicators/perms.py, masking.py)."""
 
-import statistics
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -16,141 +14,39 @@ from pilotage.core.exports import AMOUNT, INTEGER, NUMBER, SHARE, YEAR, Column, 
 from pilotage.core.params import choice_param, year_param
 from pilotage.core.roles import MISSION_LOCALE_ROLES
 from pilotage.indicators.catalogue import INDICATORS
+from pilotage.indicators.dashboard import dashboard_read, visible_place
 from pilotage.indicators.engine.compute import BREAKDOWNS, RATIOS
 from pilotage.indicators.forms import TargetsForm
 from pilotage.indicators.masking import MASKED, inputs_of_ratio_masking
 from pilotage.indicators.matrix import drawing_for, marks, place, quadrant
 from pilotage.indicators.models import Target
-from pilotage.indicators.perms import sees_entity, sees_unmasked, sets_targets
+from pilotage.indicators.perms import sees_unmasked, sets_targets
 from pilotage.indicators.places import places_for
-from pilotage.indicators.provenance import explanations_of, lineage_of, links_for
-from pilotage.indicators.queries import Reading, available_years, current_values, dataset_for, published_versions
+from pilotage.indicators.provenance import links_for
+from pilotage.indicators.queries import available_years, current_values, dataset_for, published_versions
 from pilotage.indicators.queries import masked_values as _masked
 from pilotage.indicators.services import targets_set
-from pilotage.reference.models import Department, MissionLocale, Region
+from pilotage.reference.models import MissionLocale, Region
 
 BREAKDOWN_LABELS = {"total": "Ensemble", "femmes": "Femmes", "bas_niveau": "Bas niveau", "qpv": "QPV", "zrr": "ZRR"}
 
 
-def _entity(level, code):
-    """(name, department code, region code, object) of a dashboard entity, or None if it does not exist."""
-    if level == "ml":
-        ml = MissionLocale.objects.select_related("department__region").filter(code=code).first()
-        return ml and (ml.display_name, ml.department.code, ml.department.region_id, ml)
-    if level == "departement":
-        department = Department.objects.select_related("region").filter(code=code).first()
-        return department and (str(department), department.code, department.region_id, department)
-    if level == "region":
-        region = Region.objects.filter(code=code).first()
-        return region and (region.name, None, region.code, region)
-    if level == "national" and code == "FR":
-        return ("France", None, None, None)
-    return None
-
-
-def _children(level, code):
-    mls = MissionLocale.objects.active()
-    if level == "departement":
-        return mls.for_department(code)
-    if level == "region":
-        return mls.for_region(code)
-    return mls if level == "national" else mls.none()
-
-
-def _dashboard(request, level, code):
-    entity = _entity(level, code)
-    if entity is None or not sees_entity(request.user, level, code):
-        raise Http404("Tableau de bord introuvable.")
-    name, department_code, region_code, obj = entity
+def _dashboard(request, level, code, *, ranking: bool = True):
+    """The dashboard's query string read (a bad value is a French 400), then its read model; out of the user's
+    territory, a 404."""
     user = request.user
+    entity = visible_place(user, level, code)
+    if entity is None:
+        raise Http404("Tableau de bord introuvable.")
     years = available_years(user)
     year = year_param(request, years[0] if years else timezone.localdate().year)
     breakdown = choice_param(request, "ventilation", BREAKDOWNS, "total", label="Public")
-    reading = dataset_for(user, year, region_code)  # the published version, or a State service's staged copy
     versions = published_versions(year)
     version = choice_param(request, "version", ["", *map(str, versions)], "", label="Version")
-    if version:  # the dashboard as it was published at that version
-        reading = Reading(versions[int(version)])
-    dataset = reading.dataset
-    now = _masked(user, level, code, current_values(year, level, [code], dataset=dataset).get(code, {}), breakdown)
-    previous_dataset = dataset_for(user, year - 1, region_code).dataset
-    before = _masked(user, level, code, current_values(year - 1, level, [code], dataset=previous_dataset).get(code, {}),
-                     breakdown)  # fmt: skip
-    benchmarks = {}
-    if region_code and level in ("ml", "departement"):
-        region_values = current_values(year, "region", [region_code], dataset=dataset).get(region_code, {})
-        benchmarks["region"] = _masked(user, "region", region_code, region_values, breakdown)
-    if level != "national":
-        national_values = current_values(year, "national", ["FR"], dataset=dataset).get("FR", {})
-        benchmarks["national"] = _masked(user, "national", "FR", national_values, breakdown)
-    explained = explanations_of(dataset, level, code, region_code)  # reviewers' comments on flagged values
-    rows = []
-    for key, spec in INDICATORS.items():
-        if breakdown not in spec.breakdowns and not (breakdown != "total" and spec.breakdowns == ("total",)):
-            continue
-        value, previous = now.get(key), before.get(key)
-        rows.append({
-            "id": key, "label": spec.label, "ratio": spec.is_ratio, "unit": spec.unit, "value": value,
-            "previous": previous, "change": formatting.evolution(value, previous, spec.unit),
-            "region": benchmarks.get("region", {}).get(key),
-            "national": benchmarks.get("national", {}).get(key),
-            "explanation": explained.get((key, breakdown if breakdown in spec.breakdowns else "total"), ""),
-        })  # fmt: skip
     ranked = choice_param(request, "classement", list(RATIOS), "R10", label="Ratio de classement")
-    distribution = _distribution(user, level, code, year, breakdown, ranked, dataset) if level != "ml" else []
-    targets, can_set_targets = {}, False
-    if level == "ml":
-        targets = dict(Target.objects.filter(mission_locale=obj, year=year).values_list("ratio", "value"))
-        can_set_targets = sets_targets(user, obj)
-        for row in rows:
-            target = targets.get(row["id"]) if breakdown == "total" else None
-            row["target"] = target
-            row["gap"] = formatting.difference(row["value"], target, row["unit"])
-    return {
-        "level": level, "code": code, "name": name, "year": year, "years": years, "breakdown": breakdown,
-        "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS], "rows": rows, "distribution": distribution,
-        "masked_for_user": not sees_unmasked(user, level, code), "benchmarks": list(benchmarks),
-        "department_code": department_code, "region_code": region_code,
-        "threshold": settings.INDICATORS_MASKING_THRESHOLD, "has_targets": bool(targets),
-        "can_set_targets": can_set_targets, "ranked": ranked, "ranked_label": INDICATORS[ranked].label,
-        "ranked_unit": INDICATORS[ranked].unit,
-        "ranked_rows": next((d["ranking"] for d in distribution if d["id"] == ranked), []),
-        "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
-        "unpublished": reading.staged, "versions": list(versions), "version": version,
-        "lineage": lineage_of(dataset, None if level == "national" else region_code, user),
-    }  # fmt: skip
-
-
-def _distribution(user, level, code, year, breakdown, ranked="R10", dataset=None):
-    """For each ratio: its value for each Mission Locale of the entity, ranked, with quartiles."""
-    # one query, and only what the ranking shows (code and name) of the up to ~450 Missions Locales
-    mls = {ml.code: ml for ml in _children(level, code).visible_to(user).only("code", "name", "usual_name")}
-    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only ratios
-    indicators = list(RATIOS) if exact else [*RATIOS, *inputs_of_ratio_masking()]
-    values = current_values(year, "ml", mls, indicators=indicators, breakdowns={breakdown, "total"}, dataset=dataset)
-    masked = {c: _masked(user, "ml", c, v, breakdown) for c, v in values.items()}
-    result = []
-    for ratio in RATIOS:
-        if breakdown not in INDICATORS[ratio].breakdowns:
-            continue
-        known, hidden = [], 0
-        for c, entity_values in masked.items():
-            value = entity_values.get(ratio)
-            if value is None:
-                continue
-            if isinstance(value, str):  # a value is a Decimal, or MASKED
-                hidden += value == MASKED
-            else:
-                known.append((value, c))
-        numbers = [float(v) for v, _ in known]
-        quartiles = statistics.quantiles(numbers, n=4) if len(numbers) >= 2 else []  # (it sorts them itself)
-        ranking = [(mls[c], v) for v, c in sorted(known, reverse=True)] if ratio == ranked else []  # only one shown
-        result.append({
-            "id": ratio, "label": INDICATORS[ratio].label, "unit": INDICATORS[ratio].unit, "count": len(numbers),
-            "min": min(numbers) if numbers else None, "max": max(numbers) if numbers else None,
-            "quartiles": quartiles, "ranking": ranking, "hidden": hidden,
-        })  # fmt: skip
-    return result
+    board = dashboard_read(user, entity, year, breakdown=breakdown, version=int(version) if version else None,
+                           ranked=ranked if ranking else None)  # fmt: skip
+    return board, {"years": years, "versions": list(versions), "version": version}
 
 
 BENCHMARK_NAMES = (("value", "Valeur"), ("region", "Région"), ("national", "France"))
@@ -176,11 +72,22 @@ def ratio_charts(rows, benchmarks) -> list[dict]:
 
 
 def dashboard(request, level, code):
-    context = _dashboard(request, level, code)
-    context["ratio_charts"] = ratio_charts(context["rows"], context["benchmarks"])
-    crumbs = [("Tableau de bord CPO", reverse("indicators:home"))]
-    context["breadcrumbs"] = [*crumbs, (context["name"], None)]
-    context["querystring"] = request.GET.urlencode()
+    board, choices = _dashboard(request, level, code)
+    entity, ranked = board.place, board.ranked
+    context = {
+        "level": level, "code": code, "name": entity.name, "year": board.year, "years": choices["years"],
+        "breakdown": board.breakdown, "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS],
+        "rows": board.rows, "distribution": board.distribution, "masked_for_user": board.masked_for_user,
+        "benchmarks": board.benchmarks, "department_code": entity.department_code, "region_code": entity.region_code,
+        "threshold": settings.INDICATORS_MASKING_THRESHOLD, "has_targets": bool(board.targets),
+        "can_set_targets": level == "ml" and sets_targets(request.user, entity.obj), "ranked": ranked,
+        "ranked_label": INDICATORS[ranked].label, "ranked_unit": INDICATORS[ranked].unit,
+        "ranked_rows": board.ranked_rows, "ratio_choices": [(r, INDICATORS[r].label) for r in RATIOS],
+        "unpublished": board.unpublished, "versions": choices["versions"], "version": choices["version"],
+        "lineage": board.lineage, "ratio_charts": ratio_charts(board.rows, board.benchmarks),
+        "breadcrumbs": [("Tableau de bord CPO", reverse("indicators:home")), (entity.name, None)],
+        "querystring": request.GET.urlencode(),
+    }  # fmt: skip
     return render(request, "indicators/dashboard.html", context)
 
 
@@ -196,7 +103,7 @@ def _export_value(key):
     return read
 
 
-#: a dashboard's indicators, one a row (items: the rows of `_dashboard` with its year, level, code, name, breakdown)
+#: a dashboard's indicators, one a row (items: the rows of `dashboard_read`, with year, level, code, name, breakdown)
 DASHBOARD_EXPORT = (
     Column("annee", "Année", "year", YEAR),
     Column("niveau", "Niveau", "level", label=LEVEL_LABELS),
@@ -212,12 +119,12 @@ DASHBOARD_EXPORT = (
 
 
 def dashboard_export(request, level, code, fmt):
-    context = _dashboard(request, level, code)
-    place = {"year": context["year"], "level": level, "code": code, "name": context["name"],
-             "breakdown": context["breakdown"]}  # fmt: skip
-    return export_response(request, columns=DASHBOARD_EXPORT, items=({**place, **r} for r in context["rows"]),
-                           filename=f"tableau_de_bord_{level}_{code}_{context['year']}", fmt=fmt,
-                           title=f"Tableau de bord CPO {context['year']}")  # fmt: skip
+    board, _ = _dashboard(request, level, code, ranking=False)  # (a bad ?classement= stays a 400)
+    header = {"year": board.year, "level": level, "code": code, "name": board.place.name,
+              "breakdown": board.breakdown}  # fmt: skip
+    return export_response(request, columns=DASHBOARD_EXPORT, items=({**header, **r} for r in board.rows),
+                           filename=f"tableau_de_bord_{level}_{code}_{board.year}", fmt=fmt,
+                           title=f"Tableau de bord CPO {board.year}")  # fmt: skip
 
 
 def home(request):

@@ -185,3 +185,16 @@ def test_hostile_bodies_are_french_400s_and_save_nothing(make_user, funders, ml_
 def test_a_form_body_is_415(make_user, funders):  # noqa: F811
     response = client_for(make_user(Role.NATIONAL_ADMIN)).post(URL, {"code_ml": "x"})
     assert response.status_code == 415
+
+
+def test_a_push_of_the_largest_size_is_read_and_a_larger_body_is_a_french_json_400(make_user, settings):
+    """20,000 lines (about 3 Mo of JSON) are within the body limit; a body beyond it is a JSON 400, not HTML."""
+    client = client_for(make_user(Role.NATIONAL_ADMIN))
+    line = {"code_ml": "ML00000", "annee": 2025, "financeur_type": "etat", "financeur_code": "",
+            "categorie": "fonctionnement", "theme": "", "montant": "250000.00"}  # fmt: skip
+    response = push(client, [line] * 20_000, simulation=1)
+    assert response.status_code == 400 and response.json()["erreurs"][0]["champ"] == "code_ml"  # read, then refused
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+    response = push(client, [line] * 20_000, simulation=1)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Corps de requête trop gros : au plus 1 Mo par requête ; découpez l'envoi."}

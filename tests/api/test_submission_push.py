@@ -118,7 +118,6 @@ def test_a_push_outside_the_territory_is_refused_and_creates_nothing(users, tmp_
     (None, "export.zip", {"annee": 2016, "donnees_au": "2014-01-01"}, "données au"),
     (None, "export.tar", {}, "archive .zip"),
     (None, "export.zip", {"region": "99"}, "Région inconnue"),
-    (None, "export.zip", {"region": ""}, "obligatoire"),
     (None, "export.zip", {"type": "autre"}, "type"),
 ])  # fmt: skip
 def test_a_bad_push_is_a_french_json_400_that_creates_nothing(users, tmp_path, settings, data, name, fields, words):  # noqa: F811
@@ -126,6 +125,16 @@ def test_a_bad_push_is_a_french_json_400_that_creates_nothing(users, tmp_path, s
     before = database_snapshot()
     response = push(client, zip_bytes(export_files(tmp_path)) if data is None else data, name=name, **fields)
     assert_refused(client, response, 400, before, settings, words)
+
+
+def test_a_region_is_required_but_from_the_dgefp_whose_export_is_national(users, tmp_path, settings):  # noqa: F811
+    client = client_for(users["arml"])
+    before = database_snapshot()
+    response = push(client, zip_bytes(export_files(tmp_path)), region=None)
+    assert_refused(client, response, 400, before, settings, "obligatoire")
+    response = push(client_for(users["dgefp"]), zip_bytes(export_files(tmp_path)), region=None)
+    assert response.status_code == 201, response.content
+    assert response.json()["region"] is None and Submission.objects.get(pk=response.json()["id"]).region_id is None
 
 
 def test_a_zip_with_an_unexpected_member_is_refused(users, tmp_path, settings):  # noqa: F811

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -219,6 +220,17 @@ def test_serve_migrates_collects_and_runs_gunicorn_and_the_worker(tmp_path):
         stylesheet = re.search(r'href="(/static/pilotage/pilotage\.[0-9a-f]{12}\.css)"', html)
         assert stylesheet, "static files are served under their hashed names"
         assert _get(base + stylesheet.group(1))[0] == 200
+        # every file a page names is served (collectstatic leaves out the unused DSFR builds: core/apps.py),
+        # and the files the DSFR stylesheets name (icons, fonts) too
+        named = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html))
+        for page in ("/api/docs/", "/api/redoc/"):
+            named |= set(re.findall(r'(?:href|src)="(/static/[^"]+)"', _get(base + page)[1]))
+        assert len(named) >= 8, named
+        for url in sorted(named):
+            assert _get(base + url)[0] == 200, url
+        utility = next(url for url in named if "/utility/utility.min." in url)
+        icons = re.findall(r'url\("?([^")]+\.svg)"?\)', _get(base + utility)[1])
+        assert icons and _get(urljoin(base + utility, icons[0]))[0] == 200
         # Plain HTTP from the proxy is sent to HTTPS; HSTS on the secure answers.
         status, _, headers = _get(f"{base}/compte/connexion/", **{"X-Forwarded-Proto": "http"})
         assert status == 301 and headers["Location"].startswith("https://")

@@ -218,3 +218,16 @@ def test_offline_report_duplicate_refusals_name_the_same_mission_locale(tmp_path
     assert "ligne 4, colonne « code_ml », valeur « 999 000 003 00015 » : ligne en double" in err
     assert "que la ligne 2." in err and "ligne 3" not in err  # ML2's line is not a duplicate of ML1's
     assert "ligne 5, colonne « financeur_code », valeur « 123456789 »" in err
+
+
+def test_each_departments_yearly_average_is_part_of_the_report_and_not_of_the_json():
+    """`par_departement` (the page's map and distribution, the exports' last rows) is computed by the analysis
+    itself, so the page, the exports and the offline command share it: the funder type's lines of the range only,
+    every year of the range counting (a year without lines is 0), every department listed (04: none at all)."""
+    report = departmental_analysis(amounts=hand_case(), departments={"01", "02", "03", "04"},
+                                   funder_type="departement", first_year=2020, last_year=2022)  # fmt: skip
+    # 01: 210 + 222 + 215 (the 2019 line and the State's lines left out); 02: 50 + 0 + 60; 03: 0 + 30 + 0
+    assert report["par_departement"] == {"01": D("647") / 3, "02": D("110") / 3, "03": D("10"), "04": D("0")}
+    assert list(report["par_departement"]) == ["01", "02", "03", "04"]
+    assert report["categories"]["total"]["moyenne_par_departement"] == sum(report["par_departement"].values()) / 4
+    assert "par_departement" not in as_json(report)  # the JSON shape of funding-format.md is unchanged

@@ -324,3 +324,27 @@ def test_resources_keep_every_digit_written(tmp_path):
     assert r[("ml", "ML1", "9", "total")] == pytest.approx(3.33333333, rel=1e-12)
     assert r[("ml", "ML1", "R12", "total")] == pytest.approx(1.123456 / 3.33333333, rel=1e-12)
     assert r[("ml", "ML1", "10", "total")] == pytest.approx(123456789012345678, rel=1e-12)
+
+
+def test_the_commands_writer_is_write_csv_of_results_byte_for_byte(tmp_path):
+    """`write_results` (the command's: the CSV formatted and joined in DuckDB) writes exactly what
+    `write_csv(results(…))` writes: same order, numbers (integers, 10 significant digits, empty for null),
+    formula-like codes behind an apostrophe and codes quoted as `csv.writer` quotes them."""
+    folder = write_export(
+        tmp_path / "export",
+        structures=["=1+1;Formule;;13", '"A,B";Virgule;;13', '"C""D";Guillemet;;2A', "-ML;Tiret;;971", "ML5;;;13"],
+        jeunes=["A;=1+1;F;;infra_V;1;0;2024-01-01", "B;A,B;H;;;0;1;2023-05-01", "C;-ML;F;;IV;0;0;2024-03-01"],
+        evenements=["A;2024-01-01;diagnostic_approfondi;", "C;2024-02-01;entretien_individuel;"],
+        parcours=["P1;A;national;CEJ;2024-02-01;2024-05-17;emploi", "P2;C;regional_local;;2023-01-01;2024-11-30;autre"],
+        situations=["S1;A;emploi;2024-03-01;2024-04-30"],
+        ressources=["=1+1;2024;10,5;3,333333333333;1000000,01;600000;;900000", 'C"D;2024;7;7;1;1;1;1'],
+        contexte=["-ML;2024;3;0"],
+    )
+    export = load_export(folder)
+    assert export.ok, [str(i) for i in export.issues]
+    compute.compute(export.connection, 2024)
+    compute.write_results(export.connection, 2024, tmp_path / "command.csv")
+    compute.write_csv(compute.results(export.connection, 2024), tmp_path / "rows.csv")
+    written = (tmp_path / "command.csv").read_bytes()
+    assert written == (tmp_path / "rows.csv").read_bytes()
+    assert b"\r\nml,'=1+1,2024,1,total,1\r\n" in written and b'\r\nml,"C""D",2024,' in written

@@ -33,8 +33,11 @@ def engine_values(folder: Path, year: int, output: Path) -> dict:
     export = load_export(folder)
     assert export.ok, [str(issue) for issue in export.issues[:5]]
     compute.compute(export.connection, year)
-    compute.write_csv(compute.results(export.connection, year), output)
+    compute.write_results(export.connection, year, output)  # the command's writer, formatted in DuckDB
+    rows = output.with_suffix(".rows.csv")  # and the values as `results` gives them to the platform
+    compute.write_csv(compute.results(export.connection, year), rows)
     export.connection.close()
+    assert output.read_bytes() == rows.read_bytes()
     with output.open(encoding="utf-8") as handle:
         return {
             (r["niveau"], r["code"], r["indicateur"], r["ventilation"]): r["valeur"] for r in csv.DictReader(handle)

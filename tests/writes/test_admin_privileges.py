@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from pilotage.accounts.models import User
+from pilotage.audit import chain as audit_chain
 from pilotage.core.roles import Role
 from pilotage.funding.models import FundingLine
 from tests.factories import UserFactory, state_funder, user_for_role
@@ -90,9 +91,9 @@ def test_the_dgefp_cannot_change_a_privileged_account(client, dgefp, superuser, 
     client.force_login(dgefp)
     url = reverse("admin:accounts_user_change", args=[account.pk])
     assert client.get(url).status_code == 200  # visible, read-only
-    data = {"email": "dgefp-bis@example.org", "username": account.username, "is_active": "on"}
+    data = escalation({"email": "dgefp-bis@example.org", "username": account.username, "is_active": "on"})
     before = database_snapshot("accounts")
-    assert client.post(url, escalation(data)).status_code == 403
+    assert client.post(url, data).status_code == 403
     assert client.post(reverse("admin:accounts_user_delete", args=[account.pk]), {"post": "yes"}).status_code == 403
     assert_unchanged(before, target)
     account.refresh_from_db()
@@ -197,3 +198,33 @@ def test_the_dgefp_cannot_create_a_group(client, dgefp):
     assert response.status_code == 403
     assert not Group.objects.exists()
     assert_unchanged(before)
+
+
+def test_privileges_granted_in_the_admin_are_in_the_history_and_sealed(
+    client, superuser, network, django_capture_on_commit_callbacks
+):
+    """Groups and permissions of an account, and the permissions of a group, are audited like the rest: the
+    history shows who changed them, from what to what, and the audit chain seals the records."""
+    account = user_of(Role.ML_STAFF, network)
+    client.force_login(superuser)
+    url = reverse("admin:accounts_user_change", args=[account.pk])
+    before = account.history.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, escalation(admin_form_data(client, url))).status_code == 302
+    latest = account.history.first()
+    assert latest.history_user == superuser
+    assert [g.group.name for g in latest.groups.all()] == ["Administrateurs techniques"]
+    assert [p.permission.codename for p in latest.user_permissions.all()] == ["change_user"]
+    assert not before.groups.exists() and not before.user_permissions.exists()  # before: none
+
+    group = Group.objects.get(name="Administrateurs techniques")
+    change_group = reverse("admin:auth_group_change", args=[group.pk])
+    permission = Permission.objects.get(codename="delete_user")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_group, {"name": "Administrateurs", "permissions": [permission.pk]})
+    assert response.status_code == 302
+    record = group.history.first()
+    assert (record.name, record.history_user) == ("Administrateurs", superuser)
+    assert [p.permission.codename for p in record.permissions.all()] == ["delete_user"]
+    assert client.get(reverse("admin:auth_group_history", args=[group.pk])).status_code == 200
+    assert audit_chain.verify().ok

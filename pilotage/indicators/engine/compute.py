@@ -1,14 +1,19 @@
 """The indicators, ratios, breakdowns and levels of cpo-indicators.md, computed in DuckDB for one year N.
 
-1. `facts`: one row per young person with a boolean per youth indicator (and the parts of the ratios);
-2. `parts`: per Mission Locale and breakdown, the sums every figure is computed from (counts, durations and
-   their counts, resources, context) — every Mission Locale has every part, 0 for youth counts;
-3. `levels`: the parts summed per department, region and nation (a resource or context sum is null when one
-   of its Missions Locales has none);
-4. the output rows: counts, means and ratios recomputed from the summed parts at each level, never averaged.
+1. `build_facts`: per young person, their flags from one grouped pass over each table, then a boolean per
+   youth indicator (and the parts of the ratios), summed straight into `cells` (per Mission Locale and
+   combination of the breakdowns' criteria);
+2. `build_parts`: per Mission Locale, one column per breakdown × part, the sums every figure is computed
+   from (counts, durations and their counts, resources, context) — 0 for youth counts when nothing;
+3. `build_levels`: the parts summed per department, region and nation (a resource or context sum is null
+   when one of its Missions Locales has none);
+4. the output rows (`results`, `write_results`): counts, means and ratios recomputed from the summed parts at
+   each level, never averaged.
 """
 
 import csv
+import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -27,63 +32,68 @@ SITUATION_TYPES_ALL = ("emploi", "emploi_durable", "emploi_avenir", "alternance"
                        "service_civique", "formation", "formation_qualifiante", "creation_activite")  # fmt: skip
 
 
-def _in(values) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+def _one_of(column: str, values) -> str:
+    """`column IN (values)` written as equalities: DuckDB turns a list of five or more constants into a join."""
+    return "(" + " OR ".join(f"{column} = '{v}'" for v in values) + ")"
 
 
-# Youth counts: indicator id → SQL boolean over one young person's aggregates (tables pa, ev, si, sp, x below).
+# Youth counts: indicator id → SQL boolean over one young person's row of `people` (see `build_facts`): the
+# columns of `stg_jeunes` and that person's flags and dates from their pathways, events and situations.
 YOUTH_COUNTS = {
-    "1": "ev.any_n",
-    "2": "j.date_premier_accueil BETWEEN ys AND ye",
-    "2.1": "j.date_premier_accueil BETWEEN ys AND ye AND ev.diagnostic_since_welcome",
-    "2.2": "j.date_premier_accueil BETWEEN ys AND ye AND ev.orientation_since_welcome",
-    "2bis.1": "ev.interview_since_aug1",
-    "3": "pa.entered",
-    "3.1": "pa.entered_national",
-    "3.2": "pa.entered AND NOT pa.entered_national",
-    "4": "pa.active",
-    "4.1": "pa.active_national",
-    "4.1.f": "pa.active_national AND sp.professional_started_in_national",
-    "4.1.g": "pa.active_national AND sp.training_started_in_national",
-    "4.1.g.1": "pa.active_national AND sp.qualifying_started_in_national",
-    "4.1.h": "pa.active_national AND ev.sponsorship_n",
-    "4.1.i.base": "pa.national_since_sep30_active_on_dec31 AND NOT si.active_on_dec31",
-    "4.1.i": "pa.national_since_sep30_active_on_dec31 AND NOT si.active_on_dec31 AND NOT ev.proposal_since_oct1",
-    "4.2.c4": "(pa.first_national + INTERVAL 4 MONTH)::DATE BETWEEN ys AND ye",
-    "4.2.s4": "(pa.first_national + INTERVAL 4 MONTH)::DATE BETWEEN ys AND ye AND si.started_within_4_months",
-    "4.2.c12": "(pa.first_national + INTERVAL 12 MONTH)::DATE BETWEEN ys AND ye",
-    "4.2.s12": "(pa.first_national + INTERVAL 12 MONTH)::DATE BETWEEN ys AND ye AND si.started_within_12_months",
-    "4.3": "pa.active_regional",
-    "4.4": "pa.active AND ev.right_n",
-    **{f"4.4.{r}": f"pa.active AND ev.right_{r}_n" for r in RIGHTS},
-    "6": "pa.active AND sp.work_or_training_during_pathway",
-    "6.1": "pa.active AND sp.work_or_training_during_national",
-    "6.1.emploi": "pa.active AND sp.work_during_national",
-    "6.1.formation": "pa.active AND sp.training_during_national",
-    "6.1.eav": "pa.active AND sp.eav_during_national",
-    "6.2": "pa.active AND sp.work_or_training_during_regional",
-    # the exit in N (x.*): see the `exits` table
-    "8": "x.parcours_id IS NOT NULL",
-    "8.1": "x.type_parcours = 'national'",
-    "8.1.f": f"x.type_parcours = 'national' AND x.motif_sortie IN {_in(EMPLOYMENT_EXITS)}",
-    "8.1.f.emploi_durable": "x.type_parcours = 'national' AND x.motif_sortie = 'emploi_durable'",
-    "8.1.f.cui": "x.type_parcours = 'national' AND x.motif_sortie IN ('cui_cae', 'cui_cie')",
-    "8.1.f.eav": "x.type_parcours = 'national' AND x.motif_sortie = 'emploi_avenir'",
-    "8.1.f.alternance": "x.type_parcours = 'national' AND x.motif_sortie IN ('alternance', 'apprentissage')",
-    "8.1.f.apprentissage": "x.type_parcours = 'national' AND x.motif_sortie = 'apprentissage'",
-    "8.1.f.creation": "x.type_parcours = 'national' AND x.motif_sortie = 'creation_entreprise'",
-    "8.1.g": f"x.type_parcours = 'national' AND x.motif_sortie IN {_in(TRAINING_EXITS)}",
-    "8.1.g.qualifiante": "x.type_parcours = 'national' AND x.motif_sortie = 'formation_qualifiante'",
-    "8.1.r": "x.type_parcours = 'national' AND x.motif_sortie = 'reorientation'",
-    "8.1.h": "x.type_parcours = 'national' AND x.motif_sortie = 'service_civique'",
-    "8.1.i": "x.type_parcours = 'national' AND x.motif_sortie = 'sans_solution_connue'",
-    "8.2": "x.type_parcours = 'regional_local'",
+    "1": "any_event_n",
+    "2": "date_premier_accueil BETWEEN ys AND ye",
+    "2.1": "date_premier_accueil BETWEEN ys AND ye AND last_diagnostic >= date_premier_accueil",
+    "2.2": "date_premier_accueil BETWEEN ys AND ye AND last_orientation >= date_premier_accueil",
+    "2bis.1": "interview_since_aug1",
+    "3": "entered",
+    "3.1": "entered_national",
+    "3.2": "entered AND NOT entered_national",
+    "4": "active",
+    "4.1": "active_national",
+    "4.1.f": "active_national AND professional_started_in_national",
+    "4.1.g": "active_national AND training_started_in_national",
+    "4.1.g.1": "active_national AND qualifying_started_in_national",
+    "4.1.h": "active_national AND sponsorship_n",
+    "4.1.i.base": "national_since_sep30_active_on_dec31 AND NOT situation_on_dec31",
+    "4.1.i": "national_since_sep30_active_on_dec31 AND NOT situation_on_dec31 AND NOT proposal_since_oct1",
+    "4.2.c4": "(first_national + INTERVAL 4 MONTH)::DATE BETWEEN ys AND ye",
+    "4.2.s4": "(first_national + INTERVAL 4 MONTH)::DATE BETWEEN ys AND ye "
+              "AND first_work_or_training_since_national < (first_national + INTERVAL 4 MONTH)::DATE",
+    "4.2.c12": "(first_national + INTERVAL 12 MONTH)::DATE BETWEEN ys AND ye",
+    "4.2.s12": "(first_national + INTERVAL 12 MONTH)::DATE BETWEEN ys AND ye "
+               "AND first_work_or_training_since_national < (first_national + INTERVAL 12 MONTH)::DATE",
+    "4.3": "active_regional",
+    "4.4": "active AND right_n",
+    **{f"4.4.{r}": f"active AND right_{r}_n" for r in RIGHTS},
+    "6": "active AND work_or_training_during_pathway",
+    "6.1": "active AND work_or_training_during_national",
+    "6.1.emploi": "active AND work_during_national",
+    "6.1.formation": "active AND training_during_national",
+    "6.1.eav": "active AND eav_during_national",
+    "6.2": "active AND work_or_training_during_regional",
+    # the exit in N: the pathway exited last in N (`exit_type`, `exit_motive`; see `pa`)
+    "8": "exit_type IS NOT NULL",
+    "8.1": "exit_type = 'national'",
+    "8.1.f": f"exit_type = 'national' AND {_one_of('exit_motive', EMPLOYMENT_EXITS)}",
+    "8.1.f.emploi_durable": "exit_type = 'national' AND exit_motive = 'emploi_durable'",
+    "8.1.f.cui": "exit_type = 'national' AND exit_motive IN ('cui_cae', 'cui_cie')",
+    "8.1.f.eav": "exit_type = 'national' AND exit_motive = 'emploi_avenir'",
+    "8.1.f.alternance": "exit_type = 'national' AND exit_motive IN ('alternance', 'apprentissage')",
+    "8.1.f.apprentissage": "exit_type = 'national' AND exit_motive = 'apprentissage'",
+    "8.1.f.creation": "exit_type = 'national' AND exit_motive = 'creation_entreprise'",
+    "8.1.g": f"exit_type = 'national' AND {_one_of('exit_motive', TRAINING_EXITS)}",
+    "8.1.g.qualifiante": "exit_type = 'national' AND exit_motive = 'formation_qualifiante'",
+    "8.1.r": "exit_type = 'national' AND exit_motive = 'reorientation'",
+    "8.1.h": "exit_type = 'national' AND exit_motive = 'service_civique'",
+    "8.1.i": "exit_type = 'national' AND exit_motive = 'sans_solution_connue'",
+    "8.2": "exit_type = 'regional_local'",
     # parts of ratios
-    "_2prev": "j.date_premier_accueil BETWEEN prev_start AND prev_end",
-    "_r6": "pa.entered AND ev.diagnostic_before_first_entry",
-}
+    "_2prev": "date_premier_accueil BETWEEN prev_start AND prev_end",
+    "_r6": "entered AND first_diagnostic <= first_entry_n",
+}  # fmt: skip
 PROFESSIONAL = tuple(t for t in SITUATION_TYPES_ALL if t not in TRAINING)
 ACTIVE = "p.date_entree <= ye AND (p.date_sortie IS NULL OR p.date_sortie >= ys)"
+EXIT_N = "p.date_sortie BETWEEN ys AND ye"
 DAYS_PER_MONTH = "30.4375"
 RESOURCES = {
     "9": "etp_total",
@@ -111,101 +121,120 @@ RATIOS = {
     "R12": ("9.1", "9", False),
     "R13": ("4", "9.1", False),
 }
+#: mean id → (sum of the durations in months, number of durations): parts computed from days (`build_parts`)
 MEANS = {"5": ("_dur5_sum", "_dur5_n"), "7": ("_dur7_sum", "_dur7_n")}
 PER_YOUTH_FUNDING = {"10.1.d": ("10.1.b", "1"), "10.1.e": ("10.1.b", "4")}
 
 
-def _bounds(year: int) -> str:
-    return (
-        f"DATE '{year}-01-01' AS ys, DATE '{year}-12-31' AS ye, DATE '{year}-08-01' AS aug1, "
-        f"DATE '{year}-09-30' AS sep30, DATE '{year}-10-01' AS oct1, DATE '{year - 1}-01-01' AS prev_start, "
-        f"DATE '{year - 1}-12-31' AS prev_end"
-    )
+def _bounds(year: int) -> dict[str, str]:
+    """The dates of year N the definitions use, as SQL literals (constants the planner can push down)."""
+    return {
+        "ys": f"DATE '{year}-01-01'", "ye": f"DATE '{year}-12-31'", "aug1": f"DATE '{year}-08-01'",
+        "sep30": f"DATE '{year}-09-30'", "oct1": f"DATE '{year}-10-01'", "prev_start": f"DATE '{year - 1}-01-01'",
+        "prev_end": f"DATE '{year - 1}-12-31'",
+    }  # fmt: skip
 
 
-def _flag(condition: str) -> str:
-    """One young person's two-valued flag: true when some row of theirs meets the condition, else false.
-
-    SQL's third value would drop people silently: over no row (a young person without any pathway, event or
-    situation, LEFT JOINed) or rows where the condition is NULL, bool_or is NULL, and `x AND NOT NULL` is NULL,
-    not true. Every per-person flag is therefore coalesced here, where it is made, so that `NOT flag` means
-    "no such row" (cpo-indicators.md: "no situation of any type active on E" holds for someone with none)."""
-    return f"coalesce(bool_or({condition}), false)"
+def _dated(sql: str, year: int) -> str:
+    """`sql` with the names of `_bounds` (ys, ye, aug1…) replaced by their dates."""
+    bounds = _bounds(year)
+    return re.sub(r"\b(" + "|".join(bounds) + r")\b", lambda m: bounds[m.group(1)], sql)
 
 
 def _overlap(situation_types, pathway_type=None) -> str:
     """A situation of those types and a pathway (of that type) active on a same day of [ys, ye]."""
     pathway = f"AND p.type_parcours = '{pathway_type}' " if pathway_type else ""
-    return _flag(
-        f"s.type IN {_in(situation_types)} {pathway}AND greatest(s.date_debut, p.date_entree, ys) <= "
-        "least(coalesce(s.date_fin, ye), coalesce(p.date_sortie, ye), ye)"
+    return (
+        f"bool_or({_one_of('s.type', situation_types)} {pathway}AND greatest(s.date_debut, p.date_entree, ys) <= "
+        "least(coalesce(s.date_fin, ye), coalesce(p.date_sortie, ye), ye))"
     )
 
 
 def _started_in_national(situation_types) -> str:
-    return _flag(
-        f"s.type IN {_in(situation_types)} AND p.type_parcours = 'national' AND s.date_debut BETWEEN ys "
-        "AND ye AND p.date_entree <= s.date_debut AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut)"
+    return (
+        f"bool_or({_one_of('s.type', situation_types)} AND p.type_parcours = 'national' AND s.date_debut BETWEEN ys "
+        "AND ye AND p.date_entree <= s.date_debut AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut))"
     )
+
+
+# The per-person tables of `build_facts` and their boolean flags: a young person without a row there (no
+# pathway, event or situation) has `false` for each (`people`), never NULL.
+FLAGS = {
+    "pa": ("entered", "entered_national", "active", "active_national", "active_regional",
+           "national_since_sep30_active_on_dec31"),
+    "ev": ("any_event_n", "interview_since_aug1", "sponsorship_n", "proposal_since_oct1", "right_n",
+           *(f"right_{r}_n" for r in RIGHTS)),
+    "si": ("situation_on_dec31",),
+    "sp": ("professional_started_in_national", "training_started_in_national", "qualifying_started_in_national",
+           "work_or_training_during_pathway", "work_or_training_during_national", "work_during_national",
+           "training_during_national", "eav_during_national", "work_or_training_during_regional"),
+}  # fmt: skip
+# Their other columns: dates (NULL when there is no such row; only compared positively, a comparison with
+# NULL then being false), the exit in N, and the durations in days with their numbers (0 when none).
+VALUES = {
+    "pa": ("first_national", "first_entry_n", "exit_type", "exit_motive"),
+    "ev": ("last_diagnostic", "last_orientation", "first_diagnostic"),
+    "si": ("first_work_or_training_since_national",),
+    "sp": (),
+}
+DURATIONS = {"pa": ("dur5_days", "dur5_n"), "d7": ("dur7_days", "dur7_n")}
 
 
 def build_facts(connection, year: int) -> None:
-    """Per young person: a few grouped passes over pathways, events, situations and situation × pathway pairs
-    (no correlated subquery, so that a national export stays fast), then one boolean per youth count.
+    """Per young person: one grouped pass over each of pathways, events, situations and the situation ×
+    pathway pairs of a same young person (no correlated subquery, no join before grouping: each table is
+    grouped alone, then the per-person rows are joined once, 1 to 1), then one count per youth indicator.
 
-    Each pass has one row per young person of `stg_jeunes` (LEFT JOIN), with flags that are never NULL
-    (`_flag`): a young person with no pathway, event or situation has `false` everywhere, so that a negated
-    flag (`NOT si.active_on_dec31`) counts them. Dates (`first_national`, `first_entry_n`) stay NULL when
-    there is no such pathway; they are only compared positively (a comparison with NULL is then false)."""
-    bounds = f"(SELECT {_bounds(year)})"
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE pa AS SELECT j.jeune_id,
-            {_flag("p.date_entree BETWEEN ys AND ye")} AS entered,
-            {_flag("p.type_parcours = 'national' AND p.date_entree BETWEEN ys AND ye")} AS entered_national,
-            {_flag(ACTIVE)} AS active,
-            {_flag(f"p.type_parcours = 'national' AND {ACTIVE}")} AS active_national,
-            {_flag(f"p.type_parcours = 'regional_local' AND {ACTIVE}")} AS active_regional,
-            {_flag("p.type_parcours = 'national' AND p.date_entree <= sep30 AND (p.date_sortie IS NULL OR p.date_sortie >= ye)")}
-                AS national_since_sep30_active_on_dec31,
-            min(p.date_entree) FILTER (WHERE p.type_parcours = 'national') AS first_national,
-            min(p.date_entree) FILTER (WHERE p.date_entree BETWEEN ys AND ye) AS first_entry_n
-        FROM stg_jeunes j LEFT JOIN stg_parcours p USING (jeune_id), {bounds} GROUP BY j.jeune_id""")  # noqa: S608
-    rights = ",\n".join(
-        _flag(f"e.type = 'acces_droit' AND e.sous_type = '{r}' AND e.date BETWEEN ys AND ye") + f" AS right_{r}_n"
-        for r in RIGHTS
-    )
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE ev AS SELECT j.jeune_id,
-            {_flag("e.date BETWEEN ys AND ye")} AS any_n,
-            {_flag("e.type = 'diagnostic_approfondi' AND e.date BETWEEN j.date_premier_accueil AND ye")}
-                AS diagnostic_since_welcome,
-            {_flag("e.type = 'orientation_externe' AND e.date BETWEEN j.date_premier_accueil AND ye")}
-                AS orientation_since_welcome,
-            {_flag("e.type = 'entretien_individuel' AND e.date BETWEEN aug1 AND ye")} AS interview_since_aug1,
-            {_flag("e.type = 'parrainage' AND e.date BETWEEN ys AND ye")} AS sponsorship_n,
-            {_flag("e.type = 'proposition' AND e.date BETWEEN oct1 AND ye")} AS proposal_since_oct1,
-            {_flag("e.type = 'acces_droit' AND e.date BETWEEN ys AND ye")} AS right_n,
-            {rights},
-            {_flag("e.type = 'diagnostic_approfondi' AND e.date <= pa.first_entry_n")} AS diagnostic_before_first_entry
-        FROM stg_jeunes j JOIN pa USING (jeune_id) CROSS JOIN {bounds} LEFT JOIN (
-            -- only the events that can make a flag true: each flag needs a date up to E, and only the
-            -- diagnostics and orientations since the welcome or before the first entry may predate S
-            SELECT e.* FROM stg_evenements e, {bounds} b WHERE e.date <= b.ye
-                AND (e.date >= b.ys OR e.type IN ('diagnostic_approfondi', 'orientation_externe'))
-        ) e USING (jeune_id)
-        GROUP BY j.jeune_id""")  # noqa: S608
+    The counts are summed straight into `cells`: per Mission Locale and combination of the breakdowns' criteria
+    (sex, low level, QPV, ZRR), at most 16 rows per Mission Locale, from which every breakdown is a sum.
+
+    Every flag of `people` is two-valued: a young person with no pathway, event or situation has no row in
+    that table and `false` everywhere (`coalesce`), so that a negated flag (`NOT situation_on_dec31`) counts
+    them — in SQL `true AND NOT NULL` is NULL, which is what once dropped them from 4.1.i.base, 4.1.i and R8."""
     work_or_training = EMPLOYMENT + TRAINING
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE si AS SELECT j.jeune_id,
-            {_flag("s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ye)")} AS active_on_dec31,
-            {_flag(f"s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national AND s.date_debut < (pa.first_national + INTERVAL 4 MONTH)::DATE")}
-                AS started_within_4_months,
-            {_flag(f"s.type IN {_in(work_or_training)} AND s.date_debut >= pa.first_national AND s.date_debut < (pa.first_national + INTERVAL 12 MONTH)::DATE")}
-                AS started_within_12_months
-        FROM stg_jeunes j LEFT JOIN stg_situations s USING (jeune_id) JOIN pa USING (jeune_id), {bounds}
-        GROUP BY j.jeune_id""")  # noqa: S608
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE sp AS SELECT j.jeune_id,
+    rights = ", ".join(
+        f"bool_or(e.type = 'acces_droit' AND e.sous_type = '{r}' AND e.date >= ys) AS right_{r}_n" for r in RIGHTS
+    )
+    statements = [
+        f"""CREATE OR REPLACE TABLE pa AS SELECT p.jeune_id,
+            bool_or(p.date_entree BETWEEN ys AND ye) AS entered,
+            bool_or(p.type_parcours = 'national' AND p.date_entree BETWEEN ys AND ye) AS entered_national,
+            bool_or({ACTIVE}) AS active,
+            bool_or(p.type_parcours = 'national' AND {ACTIVE}) AS active_national,
+            bool_or(p.type_parcours = 'regional_local' AND {ACTIVE}) AS active_regional,
+            bool_or(p.type_parcours = 'national' AND p.date_entree <= sep30
+                    AND (p.date_sortie IS NULL OR p.date_sortie >= ye)) AS national_since_sep30_active_on_dec31,
+            min(CASE WHEN p.type_parcours = 'national' THEN p.date_entree END) AS first_national,
+            min(CASE WHEN p.date_entree BETWEEN ys AND ye THEN p.date_entree END) AS first_entry_n,
+            -- the exit in N: the latest date_sortie, then the greatest parcours_id as text (NULL keys are skipped)
+            arg_max(p.type_parcours, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_type,
+            arg_max(p.motif_sortie, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_motive,
+            -- 5: every pathway exited in N
+            sum(CASE WHEN {EXIT_N} THEN p.date_sortie - p.date_entree END) AS dur5_days,
+            count(CASE WHEN {EXIT_N} THEN 1 END) AS dur5_n
+        FROM stg_parcours p GROUP BY p.jeune_id""",
+        # only the events up to E can make a flag true; "some event of that kind between a date and E" is
+        # "the last one up to E is on or after that date"
+        f"""CREATE OR REPLACE TABLE ev AS SELECT e.jeune_id,
+            bool_or(e.date >= ys) AS any_event_n,
+            bool_or(e.type = 'entretien_individuel' AND e.date >= aug1) AS interview_since_aug1,
+            bool_or(e.type = 'parrainage' AND e.date >= ys) AS sponsorship_n,
+            bool_or(e.type = 'proposition' AND e.date >= oct1) AS proposal_since_oct1,
+            bool_or(e.type = 'acces_droit' AND e.date >= ys) AS right_n,
+            {rights},
+            max(CASE WHEN e.type = 'diagnostic_approfondi' THEN e.date END) AS last_diagnostic,
+            max(CASE WHEN e.type = 'orientation_externe' THEN e.date END) AS last_orientation,
+            min(CASE WHEN e.type = 'diagnostic_approfondi' THEN e.date END) AS first_diagnostic
+        FROM stg_evenements e WHERE e.date <= ye GROUP BY e.jeune_id""",
+        # 4.2: a situation begun within k months of the first national entry d is the first one begun on or
+        # after d, if it begins before d + k months
+        f"""CREATE OR REPLACE TABLE si AS SELECT s.jeune_id,
+            bool_or(s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ye)) AS situation_on_dec31,
+            min(CASE WHEN {_one_of("s.type", work_or_training)} AND s.date_debut >= pa.first_national THEN s.date_debut END)
+                AS first_work_or_training_since_national
+        FROM stg_situations s LEFT JOIN pa USING (jeune_id) GROUP BY s.jeune_id""",
+        # only the situations and pathways active some day of N: every flag here needs both
+        f"""CREATE OR REPLACE TABLE sp AS SELECT s.jeune_id,
             {_started_in_national(PROFESSIONAL)} AS professional_started_in_national,
             {_started_in_national(TRAINING)} AS training_started_in_national,
             {_started_in_national(("formation_qualifiante",))} AS qualifying_started_in_national,
@@ -215,114 +244,86 @@ def build_facts(connection, year: int) -> None:
             {_overlap(TRAINING, "national")} AS training_during_national,
             {_overlap(("emploi_avenir",), "national")} AS eav_during_national,
             {_overlap(work_or_training, "regional_local")} AS work_or_training_during_regional
-        FROM stg_jeunes j CROSS JOIN {bounds} LEFT JOIN (
-            -- only the situations and pathways active some day of N: every flag here needs both
-            (SELECT s.* FROM stg_situations s, {bounds} b
-             WHERE s.date_debut <= b.ye AND (s.date_fin IS NULL OR s.date_fin >= b.ys)) s
-            JOIN (SELECT p.* FROM stg_parcours p, {bounds} b
-                  WHERE p.date_entree <= b.ye AND (p.date_sortie IS NULL OR p.date_sortie >= b.ys)) p
-            USING (jeune_id)
-        ) USING (jeune_id)
-        GROUP BY j.jeune_id""")  # noqa: S608
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE exits AS SELECT * EXCLUDE (rank) FROM (
-            SELECT p.*, row_number() OVER (PARTITION BY p.jeune_id ORDER BY p.date_sortie DESC,
-                                           p.parcours_id DESC) AS rank
-            FROM stg_parcours p, {bounds} WHERE p.date_sortie BETWEEN ys AND ye) WHERE rank = 1""")  # noqa: S608
-    flags = ",\n".join(f'coalesce({sql}, false)::INT AS "{key}"' for key, sql in YOUTH_COUNTS.items())
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE facts AS
-        SELECT j.jeune_id, j.code_ml, j.sexe = 'F' AS femmes,
-               coalesce(j.niveau IN ('infra_V', 'V_sans_diplome'), false) AS bas_niveau, j.qpv AS qpv, j.zrr AS zrr,
-               {flags}
-        FROM stg_jeunes j CROSS JOIN {bounds} LEFT JOIN pa USING (jeune_id) LEFT JOIN ev USING (jeune_id)
-        LEFT JOIN si USING (jeune_id) LEFT JOIN sp USING (jeune_id)
-        LEFT JOIN exits x ON x.jeune_id = j.jeune_id""")  # noqa: S608
-    # durations: per pathway exited in N (5), per employment situation ended in N begun during a pathway (7)
-    connection.execute(f"""
-        CREATE OR REPLACE TABLE durations AS
-        SELECT p.jeune_id, '5' AS indicator, (p.date_sortie - p.date_entree) / {DAYS_PER_MONTH} AS months
-        FROM stg_parcours p, {bounds} WHERE p.date_sortie BETWEEN ys AND ye
-        UNION ALL
-        SELECT s.jeune_id, '7', (s.date_fin - s.date_debut) / {DAYS_PER_MONTH}
-        FROM stg_situations s SEMI JOIN stg_parcours p ON p.jeune_id = s.jeune_id AND p.date_entree <= s.date_debut
-             AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut), {bounds}
-        WHERE s.type IN {_in(EMPLOYMENT)} AND s.date_fin BETWEEN ys AND ye""")  # noqa: S608
+        FROM stg_situations s JOIN stg_parcours p USING (jeune_id)
+        WHERE s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ys) AND {ACTIVE}
+        GROUP BY s.jeune_id""",
+        # 7: every employment situation ended in N whose start falls on a day one of the person's pathways
+        # (of any type) is active
+        f"""CREATE OR REPLACE TABLE d7 AS SELECT s.jeune_id, sum(s.date_fin - s.date_debut) AS dur7_days,
+            count(*) AS dur7_n
+        FROM stg_situations s SEMI JOIN stg_parcours p ON p.jeune_id = s.jeune_id
+            AND p.date_entree <= s.date_debut AND (p.date_sortie IS NULL OR p.date_sortie >= s.date_debut)
+        WHERE {_one_of("s.type", EMPLOYMENT)} AND s.date_fin BETWEEN ys AND ye GROUP BY s.jeune_id""",
+    ]
+    for sql in statements:
+        connection.execute(_dated(sql, year))
+    columns = [f"coalesce({table}.{flag}, false) AS {flag}" for table, flags in FLAGS.items() for flag in flags]
+    columns += [f"{table}.{name}" for table, names in VALUES.items() for name in names]
+    columns += [f"coalesce({table}.{name}, 0) AS {name}" for table, names in DURATIONS.items() for name in names]
+    counts = ",\n".join(f'count_if({sql}) AS "{key}"' for key, sql in YOUTH_COUNTS.items())
+    durations = ", ".join(f"sum({name}) AS {name}" for names in DURATIONS.values() for name in names)
+    connection.execute(_dated(f"""
+        CREATE OR REPLACE TABLE cells AS
+        WITH people AS (
+            SELECT j.code_ml, j.sexe = 'F' AS femmes, coalesce(j.niveau IN ('infra_V', 'V_sans_diplome'), false)
+                   AS bas_niveau, j.qpv AS qpv, j.zrr AS zrr, j.date_premier_accueil, {", ".join(columns)}
+            FROM stg_jeunes j LEFT JOIN pa USING (jeune_id) LEFT JOIN ev USING (jeune_id)
+            LEFT JOIN si USING (jeune_id) LEFT JOIN sp USING (jeune_id) LEFT JOIN d7 USING (jeune_id))
+        SELECT code_ml, femmes, bas_niveau, qpv, zrr, {counts}, {durations}
+        FROM people GROUP BY ALL""", year))  # fmt: skip
+
+
+# A part's SQL name: "breakdown:part" (`parts` and `level_parts` have one column per breakdown and part).
+def _part(ventilation: str, part: str) -> str:
+    return f'"{ventilation}:{part}"'
+
+
+YOUTH_PARTS = list(YOUTH_COUNTS)
+DURATION_PARTS = ["dur5_days", "dur5_n", "dur7_days", "dur7_n"]
+VALUE_PARTS = {**RESOURCES, **CONTEXT}  # given for the breakdown total only, NULL when missing
 
 
 def build_parts(connection, year: int) -> None:
-    """One row per Mission Locale × breakdown × part: youth counts (0 when nothing), duration sums and counts,
-    and (breakdown total only) resources and context, null when the Mission Locale has no row or no value."""
-    keys = list(YOUTH_COUNTS)
-    sums = ", ".join(f'coalesce(sum(f."{k}"), 0) AS "{k}"' for k in keys)
-    group_filter = " OR ".join(f"(b.ventilation = '{b}' AND f.{b})" for b in BREAKDOWNS[1:])
-    unpivot = ", ".join(f'"{k}"' for k in keys)
+    """One row per Mission Locale, one column per breakdown × part: youth counts and durations (0 when
+    nothing) summed from `cells`, and (breakdown total only) resources and context, NULL when the Mission
+    Locale has no row or no value for N."""
+    sums = []
+    for ventilation in BREAKDOWNS:
+        # (CASE, not FILTER: DuckDB evaluates each FILTER clause apart, several times slower here)
+        for p in YOUTH_PARTS + DURATION_PARTS:
+            value = f'c."{p}"' if ventilation == "total" else f'CASE WHEN c.{ventilation} THEN c."{p}" ELSE 0 END'
+            sums.append(f"sum({value}) AS {_part(ventilation, p)}")
+    youth = ", ".join(f"coalesce(y.{c}, 0) AS {c}" for c in _youth_columns())
+    values = [f"CAST(r.{column} AS DOUBLE) AS {_part('total', key)}" for key, column in RESOURCES.items()]
+    values += [f"CAST(x.{column} AS DOUBLE) AS {_part('total', key)}" for key, column in CONTEXT.items()]
     connection.execute(f"""
         CREATE OR REPLACE TABLE parts AS
-        WITH breakdowns AS (SELECT unnest({list(BREAKDOWNS)}) AS ventilation),
-        youth AS (
-            SELECT s.code_ml, b.ventilation, {sums}
-            FROM stg_structures s CROSS JOIN breakdowns b
-            LEFT JOIN facts f ON f.code_ml = s.code_ml AND (b.ventilation = 'total' OR {group_filter})
-            GROUP BY s.code_ml, b.ventilation),
-        youth_long AS (UNPIVOT youth ON {unpivot} INTO NAME part VALUE value),
-        duration_parts AS (
-            SELECT s.code_ml, b.ventilation, d.indicator,
-                   sum(d.months) FILTER (WHERE d.months IS NOT NULL) AS total, count(d.months) AS n
-            FROM stg_structures s CROSS JOIN breakdowns b
-            LEFT JOIN (SELECT d.*, f.code_ml, f.femmes, f.bas_niveau, f.qpv, f.zrr FROM durations d
-                       JOIN facts f USING (jeune_id)) d
-              ON d.code_ml = s.code_ml AND (b.ventilation = 'total' OR
-                 {group_filter.replace("f.", "d.")})
-            GROUP BY ALL)
-        SELECT code_ml, ventilation, part, CAST(value AS DOUBLE) AS value FROM youth_long
-        UNION ALL
-        SELECT s.code_ml, b.ventilation, '_dur' || i.indicator || '_sum',
-               coalesce((SELECT total FROM duration_parts d WHERE d.code_ml = s.code_ml
-                         AND d.ventilation = b.ventilation AND d.indicator = i.indicator), 0)
-        FROM stg_structures s CROSS JOIN breakdowns b CROSS JOIN (SELECT unnest(['5', '7']) AS indicator) i
-        UNION ALL
-        SELECT s.code_ml, b.ventilation, '_dur' || i.indicator || '_n',
-               coalesce((SELECT n FROM duration_parts d WHERE d.code_ml = s.code_ml
-                         AND d.ventilation = b.ventilation AND d.indicator = i.indicator), 0)
-        FROM stg_structures s CROSS JOIN breakdowns b CROSS JOIN (SELECT unnest(['5', '7']) AS indicator) i
-        {_resource_parts(year)}
-    """)  # noqa: S608
+        SELECT s.code_ml, s.departement, {youth}, {", ".join(values)}
+        FROM stg_structures s
+        LEFT JOIN (SELECT c.code_ml, {", ".join(sums)} FROM cells c GROUP BY c.code_ml) y USING (code_ml)
+        LEFT JOIN stg_ressources r ON r.code_ml = s.code_ml AND r.annee = {year}
+        LEFT JOIN stg_contexte x ON x.code_ml = s.code_ml AND x.annee = {year}""")  # noqa: S608
 
 
-def _resource_parts(year: int) -> str:
-    selects = []
-    for key, column in RESOURCES.items():
-        selects.append(
-            f"SELECT s.code_ml, 'total', '{key}', CAST(r.{column} AS DOUBLE) FROM stg_structures s "
-            f"LEFT JOIN stg_ressources r ON r.code_ml = s.code_ml AND r.annee = {year}"
-        )
-    for key, column in CONTEXT.items():
-        selects.append(
-            f"SELECT s.code_ml, 'total', '{key}', CAST(c.{column} AS DOUBLE) FROM stg_structures s "
-            f"LEFT JOIN stg_contexte c ON c.code_ml = s.code_ml AND c.annee = {year}"
-        )
-    return "".join(f"\nUNION ALL\n{select}" for select in selects)
+def _youth_columns() -> list[str]:
+    return [_part(v, p) for v in BREAKDOWNS for p in YOUTH_PARTS + DURATION_PARTS]
 
 
 def build_levels(connection) -> None:
     """Parts at every level: a youth sum is a plain sum; a resource/context sum is null if any part is null."""
     regions, departments = read_territories()
-    region_of = {d["code"]: d["region"] for d in departments}
-    connection.execute("CREATE OR REPLACE TABLE geo (departement VARCHAR, region VARCHAR)")
-    connection.executemany("INSERT INTO geo VALUES (?, ?)", list(region_of.items()))
-    connection.execute("""
+    geo = ", ".join(f"({_sql(d['code'])}, {_sql(d['region'])})" for d in departments)
+    youth = _youth_columns()
+    values = [_part("total", key) for key in VALUE_PARTS]
+    summed = ", ".join([f"sum({c}) AS {c}" for c in youth]
+                       + [f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in values])  # fmt: skip
+    connection.execute(f"""
         CREATE OR REPLACE TABLE level_parts AS
-        WITH p AS (SELECT p.*, s.departement, g.region FROM parts p JOIN stg_structures s USING (code_ml)
-                   JOIN geo g ON g.departement = s.departement),
-        agg AS (
-            SELECT 'ml' AS niveau, code_ml AS code, ventilation, part, value, (value IS NULL)::INT AS missing FROM p
-            UNION ALL SELECT 'departement', departement, ventilation, part, value, (value IS NULL)::INT FROM p
-            UNION ALL SELECT 'region', region, ventilation, part, value, (value IS NULL)::INT FROM p
-            UNION ALL SELECT 'national', 'FR', ventilation, part, value, (value IS NULL)::INT FROM p)
-        SELECT niveau, code, ventilation, part, CASE WHEN sum(missing) > 0 THEN NULL ELSE sum(value) END AS value
-        FROM agg GROUP BY ALL
-    """)
+        WITH p AS (SELECT p.*, g.region FROM parts p JOIN (VALUES {geo}) g(departement, region) USING (departement))
+        SELECT 'ml' AS niveau, code_ml AS code, {", ".join(youth + values)} FROM p
+        UNION ALL SELECT 'departement', departement, {summed} FROM p GROUP BY departement
+        UNION ALL SELECT 'region', region, {summed} FROM p GROUP BY region
+        UNION ALL SELECT 'national', 'FR', {summed} FROM p""")  # noqa: S608
 
 
 def compute(connection, year: int) -> None:
@@ -331,38 +332,92 @@ def compute(connection, year: int) -> None:
     build_levels(connection)
 
 
+def _sql(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _output_spec() -> list[tuple[str, str, str, str, str | None]]:
+    """The values of one place, in the order they are written: (indicator, breakdown, kind, part, denominator
+    part), kind "value" (a part as it is), "count" (a youth count, an integer) or "ratio" (NULL when the
+    denominator is NULL or 0). Ratios not given per breakdown, and resources and context, use the total."""
+    spec = [(key, "total", "value", key, None) for key in CONTEXT]
+    for ventilation in BREAKDOWNS:
+        spec += [(key, ventilation, "count", key, None) for key in YOUTH_OUTPUT if key not in MEANS]
+        spec += [(key, ventilation, "ratio", total, count) for key, (total, count) in MEANS.items()]
+    spec += [(key, "total", "value", key, None) for key in RESOURCES]
+    spec += [(key, "total", "ratio", num, den) for key, (num, den) in PER_YOUTH_FUNDING.items()]
+    for key, (num, den, per_breakdown) in RATIOS.items():
+        spec += [(key, v, "ratio", num, den) for v in (BREAKDOWNS if per_breakdown else ("total",))]
+    return spec
+
+
+OUTPUT = _output_spec()
+
+
+def _part_value(ventilation: str, part: str) -> str:
+    """The SQL value of a part at one place: a mean's parts are computed from the durations in days."""
+    for key, (total, count) in MEANS.items():
+        if part == total:
+            return f"({_part(ventilation, f'dur{key}_days')} / {DAYS_PER_MONTH})"
+        if part == count:
+            return f"CAST({_part(ventilation, f'dur{key}_n')} AS DOUBLE)"
+    return f"CAST({_part(ventilation, part)} AS DOUBLE)"
+
+
+def _output_query(year: int, places=None) -> str:
+    """Every value of every place, one row each, in the order of the long CSV: places by level then code, then
+    `OUTPUT`. With `places` (every (niveau, code)): one text, the CSV's lines as `write_csv` writes them
+    (`format_value`, `csv_cell`, `csv.writer`'s quoting: the cells of texts are made here, in Python)."""
+    items = []
+    for position, (_, ventilation, kind, part, denominator) in enumerate(OUTPUT):
+        value = _part_value(ventilation, part)
+        if kind == "ratio":
+            den = _part_value(ventilation, denominator)
+            value = f"CASE WHEN {den} <> 0 THEN {value} / {den} END"
+        items.append(f"{{'k': {position}, 'x': {value}}}")
+    order = " ".join(f"WHEN {_sql(level)} THEN {rank}" for level, rank in LEVEL_ORDER.items())
+    source = f"""SELECT niveau, code, CASE niveau {order} END AS level_rank, unnest([{", ".join(items)}]) AS o
+                 FROM level_parts"""
+    if places is None:
+        return f"SELECT niveau, code, o.k, o.x FROM ({source}) ORDER BY level_rank, code, o.k"
+    # the texts of the CSV: the same cells as csv.writer writes them (`_csv_field`), by table lookup
+    fields = ", ".join(
+        f"({position}, {_sql(_csv_field(csv_cell(indicator)) + ',' + _csv_field(csv_cell(ventilation)))})"
+        for position, (indicator, ventilation, *_) in enumerate(OUTPUT)
+    )
+    value = ("CASE WHEN o.x IS NULL THEN '' WHEN o.x = trunc(o.x) AND abs(o.x) < 1e15 "
+             "THEN CAST(CAST(o.x AS BIGINT) AS VARCHAR) ELSE printf('%.10g', o.x) END")  # fmt: skip
+    places = ", ".join(f"({_sql(n)}, {_sql(c)}, {_sql(_csv_field(csv_cell(n)) + ',' + _csv_field(csv_cell(c)))})"
+                       for n, c in places)  # fmt: skip
+    return f"""SELECT string_agg(f.place || ',{year},' || i.field || ',' || {value}, chr(13) || chr(10)
+                                 ORDER BY level_rank, code, o.k)
+               FROM ({source}) JOIN (VALUES {places}) f(niveau, code, place) USING (niveau, code)
+               JOIN (VALUES {fields}) i(k, field) ON i.k = o.k"""
+
+
 def results(connection, year: int) -> Iterator[tuple]:
     """(niveau, code, annee, indicateur, ventilation, valeur) rows, valeur a float, an int or None."""
-    parts: dict[tuple[str, str, str], dict[str, float | None]] = {}
-    for niveau, code, ventilation, part, value in connection.execute(
-        "SELECT niveau, code, ventilation, part, value FROM level_parts"
-    ).fetchall():
-        parts.setdefault((niveau, code, ventilation), {})[part] = value
-    entities = sorted({(n, c) for n, c, _ in parts}, key=lambda e: (LEVEL_ORDER[e[0]], e[1]))
+    for niveau, code, position, value in connection.execute(_output_query(year)).fetchall():
+        indicator, ventilation, kind, _, _ = OUTPUT[position]
+        yield (niveau, code, year, indicator, ventilation, int(value) if kind == "count" else value)
 
-    def ratio(num, den):
-        return None if num is None or den in (None, 0) else num / den
 
-    for niveau, code in entities:
-        total = parts[(niveau, code, "total")]
-        for key in CONTEXT:
-            yield (niveau, code, year, key, "total", total[key])
-        for ventilation in BREAKDOWNS:
-            values = parts[(niveau, code, ventilation)]
-            for key in YOUTH_OUTPUT:
-                if key in MEANS:
-                    continue
-                yield (niveau, code, year, key, ventilation, int(values[key]))
-            for key, (total_key, count_key) in MEANS.items():
-                yield (niveau, code, year, key, ventilation, ratio(values[total_key], values[count_key]))
-        for key in RESOURCES:
-            yield (niveau, code, year, key, "total", total[key])
-        for key, (num, den) in PER_YOUTH_FUNDING.items():
-            yield (niveau, code, year, key, "total", ratio(total[num], total[den]))
-        for key, (num, den, per_breakdown) in RATIOS.items():
-            for ventilation in BREAKDOWNS if per_breakdown else ("total",):
-                source = parts[(niveau, code, ventilation)] if per_breakdown else total
-                yield (niveau, code, year, key, ventilation, ratio(source.get(num), source.get(den)))
+def _csv_field(text: str) -> str:
+    """One cell as `csv.writer` writes it inside a row (quoted if it holds a comma, a quote or a line break)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([text, ""])
+    return buffer.getvalue()[:-1]
+
+
+def write_results(connection, year: int, path: Path) -> int:
+    """The long CSV of `write_csv(results(…))`, byte for byte, formatted and joined in DuckDB in one query."""
+    places = connection.execute("SELECT DISTINCT niveau, code FROM level_parts").fetchall()
+    body = connection.execute(_output_query(year, places)).fetchone()[0]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        handle.write("niveau,code,annee,indicateur,ventilation,valeur\r\n")
+        if body:
+            handle.write(body + "\r\n")
+    return len(places) * len(OUTPUT)
 
 
 LEVEL_ORDER = {"ml": 0, "departement": 1, "region": 2, "national": 3}

@@ -98,6 +98,10 @@ def _rule(col: Col, department_codes, v: str = "v") -> tuple[str, str] | None:
     }.get(col.kind)  # fmt: skip
 
 
+def _one_of(column: str, values) -> str:
+    return "(" + " OR ".join(f"{column} = {_sql_text(v)}" for v in values) + ")"
+
+
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -269,9 +273,15 @@ def _relations(connection, files, report) -> None:
             report.add(files[table], line, column, value, reason)
 
 
+def _enum_type(col: Col) -> str:
+    """The staged type of an enumeration: a DuckDB ENUM of its values (one byte, compared as a number)."""
+    return f"ENUM({', '.join(_sql_text(x) for x in col.values)})"
+
+
 def _typed_value(col: Col, v: str, cast: str = "CAST") -> str:
     """The staged value of the trimmed text `v` (NULL when empty); `cast` is TRY_CAST before the verdict."""
     return {
+        "enum": f"{cast}({v} AS {_enum_type(col)})",
         "date": f"{cast}({v} AS DATE)",
         "bool": f"{v} = '1'",
         "int": f"{cast}({v} AS BIGINT)",
@@ -296,9 +306,11 @@ def _stage(connection, files) -> None:
 ROW_RELATIONS = {
     "parcours": "(date_sortie IS NOT NULL AND date_sortie < date_entree) OR ((date_sortie IS NULL) <> (motif_sortie IS NULL))",
     "situations": "date_fin IS NOT NULL AND date_fin < date_debut",
-    "evenements": f"(type = 'acces_droit' AND (sous_type IS NULL OR sous_type NOT IN ({', '.join(repr(x) for x in RIGHTS)}))) "
-    f"OR (type = 'proposition' AND (sous_type IS NULL OR sous_type NOT IN ({', '.join(repr(x) for x in PROPOSALS)}))) "
-    "OR (type NOT IN ('acces_droit', 'proposition') AND sous_type IS NOT NULL)",
+    # (a CASE, each branch evaluated on its rows only; equalities, not IN lists: DuckDB turns a list of five
+    # constants or more into a join)
+    "evenements": f"CASE WHEN type = 'acces_droit' THEN sous_type IS NULL OR NOT {_one_of('sous_type', RIGHTS)} "
+    f"WHEN type = 'proposition' THEN sous_type IS NULL OR NOT {_one_of('sous_type', PROPOSALS)} "
+    "ELSE sous_type IS NOT NULL END",
 }  # fmt: skip
 # The checks of `_relations` across rows or files, each a count of faulty rows over the staged tables.
 SET_RELATIONS = {
@@ -317,14 +329,99 @@ SET_RELATIONS = {
 }  # fmt: skip
 
 
+# The columns the strict pass stages as they are written, untrimmed: each is a reference to a key staged
+# trimmed before it (`SET_RELATIONS` looks every value up there). An exact match proves the value has nothing
+# to trim; a value with spaces around it is unknown there, and the file goes to the trimming pass.
+REFERENCES = {("jeunes", "code_ml"), ("evenements", "jeune_id"), ("parcours", "jeune_id"), ("situations", "jeune_id")}
+# The large files, read by the strict pass first; the small ones go straight to the trimming pass.
+STRICT_TABLES = ("jeunes", "evenements", "parcours", "situations")
+
+
+def _strict_value(table: str, col: Col, v: str) -> tuple[str, str] | None:
+    """(staged value, SQL boolean "wrong or not proven right") of the raw text `v`, without trimming it.
+
+    `trim` is Unicode-aware and costs about as much as reading the value; values are nearly always written
+    without spaces around them. So the strict pass accepts a value only in a form that has nothing to trim and
+    that the rule of `_rule` accepts, staged as the trimming pass would stage it: an enumeration's value as
+    written (the ENUM cast is exact), 0 or 1, a date written exactly as DuckDB writes it back (AAAA-MM-JJ),
+    a reference found among the trimmed keys (`REFERENCES`). Anything else — including a valid value with
+    spaces around it — fails the strict pass, and the file is read again by the trimming pass (`None`: the
+    column has no strict form, identifiers and free texts are trimmed in both passes)."""
+    if (table, col.name) in REFERENCES:
+        return v, f"{v} IS NULL"
+    if col.kind == "enum":
+        value = f"TRY_CAST({v} AS {_enum_type(col)})"
+        return value, (f"{value} IS NULL" if col.required else f"({v} IS NOT NULL AND {value} IS NULL)")
+    if col.kind == "bool":
+        return f"{v} = '1'", f"({v} IS NULL OR {v} NOT IN ('0', '1'))"
+    if col.kind == "date":
+        value = f"TRY_CAST({v} AS DATE)"
+        wrong = f"({value} IS NULL OR strlen({v}) <> 10 OR CAST({value} AS VARCHAR) <> {v})"
+        return value, (f"coalesce({wrong}, true)" if col.required else f"coalesce({v} IS NOT NULL AND {wrong}, false)")
+    return None
+
+
+def _stage_checked(connection, table: str, read: str, department_codes, *, strict: bool) -> bool:
+    """Stage `table` from `read` in one pass with a `_bad` flag per row; True when no row is bad and the set
+    relations hold (then the flag is dropped), else False (the table is left for the caller to replace)."""
+    columns = TABLES[table]
+    raw, typed, bad = [], [], []
+    for i, col in enumerate(columns):
+        text = f"CAST({_q(col.name)} AS VARCHAR)"
+        strict_value = _strict_value(table, col, f"_r{i}") if strict else None
+        if strict_value:
+            raw.append(f"{text} AS _r{i}")
+            typed.append(f"{strict_value[0]} AS {_q(col.name)}")
+            bad.append(strict_value[1])
+        else:
+            raw.append(f"nullif(trim({text}), '') AS _r{i}")
+            typed.append(f"{_typed_value(col, f'_r{i}', 'TRY_CAST')} AS {_q(col.name)}")
+            bad.append(_bad_expression(col, department_codes, f"_r{i}"))
+    row_relation = f" OR coalesce({ROW_RELATIONS[table]}, true)" if table in ROW_RELATIONS else ""
+    connection.execute(
+        f"CREATE OR REPLACE TABLE stg_{table} AS SELECT * EXCLUDE (_value_bad), _value_bad{row_relation} AS _bad "
+        f"FROM (SELECT {', '.join(typed)}, {' OR '.join(bad)} AS _value_bad FROM (SELECT {', '.join(raw)} FROM {read}))"
+    )
+    counts = [f"SELECT count_if(_bad) FROM stg_{table}", *SET_RELATIONS[table]]
+    if any(connection.execute(sql).fetchone()[0] for sql in counts):
+        return False
+    connection.execute(f"ALTER TABLE stg_{table} DROP COLUMN _bad")
+    return True
+
+
+def _columns(connection, read: str) -> list[str]:
+    """The columns DuckDB reads in a file (for a CSV, the sniffer's reading of its header)."""
+    return [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()]
+
+
+def _plain_header(path: Path) -> list[str] | None:
+    """A CSV's column names when its first line is plain (UTF-8, no quote), else None: `_columns` then.
+
+    Saves DuckDB's sniffing of the file a second time (about as long as reading a small file). The verdict
+    only uses it when these names are exactly the expected ones: plain names separated by `;` are read the
+    same by DuckDB's `read_csv` with the export's options; any other first line is left to `_columns`."""
+    if path.suffix != ".csv":
+        return None
+    with path.open("rb") as handle:
+        line = handle.readline(65536).removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+    if b'"' in line:
+        return None
+    try:
+        return line.decode("utf-8").split(";")
+    except UnicodeDecodeError:
+        return None
+
+
 def stage_if_valid(connection, folder: Path, department_codes) -> bool:
     """The fast verdict: True when every check of the detailed path would pass, the `stg_*` tables then built.
 
     One vectorised pass per file reads it once, straight into its typed staging table (TRY_CAST), with a
     `_bad` flag per row: any column's value wrong (`_bad_expression`, the same rules as the detailed checks)
     or a one-row relation broken (`ROW_RELATIONS`); then a few counts over the staged tables (`SET_RELATIONS`:
-    duplicates, unknown references). No line numbers and no message: at the first failure it stops and says
-    False, and the detailed path finds every problem. A file that cannot be read is a failure too."""
+    duplicates, unknown references). The large files are read first by the strict pass (`_strict_value`: no
+    trimming), and again by the trimming pass only if it fails. No line numbers and no message: at the first
+    failure it stops and says False, and the detailed path finds every problem. A file that cannot be read is
+    a failure too."""
     for table, columns in TABLES.items():
         source = _source(folder, table)
         if source is None:
@@ -332,25 +429,18 @@ def stage_if_valid(connection, folder: Path, department_codes) -> bool:
                 return False
             _stage_empty(connection, table)
             continue
-        _, read = source
+        path, read = source
         expected = [c.name for c in columns]
         try:
-            present = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()]
+            present = _plain_header(path)
+            if present is None or sorted(present) != sorted(expected):
+                present = _columns(connection, read)
             if sorted(present) != sorted(expected):
                 return False
-            trimmed = ", ".join(f"nullif(trim(CAST({_q(c.name)} AS VARCHAR)), '') AS {_q(c.name)}" for c in columns)
-            typed = ", ".join(f"{_typed_value(c, _q(c.name), 'TRY_CAST')} AS {_q(c.name)}" for c in columns)
-            bad = " OR ".join(_bad_expression(c, department_codes, _q(c.name)) for c in columns)
-            row_relation = f" OR coalesce({ROW_RELATIONS[table]}, true)" if table in ROW_RELATIONS else ""
-            connection.execute(
-                f"CREATE OR REPLACE TABLE stg_{table} AS SELECT * EXCLUDE (_value_bad), "
-                f"_value_bad{row_relation} AS _bad FROM (SELECT {typed}, {bad} AS _value_bad FROM "
-                f"(SELECT {trimmed} FROM {read}))"
-            )
-            counts = [f"SELECT count_if(_bad) FROM stg_{table}", *SET_RELATIONS[table]]
-            if any(connection.execute(sql).fetchone()[0] for sql in counts):
+            if table in STRICT_TABLES and _stage_checked(connection, table, read, department_codes, strict=True):
+                continue
+            if not _stage_checked(connection, table, read, department_codes, strict=False):
                 return False
-            connection.execute(f"ALTER TABLE stg_{table} DROP COLUMN _bad")
         except duckdb.Error:
             return False
     return True

@@ -32,6 +32,6 @@ class Command(BaseCommand):
             more = f" (les {shown} premiers sont affichés)" if export.issue_count > shown else ""
             raise CommandError(f"Export invalide : {export.issue_count} problème(s){more} ; rien n'a été calculé.")
         compute.compute(export.connection, year)
-        count = compute.write_csv(compute.results(export.connection, year), output)
+        count = compute.write_results(export.connection, year, output)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"{count} valeurs écrites dans {output} en {elapsed:.1f} s."))
