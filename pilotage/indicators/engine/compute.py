@@ -313,13 +313,15 @@ def _youth_columns() -> list[str]:
 
 
 def build_levels(connection) -> None:
-    """Parts at every level: a youth sum is a plain sum; a resource/context sum is null if any part is null."""
+    """Parts at every level: a youth sum is a plain sum (of integers: counts and days); a resource/context sum
+    is null if any part is null, else `fsum` (compensated: the correctly rounded sum of the values whatever the
+    order DuckDB's threads add them in, where a plain sum of doubles could print 102726582.1 for .15)."""
     regions, departments = read_territories()
     geo = ", ".join(f"({_sql(d['code'])}, {_sql(d['region'])})" for d in departments)
     youth = _youth_columns()
     values = [_part("total", key) for key in VALUE_PARTS]
     summed = ", ".join([f"sum({c}) AS {c}" for c in youth]
-                       + [f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in values])  # fmt: skip
+                       + [f"CASE WHEN count({c}) = count(*) THEN fsum({c}) END AS {c}" for c in values])  # fmt: skip
     connection.execute(f"""
         CREATE OR REPLACE TABLE level_parts AS
         WITH p AS (SELECT p.*, g.region FROM parts p JOIN (VALUES {geo}) g(departement, region) USING (departement))
