@@ -142,8 +142,31 @@ def run(measure, workdir):
         print(
             f"  {'Rapport pandas / compute_indicators':<66} {pandas_s / command_s:7.1f} ×  (objectif : au moins 10 ×)"
         )
+    else:
+        pandas_s = None
+    national_s = peak = None
     if os.environ.get("BENCH_NATIONAL", "1") != "0":
-        national(workdir)
+        national_s, peak = national(workdir)
+    summary(bare_s, command_s, pandas_s, national_s, peak)
+
+
+def summary(bare_s, command_s, pandas_s, national_s, peak):
+    """The figures of issue 12 in one block, each with its target and whether this run meets it."""
+
+    def verdict(ok):
+        return "atteint" if ok else "NON atteint"
+
+    print("Synthèse (objectifs de l'issue 12, mesurés dans ce passage) :")
+    print(f"  lecture nue {bare_s:.2f} s ; commande {command_s:.2f} s"
+          + (f" ; pandas {pandas_s:.2f} s" if pandas_s else ""))  # fmt: skip
+    ratio = command_s / bare_s
+    print(f"  commande / lecture nue     {ratio:5.1f} ×  objectif au plus 3 ×     {verdict(ratio <= 3)}")
+    if pandas_s:
+        ratio = pandas_s / command_s
+        print(f"  pandas / commande          {ratio:5.1f} ×  objectif au moins 10 ×   {verdict(ratio >= 10)}")
+    if national_s:
+        print(f"  échelle nationale          {national_s:5.1f} s  objectif moins de 60 s   {verdict(national_s < 60)}")
+        print(f"  pic mémoire national       {peak:5.0f} Mio objectif moins de 4 096 {verdict(peak < 4096)}")
 
 
 def national(workdir):
@@ -168,6 +191,7 @@ def national(workdir):
         f"  {'compute_indicators, processus fils':<66} {elapsed:7.2f} s  pic mémoire {peak:6.0f} Mio, "
         f"{_fmt(rows / elapsed)} lignes/s — objectifs : moins de 60 s et de 4 096 Mio"
     )
+    return elapsed, peak
 
 
 def run_pages(measure, workdir):

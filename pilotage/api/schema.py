@@ -175,6 +175,61 @@ def expected_statuses(path: str, method: str, operation: dict) -> dict[str, str]
     return statuses
 
 
+#: OpenAPI links (what an answer leads to): (path, method, status) → {name: (operationId, parameters, description)}.
+#: A client (or Schemathesis's stateful tests) follows them: a pushed line read in its list then alone, a pushed
+#: export read with its processing, the first row of a list read in detail.
+LINKS = {
+    ("/api/v1/lignes-financement/import/", "post", "200"): {
+        "LignesEnvoyees": ("v1_lignes_financement_list",
+                           {"code_ml": "$request.body#/0/code_ml", "annee": "$request.body#/0/annee"},
+                           "Les lignes de la Mission Locale et de l'année de la première ligne envoyée."),
+    },
+    ("/api/v1/depots-donnees/", "post", "201"): {
+        "Depot": ("v1_depots_donnees_retrieve", {"id": "$response.body#/id"},
+                  "Le dépôt, son état et l'avancement de son traitement."),
+        "Approbations": ("v1_depots_donnees_approbations_list", {"id": "$response.body#/id"},
+                         "Le journal d'approbation du dépôt."),
+    },
+    ("/api/v1/missions-locales/{code}/", "get", "200"): {
+        "Modifier": ("v1_missions_locales_partial_update", {"code": "$response.body#/code_ml"},
+                     "Modifier cette Mission Locale."),
+    },
+}  # fmt: skip
+#: list → the detail of its first row: list path → (detail operationId, path parameter, field of a row)
+FIRST_ROW = {
+    "/api/v1/lignes-financement/": ("v1_lignes_financement_retrieve", "id", "id"),
+    "/api/v1/conventions/": ("v1_conventions_retrieve", "id", "id"),
+    "/api/v1/missions-locales/": ("v1_missions_locales_retrieve", "code", "code_ml"),
+    "/api/v1/regions/": ("v1_regions_retrieve", "code", "code"),
+    "/api/v1/departements/": ("v1_departements_retrieve", "code", "code"),
+    "/api/v1/arml/": ("v1_arml_retrieve", "id", "id"),
+    "/api/v1/services-etat/": ("v1_services_etat_retrieve", "id", "id"),
+    "/api/v1/financeurs/": ("v1_financeurs_retrieve", "id", "id"),
+    "/api/v1/dialogues-gestion/": ("v1_dialogues_gestion_retrieve", "id", "id"),
+    "/api/v1/programmes-animation/": ("v1_programmes_animation_retrieve", "id", "id"),
+    "/api/v1/enquetes/": ("v1_enquetes_retrieve", "id", "id"),
+    "/api/v1/depots-donnees/": ("v1_depots_donnees_retrieve", "id", "id"),
+}
+
+
+def all_links() -> dict:
+    links = {key: dict(value) for key, value in LINKS.items()}
+    for path, (operation_id, parameter, field) in FIRST_ROW.items():
+        links.setdefault((path, "get", "200"), {})["PremiereLigne"] = (
+            operation_id, {parameter: f"$response.body#/results/0/{field}"}, "Le détail de la première ligne.",
+        )  # fmt: skip
+    return links
+
+
+def add_links(result) -> None:
+    for (path, method, status), links in all_links().items():
+        response = result["paths"][path][method]["responses"][status]
+        response["links"] = {
+            name: {"operationId": operation_id, "parameters": parameters, "description": description}
+            for name, (operation_id, parameters, description) in links.items()
+        }
+
+
 def document_every_status(result, generator, request, public):
     """drf-spectacular post-processing hook: each operation lists every error status it may answer (a JSON error
     in French), adding those its view's documentation leaves out, 405 on every route. The schemas are shared
@@ -194,6 +249,7 @@ def document_every_status(result, generator, request, public):
                         "description": description,
                         "content": {"application/json": {"schema": schema}},
                     }
+    add_links(result)
     return result
 
 

@@ -6,10 +6,13 @@ of its Missions Locales. The dashboard page, its export and the management dialo
 here a Mission Locale's targets beside what it achieved (`targets_read`) and, for a campaign's follow-up, how many
 reached them (`targets_reached`)."""
 
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.core.cache import cache
 
 from pilotage.core import formatting
 from pilotage.indicators.catalogue import INDICATORS
@@ -232,11 +235,38 @@ def _children(place: Place):
     return mls if place.level == "national" else mls.none()
 
 
+#: how long a distribution stays in the cache (a version's values never change: the key names the version)
+DISTRIBUTION_CACHE_SECONDS = 3600
+
+
 def _distribution(user, place: Place, year: int, breakdown: str, ranked: str, dataset) -> list[dict]:
-    """For each ratio: its value for each Mission Locale of the place, ranked, with quartiles."""
+    """For each ratio: its value for each Mission Locale of the place, ranked, with quartiles.
+
+    The national distribution reads some 6,000 values and masks them per Mission Locale: it is computed once per
+    version and kept in the cache (ADR 0024), under a key that names everything it depends on — the version
+    (values are never changed in a version: a change makes a new one), the place, the breakdown, the ranked ratio
+    and which Missions Locales the reader sees and which of them unmasked. The names in the ranking are read
+    afresh each time."""
     # one query, and only what the ranking shows (code and name) of the up to ~450 Missions Locales
     mls = {ml.code: ml for ml in _children(place).visible_to(user).only("code", "name", "usual_name")}
-    exact = all(sees_unmasked(user, "ml", c) for c in mls)  # masking needs some counts, exact values only ratios
+    unmasked = {c: sees_unmasked(user, "ml", c) for c in mls}
+    key = None
+    if dataset is not None:
+        readers = hashlib.sha256(",".join(f"{c}{'+' if u else '-'}" for c, u in sorted(unmasked.items())).encode())
+        key = (f"indicators:distribution:{dataset.pk}:{dataset.loaded_at.isoformat()}:{place.level}:{place.code}:"
+               f"{breakdown}:{ranked}:{readers.hexdigest()}")  # fmt: skip
+        cached = cache.get(key)
+        if cached is not None:
+            return [{**ratio, "ranking": [(mls[c], v) for c, v in ratio["ranking"]]} for ratio in cached]
+    result = _distribution_of(user, mls, all(unmasked.values()), year, breakdown, ranked, dataset)
+    if key is not None:
+        kept = [{**ratio, "ranking": [(ml.code, v) for ml, v in ratio["ranking"]]} for ratio in result]
+        cache.set(key, kept, DISTRIBUTION_CACHE_SECONDS)
+    return result
+
+
+def _distribution_of(user, mls: dict, exact: bool, year: int, breakdown: str, ranked: str, dataset) -> list[dict]:
+    # exact: the reader sees every one unmasked (masking needs some counts, exact values only the ratios)
     indicators = list(RATIOS) if exact else [*RATIOS, *inputs_of_ratio_masking()]
     values = current_values(year, "ml", mls, indicators=indicators, breakdowns={breakdown, "total"}, dataset=dataset)
     masked = {c: masked_values(user, "ml", c, v, breakdown) for c, v in values.items()}

@@ -20,6 +20,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from pilotage.core.roles import Role
+from pilotage.funding.models import FundingLine
 from pilotage.wsgi import application
 from tests.api.helpers import new_token
 from tests.funding.conftest import funded  # noqa: F401  (fixture: lines and conventions to read)
@@ -80,6 +81,71 @@ def _run_schema(token: str) -> list[str]:
                     raise
                 failures.append(f"{operation.label} ({mode.value}): {str(error)[:2000]}")
     return failures
+
+
+#: a line the DGEFP may push in the test network: the stateful run's pushes succeed, so that their links are followed
+PUSHED = {"code_ml": "ML13S00", "annee": 2025, "financeur_type": "etat", "financeur_code": "",
+          "categorie": "fonctionnement", "theme": ""}  # fmt: skip
+
+
+def run_stateful(token: str, **kwargs) -> list[tuple]:
+    with connection_kept_across_requests():  # the schema's own request too
+        return _run_stateful(token, **kwargs)
+
+
+def _run_stateful(token: str, *, path_regex: str | None = None, examples: int = EXAMPLES) -> list[tuple]:
+    """Schemathesis's stateful run over the schema's links (pilotage/api/schema.py `LINKS`): a line pushed, read in
+    its list (`LignesEnvoyees`) then alone (`PremiereLigne`); a list's first row read in detail; a Mission Locale
+    read then patched; every check of every step. Bounded: `examples` scenarios of at most 6 steps. Returns the
+    steps, (method, path, status)."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    if path_regex:
+        schema = schema.include(path_regex=path_regex)
+    headers = {"Authorization": f"Token {token}"}
+    steps = []
+
+    @schema.hook
+    def map_case(context, case):
+        positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+        if positive and case.operation.path.endswith("/import/") and isinstance(case.body, list):
+            case.body = [dict(PUSHED, montant=f"{100 * len(case.body)}.00")]  # a valid push, the amount varying
+        return case
+
+    class Scenario(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def after_call(self, response, case):
+            super().after_call(response, case)
+            steps.append((case.operation.method.upper(), case.formatted_path, response.status_code))
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            excluded = [positive_data_acceptance] if case.operation.method.upper() in {"POST", "PATCH"} else []
+            case.validate_response(response, excluded_checks=excluded, headers=headers, recorder=self.recorder)
+
+    Scenario.run(settings=settings(max_examples=examples, stateful_step_count=6, deadline=None, database=None,
+                                   suppress_health_check=list(HealthCheck), phases=[Phase.generate]))  # fmt: skip
+    return steps
+
+
+@pytest.mark.slow
+def test_stateful_links_push_a_line_read_it_and_see_it_in_its_list(network, funded):  # noqa: F811
+    token = new_token(user_of(Role.NATIONAL_ADMIN, network))
+    steps = run_stateful(token, path_regex="^/api/v1/lignes-financement/", examples=max(EXAMPLES, 10))
+    pushed = [i for i, step in enumerate(steps) if step[:2] == ("POST", "/api/v1/lignes-financement/import/")
+              and step[2] == 200]  # fmt: skip
+    assert pushed, steps
+    assert FundingLine.objects.filter(mission_locale__code="ML13S00", year=2025, funder_type="etat").exists()
+    followed = steps[pushed[0] + 1 :]
+    assert ("GET", "/api/v1/lignes-financement/", 200) in followed, steps
+    assert any(method == "GET" and path.rstrip("/").split("/")[-1].isdigit() and status == 200
+               for method, path, status in followed), steps  # fmt: skip
+
+
+@pytest.mark.slow
+def test_stateful_links_of_the_whole_schema(network, funded):  # noqa: F811
+    steps = run_stateful(new_token(user_of(Role.NATIONAL_ADMIN, network)))
+    assert len(steps) >= EXAMPLES
 
 
 @pytest.mark.slow

@@ -75,3 +75,42 @@ def test_a_place_out_of_the_territory_or_unknown_is_none(network):
     assert visible_place(council83, "ml", "ML13S00") is not None
     assert visible_place(council83, "ml", "ML69S00") is None
     assert visible_place(council83, "ml", "NOPE") is None and place_of("commune", "13") is None
+
+
+def _distribution(user):
+    board = dashboard_read(user, place_of("national", "FR"), 2024, ranked="R10")
+    return [{**ratio, "ranking": [(ml.code, ml.display_name, value) for ml, value in ratio["ranking"]]}
+            for ratio in board.distribution]  # fmt: skip
+
+
+def test_the_national_distribution_is_computed_once_per_version_and_reader_kind(make_user):
+    """The distribution is kept in the cache (ADR 0024) under the version and what the reader may see: the same
+    figures as computed afresh, for an exact reader and for a masked one, fresh names, and a new version read."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotage.reference.models import MissionLocale
+    from tests.factories import MissionLocaleFactory
+    from tests.test_query_counts import _load_results
+
+    mls = MissionLocaleFactory.create_batch(6, department_id="13")
+    _load_results([ml.code for ml in mls])
+    dgefp, council = make_user(Role.NATIONAL_ADMIN), make_user(Role.REGIONAL_COUNCIL, department_code="13")
+    cache.clear()
+    fresh = {"dgefp": _distribution(dgefp), "council": _distribution(council)}
+    assert fresh["dgefp"] != fresh["council"]  # the council's smallest Mission Locale is masked
+    _distribution(dgefp)  # in the cache, beside the council's: each reads its own
+    for user, kind in [(council, "council"), (dgefp, "dgefp")]:
+        with CaptureQueriesContext(connection) as cached_read:
+            assert _distribution(user) == fresh[kind]
+        cache.clear()
+        with CaptureQueriesContext(connection) as fresh_read:
+            assert _distribution(user) == fresh[kind]
+        assert len(cached_read) == len(fresh_read) - 1  # the values of the Missions Locales are not read again
+        _distribution(council if user == dgefp else dgefp)
+    MissionLocale.objects.filter(pk=mls[0].pk).update(usual_name="Nouveau nom")
+    ranking = next(r for r in _distribution(dgefp) if r["id"] == "R10")["ranking"]
+    assert "Nouveau nom" in {name for _, name, _ in ranking}
+    _load_results([ml.code for ml in mls[:3]])  # a new version: other values
+    assert _distribution(dgefp) != fresh["dgefp"]
