@@ -88,7 +88,12 @@ PUSHED = {"code_ml": "ML13S00", "annee": 2025, "financeur_type": "etat", "financ
           "categorie": "fonctionnement", "theme": ""}  # fmt: skip
 
 
-def run_stateful(token: str, *, path_regex: str | None = None, examples: int = EXAMPLES) -> list[tuple]:
+def run_stateful(token: str, **kwargs) -> list[tuple]:
+    with connection_kept_across_requests():  # the schema's own request too
+        return _run_stateful(token, **kwargs)
+
+
+def _run_stateful(token: str, *, path_regex: str | None = None, examples: int = EXAMPLES) -> list[tuple]:
     """Schemathesis's stateful run over the schema's links (pilotage/api/schema.py `LINKS`): a line pushed, read in
     its list (`LignesEnvoyees`) then alone (`PremiereLigne`); a list's first row read in detail; a Mission Locale
     read then patched; every check of every step. Bounded: `examples` scenarios of at most 6 steps. Returns the
@@ -118,9 +123,8 @@ def run_stateful(token: str, *, path_regex: str | None = None, examples: int = E
             excluded = [positive_data_acceptance] if case.operation.method.upper() in {"POST", "PATCH"} else []
             case.validate_response(response, excluded_checks=excluded, headers=headers, recorder=self.recorder)
 
-    with connection_kept_across_requests():
-        Scenario.run(settings=settings(max_examples=examples, stateful_step_count=6, deadline=None, database=None,
-                                       suppress_health_check=list(HealthCheck), phases=[Phase.generate]))  # fmt: skip
+    Scenario.run(settings=settings(max_examples=examples, stateful_step_count=6, deadline=None, database=None,
+                                   suppress_health_check=list(HealthCheck), phases=[Phase.generate]))  # fmt: skip
     return steps
 
 

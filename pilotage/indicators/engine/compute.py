@@ -172,7 +172,7 @@ FLAGS = {
 # Their other columns: dates (NULL when there is no such row; only compared positively, a comparison with
 # NULL then being false), the exit in N, and the durations in days with their numbers (0 when none).
 VALUES = {
-    "pa": ("first_national", "first_entry_n", "exit_type", "exit_motive"),
+    "pa": ("first_national", "first_entry_n", "exit_n.type AS exit_type", "exit_n.motive AS exit_motive"),
     "ev": ("last_diagnostic", "last_orientation", "first_diagnostic"),
     "si": ("first_work_or_training_since_national",),
     "sp": (),
@@ -207,14 +207,15 @@ def build_facts(connection, year: int) -> None:
             min(CASE WHEN p.type_parcours = 'national' THEN p.date_entree END) AS first_national,
             min(CASE WHEN p.date_entree BETWEEN ys AND ye THEN p.date_entree END) AS first_entry_n,
             -- the exit in N: the latest date_sortie, then the greatest parcours_id as text (NULL keys are skipped)
-            arg_max(p.type_parcours, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_type,
-            arg_max(p.motif_sortie, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_motive,
+            arg_max({{'type': p.type_parcours, 'motive': p.motif_sortie}},
+                    CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_n,
             -- 5: every pathway exited in N
             sum(CASE WHEN {EXIT_N} THEN p.date_sortie - p.date_entree END) AS dur5_days,
             count(CASE WHEN {EXIT_N} THEN 1 END) AS dur5_n
         FROM stg_parcours p GROUP BY p.jeune_id""",
-        # only the events up to E can make a flag true; "some event of that kind between a date and E" is
-        # "the last one up to E is on or after that date"
+        # only the events that can make a flag true: each needs a date up to E, and only the diagnostics and
+        # orientations may predate S; "some event of that kind between a date and E" is "the last one up to E is
+        # on or after that date"
         f"""CREATE OR REPLACE TABLE ev AS SELECT e.jeune_id,
             bool_or(e.date >= ys) AS any_event_n,
             bool_or(e.type = 'entretien_individuel' AND e.date >= aug1) AS interview_since_aug1,
@@ -225,14 +226,16 @@ def build_facts(connection, year: int) -> None:
             max(CASE WHEN e.type = 'diagnostic_approfondi' THEN e.date END) AS last_diagnostic,
             max(CASE WHEN e.type = 'orientation_externe' THEN e.date END) AS last_orientation,
             min(CASE WHEN e.type = 'diagnostic_approfondi' THEN e.date END) AS first_diagnostic
-        FROM stg_evenements e WHERE e.date <= ye GROUP BY e.jeune_id""",
+        FROM stg_evenements e
+        WHERE e.date <= ye AND (e.date >= ys OR e.type = 'diagnostic_approfondi' OR e.type = 'orientation_externe')
+        GROUP BY e.jeune_id""",
         # 4.2: a situation begun within k months of the first national entry d is the first one begun on or
-        # after d, if it begins before d + k months
+        # after d, if it begins before d + k months (d + k being in N: the situations begun after E do not count)
         f"""CREATE OR REPLACE TABLE si AS SELECT s.jeune_id,
             bool_or(s.date_debut <= ye AND (s.date_fin IS NULL OR s.date_fin >= ye)) AS situation_on_dec31,
             min(CASE WHEN {_one_of("s.type", work_or_training)} AND s.date_debut >= pa.first_national THEN s.date_debut END)
                 AS first_work_or_training_since_national
-        FROM stg_situations s LEFT JOIN pa USING (jeune_id) GROUP BY s.jeune_id""",
+        FROM stg_situations s LEFT JOIN pa USING (jeune_id) WHERE s.date_debut <= ye GROUP BY s.jeune_id""",
         # only the situations and pathways active some day of N: every flag here needs both
         f"""CREATE OR REPLACE TABLE sp AS SELECT s.jeune_id,
             {_started_in_national(PROFESSIONAL)} AS professional_started_in_national,
@@ -310,13 +313,15 @@ def _youth_columns() -> list[str]:
 
 
 def build_levels(connection) -> None:
-    """Parts at every level: a youth sum is a plain sum; a resource/context sum is null if any part is null."""
+    """Parts at every level: a youth sum is a plain sum (of integers: counts and days); a resource/context sum
+    is null if any part is null, else `fsum` (compensated: the correctly rounded sum of the values whatever the
+    order DuckDB's threads add them in, where a plain sum of doubles could print 102726582.1 for .15)."""
     regions, departments = read_territories()
     geo = ", ".join(f"({_sql(d['code'])}, {_sql(d['region'])})" for d in departments)
     youth = _youth_columns()
     values = [_part("total", key) for key in VALUE_PARTS]
     summed = ", ".join([f"sum({c}) AS {c}" for c in youth]
-                       + [f"CASE WHEN count({c}) = count(*) THEN sum({c}) END AS {c}" for c in values])  # fmt: skip
+                       + [f"CASE WHEN count({c}) = count(*) THEN fsum({c}) END AS {c}" for c in values])  # fmt: skip
     connection.execute(f"""
         CREATE OR REPLACE TABLE level_parts AS
         WITH p AS (SELECT p.*, g.region FROM parts p JOIN (VALUES {geo}) g(departement, region) USING (departement))
