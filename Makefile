@@ -42,18 +42,20 @@ lint: install
 test-requirements:
 	scripts/test_requirements.sh
 
-# The whole suite on the embedded SQLite database, real browser journeys included.
+# The whole suite on the embedded SQLite database, real browser journeys included. Its test database is built
+# from the models afresh (--nomigrations --create-db: a few seconds, tests/conftest.py); the PostgreSQL run
+# applies the migrations.
 test: test-requirements lint
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --nomigrations --create-db
 
 # The edit-test loop: no browser journeys, no slow tests.
 test-fast: install
-	$(BIN)/pytest -n auto -m "not browser and not slow"
+	$(BIN)/pytest -n auto --nomigrations --create-db -m "not browser and not slow"
 
 # The same suite on PostgreSQL (the production database); CI runs both. The browser journeys and the oracles'
 # differential runs (DuckDB and plain Python, independent of the database) run once, in `make test`.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db -m "not browser" --ignore=tests/oracles
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db --migrations -m "not browser" --ignore=tests/oracles
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -23,7 +23,7 @@ class RegionBand:
 
 def state_budgets(year: int, region_codes=None) -> dict[str, tuple[Decimal, int]]:
     """{region code: (State budget of its Missions Locales, year used)} — the year, or the last known."""
-    lines = FundingLine.objects.filter(funder_type=FunderType.ETAT).for_year_range(year - LOOKBACK_YEARS + 1, year)
+    lines = FundingLine.objects.of_funder_type(FunderType.ETAT).for_year_range(year - LOOKBACK_YEARS + 1, year)
     if region_codes is not None:
         lines = lines.in_regions(region_codes)
     rows = lines.totals_by("mission_locale__department__region_id", "year")

@@ -9,11 +9,9 @@ from django.utils import timezone
 from pilotage.dialogue.guide import STEPS
 from pilotage.dialogue.models import DialogueStatus, ManagementDialogue
 from pilotage.funding.models import Convention, FundingLine
-from pilotage.indicators.catalogue import INDICATORS
-from pilotage.indicators.dashboard import Dashboard, dashboard_read, place_of, targets_read
+from pilotage.indicators.dashboard import Dashboard, dashboard_read, place_of, targets_reached, targets_read
 from pilotage.indicators.engine.compute import RATIOS
 from pilotage.indicators.models import Target
-from pilotage.indicators.queries import current_values
 from pilotage.reference.models import FunderType
 
 
@@ -41,7 +39,7 @@ def funding(dialogue: ManagementDialogue) -> dict:
     ml = dialogue.mission_locale
     year = dialogue.campaign.year
     sums = defaultdict(dict)
-    lines = FundingLine.objects.filter(mission_locale=ml, year__in=[year - 1, year])
+    lines = FundingLine.objects.of_mission_locales([ml]).for_year_range(year - 1, year)
     for funder_type, line_year, total in lines.totals_by("funder_type", "year"):
         sums[funder_type][line_year] = total
     contributions = []
@@ -56,7 +54,7 @@ def funding(dialogue: ManagementDialogue) -> dict:
         contributions.append(row)
     for row in contributions:
         row["share"] = (row["current"] or 0) / totals[year] * 100 if totals[year] else None
-    cpo = Convention.objects.cpo_covering(ml, year + 1).prefetch_related("amendments__budget_lines").first()
+    cpo = Convention.objects.cpo_covering(ml, year + 1).with_amendments().first()
     guardrail = simulated = None
     if cpo is not None:
         guardrail = cpo.guardrail()
@@ -83,8 +81,7 @@ def conclusion_checklist(dialogue: ManagementDialogue) -> list[dict]:
         plural = "s" if answered > 1 else ""
         items.append({"label": f"Étape {step.number} — {step.title} : {answered} thème{plural} renseigné{plural} sur "
                       f"{themes}", "done": answered == themes, "blocking": False})  # fmt: skip
-    targets = Target.objects.filter(mission_locale=dialogue.mission_locale, year=dialogue.campaign.target_year)
-    negotiated = targets.count()
+    negotiated = Target.objects.of(dialogue.mission_locale, dialogue.campaign.target_year).count()
     items.append({"label": f"Objectifs {dialogue.campaign.target_year} négociés : {negotiated} ratio"
                   f"{'s' if negotiated > 1 else ''} sur {len(RATIOS)}", "done": negotiated == len(RATIOS),
                   "blocking": False})  # fmt: skip
@@ -114,11 +111,8 @@ def campaign_followup(dialogues) -> dict:
     for dialogue in dialogues:
         by_status[dialogue.status] += 1
     late = [(dialogue, _late_reason(dialogue, today)) for dialogue in dialogues if dialogue.pk in late_ids]
-    with_targets = set(
-        Target.objects.filter(
-            mission_locale__in=[d.mission_locale_id for d in dialogues],
-            year__in={d.campaign.target_year for d in dialogues},
-        ).values_list("mission_locale_id", "year")
+    with_targets = Target.objects.negotiated(
+        {d.mission_locale_id for d in dialogues}, {d.campaign.target_year for d in dialogues}
     )
     negotiated = {
         d.mission_locale_id for d in dialogues if (d.mission_locale_id, d.campaign.target_year) in with_targets
@@ -130,24 +124,8 @@ def campaign_followup(dialogues) -> dict:
 
 def targets_versus_achieved(dialogues) -> list[dict]:
     """For each ratio, over the files: how many Missions Locales had a target for the examined year Y, and how
-    many reached it (value Y ≥ target; for R11, the share of exits without solution, value ≤ target)."""
-    dialogues = list(dialogues.select_related("campaign", "mission_locale"))
+    many reached it (the indicators' `targets_reached`)."""
     by_year = defaultdict(list)
-    for d in dialogues:
+    for d in dialogues.select_related("campaign", "mission_locale"):
         by_year[d.campaign.year].append(d.mission_locale)
-    result = {ratio: {"id": ratio, "label": INDICATORS[ratio].label, "with_target": 0, "reached": 0, "known": 0}
-              for ratio in RATIOS}  # fmt: skip
-    for year, mls in by_year.items():
-        codes = {ml.pk: ml.code for ml in mls}
-        values = current_values(year, "ml", list(codes.values()), indicators=list(RATIOS), breakdowns=["total"])
-        for ml_id, ratio, target in Target.objects.filter(mission_locale_id__in=codes, year=year).values_list(
-            "mission_locale_id", "ratio", "value"
-        ):
-            row = result[ratio]
-            row["with_target"] += 1
-            achieved = values.get(codes[ml_id], {}).get((ratio, "total"))
-            if achieved is None:
-                continue
-            row["known"] += 1
-            row["reached"] += achieved <= target if ratio == "R11" else achieved >= target
-    return list(result.values())
+    return targets_reached(by_year)

@@ -251,9 +251,7 @@ def synthesis_edit(request, pk):
     rows = {row.theme: row for row in dialogue.synthesis.all()}
     can_targets = perms.proposes_subsidy(user, dialogue)
     year = dialogue.campaign.target_year
-    current = dict(
-        Target.objects.filter(mission_locale=dialogue.mission_locale, year=year).values_list("ratio", "value")
-    )
+    current = Target.objects.by_ratio(dialogue.mission_locale, year)
     targets_form = TargetsForm(request.POST or None, current=current, prefix="objectifs") if can_targets else None
     if request.method == "POST":
         data = {

@@ -10,17 +10,12 @@ from pilotage.dialogue import perms
 from pilotage.dialogue.models import DialogueStatus as S
 from pilotage.dialogue.models import DialogueTransition, ManagementDialogue
 from pilotage.funding.models import Amendment
-from pilotage.funding.models.conventions import AmendmentStatus
 
 
 def amendment_for(dialogue, *, signed: bool = False):
     """The avenant of the Mission Locale's CPO for the year the dialogue prepares (the signed one if asked)."""
-    amendments = Amendment.objects.filter(
-        convention__mission_locale=dialogue.mission_locale, convention__kind="cpo", year=dialogue.campaign.target_year
-    )
-    if signed:
-        amendments = amendments.filter(status=AmendmentStatus.SIGNED)
-    return amendments.select_related("convention").order_by("-number").first()
+    amendments = Amendment.objects.of_cpo(dialogue.mission_locale, dialogue.campaign.target_year)
+    return (amendments.signed() if signed else amendments).first()
 
 
 def conclusion_missing(dialogue) -> str | None:

@@ -2,7 +2,9 @@
 and N-1, evolution, the region's and the nation's beside them, small counts masked (masking.py, perms.py),
 targets, reviewers' explanations and the lineage stamp (provenance.py), and for an aggregate the distribution
 of its Missions Locales. The dashboard page, its export and the management dialogue all read it
-(`dashboard_read`); they only choose the place, the year, the breakdown and the version."""
+(`dashboard_read`); they only choose the place, the year, the breakdown and the version. The dialogue also reads
+here a Mission Locale's targets beside what it achieved (`targets_read`) and, for a campaign's follow-up, how many
+reached them (`targets_reached`)."""
 
 import hashlib
 import statistics
@@ -165,7 +167,7 @@ def dashboard_read(
         })  # fmt: skip
     targets = {}
     if level == "ml":
-        targets = dict(Target.objects.filter(mission_locale=place.obj, year=year).values_list("ratio", "value"))
+        targets = Target.objects.by_ratio(place.obj, year)
         for row in rows:
             target = targets.get(row["id"]) if breakdown == "total" else None
             row["target"] = target
@@ -200,6 +202,28 @@ def targets_read(mission_locale, year: int) -> list[dict]:
             "target": set_targets[year + 1].get(ratio),
         })  # fmt: skip
     return rows
+
+
+def targets_reached(mission_locales_by_year: dict[int, list]) -> list[dict]:
+    """For each ratio, over these Missions Locales (by examined year Y): how many had a target for Y, how many
+    of those have a value Y known (the version in force) and how many reached it (value ≥ target; for R11, the
+    share of exits without solution, value ≤ target) — the follow-up of the management dialogue's campaigns."""
+    result = {ratio: {"id": ratio, "label": INDICATORS[ratio].label, "with_target": 0, "reached": 0, "known": 0}
+              for ratio in RATIOS}  # fmt: skip
+    for year, mls in mission_locales_by_year.items():
+        codes = {ml.pk: ml.code for ml in mls}
+        values = current_values(year, "ml", list(codes.values()), indicators=list(RATIOS), breakdowns=["total"])
+        for ml_id, ratio, target in Target.objects.filter(mission_locale_id__in=codes, year=year).values_list(
+            "mission_locale_id", "ratio", "value"
+        ):
+            row = result[ratio]
+            row["with_target"] += 1
+            achieved = values.get(codes[ml_id], {}).get((ratio, "total"))
+            if achieved is None:
+                continue
+            row["known"] += 1
+            row["reached"] += achieved <= target if ratio == "R11" else achieved >= target
+    return list(result.values())
 
 
 def _children(place: Place):

@@ -8,6 +8,12 @@ from simple_history.models import HistoricalRecords
 from pilotage.reference.models import MissionLocale
 
 
+class IndicatorDatasetQuerySet(models.QuerySet):
+    def in_force(self, years):
+        """The version in force (`is_current`) of each of `years` that has one."""
+        return self.filter(year__in=list(years), is_current=True)
+
+
 class IndicatorDataset(models.Model):
     """One load of results for a year; the latest of a year is the current one, earlier ones stay."""
 
@@ -34,6 +40,8 @@ class IndicatorDataset(models.Model):
     )
     #: n-th published version of the year (None for a staged copy)
     version = models.PositiveIntegerField("version", null=True, blank=True)
+
+    objects = IndicatorDatasetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-loaded_at"]
@@ -81,6 +89,19 @@ class IndicatorValue(models.Model):
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(mission_locale__in=MissionLocale.objects.visible_to(user))
+
+    def of(self, mission_locale, year: int):
+        """The targets negotiated with a Mission Locale for `year`, one per ratio."""
+        return self.filter(mission_locale=mission_locale, year=year)
+
+    def by_ratio(self, mission_locale, year: int) -> dict:
+        """{ratio: target} of a Mission Locale for `year`."""
+        return dict(self.of(mission_locale, year).values_list("ratio", "value"))
+
+    def negotiated(self, mission_locale_ids, years) -> set[tuple[int, int]]:
+        """The (Mission Locale id, year) among these that have at least one target (the dialogue's follow-up)."""
+        rows = self.filter(mission_locale__in=list(mission_locale_ids), year__in=list(years))
+        return set(rows.values_list("mission_locale_id", "year"))
 
 
 class Target(models.Model):

@@ -248,6 +248,16 @@ def results_publish(*, staged, acting_user):
     return dataset
 
 
+def results_unstage(*, dataset_id: int) -> None:
+    """A staged copy no longer waits for its publication (its submission rejected, replaced or withdrawn)."""
+    IndicatorDataset.objects.filter(pk=dataset_id).update(is_staged=False)
+
+
+def results_restage(*, dataset_id: int) -> None:
+    """A staged copy waits for its publication again (an approval withdrawn puts it back under review)."""
+    IndicatorDataset.objects.filter(pk=dataset_id).update(is_staged=True)
+
+
 @transaction.atomic
 def targets_set(*, mission_locale, year: int, values: dict[str, Decimal | None], acting_user) -> int:
     """Record the negotiated targets {ratio: value} of a Mission Locale for a year; None removes one.

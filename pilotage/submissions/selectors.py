@@ -80,7 +80,7 @@ def _ml_totals(dataset, codes=None) -> dict[str, dict]:
 
 def _published(year: int) -> dict[int, IndicatorDataset]:
     """The versions in force of `year` and `year - 1`, by year."""
-    return {d.year: d for d in IndicatorDataset.objects.filter(year__in=[year, year - 1], is_current=True)}
+    return {d.year: d for d in IndicatorDataset.objects.in_force([year, year - 1])}
 
 
 def quality_basis(submission, published: dict | None = None) -> dict:

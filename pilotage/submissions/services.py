@@ -123,6 +123,8 @@ def value_explain(*, submission, user, level: str, code: str, indicator: str, br
     a new comment replaces the previous one. Only a value the quality report flags can be explained."""
     if not user.has_perm("submissions.review_submission", submission):
         raise PermissionDenied("Vous ne revoyez pas les données de cette région.")
+    if submission.staged_dataset_id is None:
+        raise ValidationError("Ce dépôt n'a pas de données en attente à revoir.")
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("Écrivez l'explication : elle s'affiche à côté de la valeur sur le tableau de bord.")

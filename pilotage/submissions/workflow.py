@@ -15,8 +15,7 @@ from django.db.models import Q
 
 from pilotage.core.jobs import job_start
 from pilotage.core.workflow import SYSTEM, Messages, Transition, Workflow, transition_apply
-from pilotage.indicators.models import IndicatorDataset
-from pilotage.indicators.services import results_publish
+from pilotage.indicators.services import results_publish, results_restage, results_unstage
 from pilotage.submissions.models import PENDING_STATES, Submission, SubmissionTransition
 from pilotage.submissions.models import SubmissionStatus as S
 from pilotage.submissions.perms import approves, pre_approves
@@ -49,7 +48,7 @@ def replace_older(move) -> int:
 
 def unstage(move) -> None:
     if move.obj.staged_dataset_id:
-        IndicatorDataset.objects.filter(pk=move.obj.staged_dataset_id).update(is_staged=False)
+        results_unstage(dataset_id=move.obj.staged_dataset_id)
 
 
 def publish(move):
@@ -78,7 +77,7 @@ def restage(move) -> None:
     """A withdrawn approval puts the staged copy back under review (the published version stays until the next
     publication)."""
     if move.obj.staged_dataset_id:
-        IndicatorDataset.objects.filter(pk=move.obj.staged_dataset_id).update(is_staged=True)
+        results_restage(dataset_id=move.obj.staged_dataset_id)
 
 
 def status_or_reason(transition, reason: str) -> str:

@@ -66,7 +66,8 @@ def situations_for(user, survey):
     total: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     lines = (
         FundingLine.objects.visible_to(user)
-        .filter(mission_locale_id__in=ml_ids, year__in=years)
+        .of_mission_locales(ml_ids)
+        .for_year_range(years[0], years[-1])
         .totals_by("mission_locale_id", "year", "funder_type")
     )
     for ml_id, year, funder_type, amount in lines:

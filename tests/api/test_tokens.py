@@ -246,6 +246,8 @@ def test_the_migration_deletes_the_clear_text_tokens(db):
     """The data migration drops DRF's authtoken table (clear-text keys cannot be hashed back)."""
     from importlib import import_module
 
+    from django.db.migrations.recorder import MigrationRecorder
+
     migration = import_module("pilotage.api.migrations.0002_delete_cleartext_tokens")
 
     class Editor:  # what the migration uses of a schema editor
@@ -259,6 +261,7 @@ def test_the_migration_deletes_the_clear_text_tokens(db):
             with connection.cursor() as cursor:
                 cursor.execute(sql)
 
+    MigrationRecorder(connection).ensure_schema()  # (a test database built from the models has none)
     with connection.cursor() as cursor:
         cursor.execute('CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, "user_id" bigint)')
         cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef0123456789abcdef01234567', 1)")

@@ -198,6 +198,11 @@ def test_bad_posts_are_refused_with_a_french_message_and_change_nothing(client, 
         response = client.post(explain, data)
         assert response.status_code == 302 and message in _message(response), data
     assert not ValueExplanation.objects.exists()
+    invalid = Submission.objects.create(region_id="93", year=YEAR, kind="warehouse", filename="x.zip", size=1,
+                                        sha256="0" * 64, data_date="2025-01-15",
+                                        status=SubmissionStatus.INVALID)  # fmt: skip
+    response = client.post(reverse("submissions:explain", args=[invalid.pk]), {**flagged, "comment": "x"})
+    assert "pas de données en attente" in _message(response)
     client.force_login(user_for_role(Role.ARML, department_code="13"))  # sees the submission, does not review
     assert "Vous ne revoyez pas" in _message(client.post(explain, {**flagged, "comment": "x"}))
     client.force_login(user_for_role(Role.REGIONAL_STATE, department_code="69"))  # another region: not even seen

@@ -129,6 +129,13 @@ def test_the_page_reads_the_stored_report_and_does_not_compute_it(client, peers,
         assert client.get(url, params).status_code == 200, params
     page = client.get(url, {"ml": "ML83S00"}).content.decode()
     assert "ML83S00" in page and "Rapport calculé le" in page
+    # the reviewer's form beside the outlier, as HTML (not escaped), posting to the explanation with the page's
+    # perimeter and threshold
+    action = f'<form method="post" action="{reverse("submissions:explain", args=[s93.pk])}?ml=ML83S00&amp;seuil=3.5">'
+    assert action in page and 'id="comment-ml-ML83S00-R10-total" name="comment"' in page
+    client.force_login(user_for_role(Role.ARML, department_code="13"))
+    page = client.get(url, {"ml": "ML83S00"}).content.decode()
+    assert "ML83S00" in page and 'name="comment"' not in page  # the ARML reads the review, does not explain
     from tests.api.helpers import token_client
 
     assert token_client(peers).get(f"/api/v1/depots-donnees/{s93.pk}/qualite/").status_code == 200

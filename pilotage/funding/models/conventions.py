@@ -64,6 +64,10 @@ class ConventionQuerySet(models.QuerySet):
         )
         return range(bounds["first"].year, bounds["last"].year + 1) if bounds["first"] else None
 
+    def with_amendments(self):
+        """Each convention with its avenants and their budget lines loaded: what `Convention.guardrail` reads."""
+        return self.prefetch_related("amendments__budget_lines")
+
 
 def add_years(day: date, years: int) -> date:
     try:
@@ -237,6 +241,18 @@ class AmendmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The avenants of the conventions the user sees."""
         return self.filter(convention__in=Convention.objects.visible_to(user).values("pk"))
+
+    def of_cpo(self, mission_locale, year: int):
+        """The avenants for `year` of the CPOs of a Mission Locale, the latest (highest number) first, each with
+        its convention (one, when the data is sound)."""
+        return (
+            self.filter(convention__mission_locale=mission_locale, convention__kind=ConventionKind.CPO, year=year)
+            .select_related("convention")
+            .order_by("-number")
+        )
+
+    def signed(self):
+        return self.filter(status=AmendmentStatus.SIGNED)
 
 
 chorus_validator = RegexValidator(r"^\d{10}$", "Un numéro d'engagement juridique Chorus a 10 chiffres.")

@@ -25,6 +25,14 @@ class FundingLineQuerySet(models.QuerySet):
     def for_year_range(self, first: int, last: int):
         return self.filter(year__gte=first, year__lte=last)
 
+    def of_mission_locales(self, mission_locales):
+        """The lines of these Missions Locales (instances or ids)."""
+        return self.filter(mission_locale__in=list(mission_locales))
+
+    def of_funder_type(self, funder_type: str):
+        """The lines of one type of funder (`FunderType`: the State, the regions, …)."""
+        return self.filter(funder_type=funder_type)
+
     def in_regions(self, region_codes):
         """The lines of the Missions Locales whose seat is in one of these regions."""
         return self.filter(mission_locale__department__region_id__in=list(region_codes))

@@ -172,7 +172,7 @@ FLAGS = {
 # Their other columns: dates (NULL when there is no such row; only compared positively, a comparison with
 # NULL then being false), the exit in N, and the durations in days with their numbers (0 when none).
 VALUES = {
-    "pa": ("first_national", "first_entry_n", "exit_type", "exit_motive"),
+    "pa": ("first_national", "first_entry_n", "exit_n.type AS exit_type", "exit_n.motive AS exit_motive"),
     "ev": ("last_diagnostic", "last_orientation", "first_diagnostic"),
     "si": ("first_work_or_training_since_national",),
     "sp": (),
@@ -207,8 +207,8 @@ def build_facts(connection, year: int) -> None:
             min(CASE WHEN p.type_parcours = 'national' THEN p.date_entree END) AS first_national,
             min(CASE WHEN p.date_entree BETWEEN ys AND ye THEN p.date_entree END) AS first_entry_n,
             -- the exit in N: the latest date_sortie, then the greatest parcours_id as text (NULL keys are skipped)
-            arg_max(p.type_parcours, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_type,
-            arg_max(p.motif_sortie, CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_motive,
+            arg_max({{'type': p.type_parcours, 'motive': p.motif_sortie}},
+                    CASE WHEN {EXIT_N} THEN (p.date_sortie, p.parcours_id) END) AS exit_n,
             -- 5: every pathway exited in N
             sum(CASE WHEN {EXIT_N} THEN p.date_sortie - p.date_entree END) AS dur5_days,
             count(CASE WHEN {EXIT_N} THEN 1 END) AS dur5_n
