@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import F, Q
 from rest_framework.exceptions import NotFound
@@ -14,7 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from pilotage.api.validation import int_param, shown
+from pilotage.api.validation import control_characters, int_param, shown
 
 MAX_PAGE = 10**6
 PAGE_SIZE = 100
@@ -105,12 +105,15 @@ class Key:
                 raise ValueError(self.name)
             return None
         if self.kind == "datetime":
-            return datetime.fromisoformat(value)
-        if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError(self.name)
+            return moment.astimezone(UTC)  # an offset pushing year 1 out of range: OverflowError
+        if self.kind == "int":  # within a bigint: a larger one would reach the database as an error
+            if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) < value < 2**63:
                 raise ValueError(self.name)
             return value
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > 1000 or control_characters(value):  # NUL breaks PostgreSQL
             raise ValueError(self.name)
         return value
 
@@ -241,7 +244,7 @@ class CursorPagination(ApiPagination):
                 if len(position) != len(keys):
                     raise ValueError
                 position = [key.decode(value) for key, value in zip(keys, position, strict=True)]
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             raise unreadable from None
         return position, backwards
 

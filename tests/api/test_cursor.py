@@ -151,3 +151,24 @@ def test_deletions_by_cursor(network, lines):
     rows = walk(api, "/api/v1/suppressions/", {"taille": 2})
     assert [r["identifiant"] for r in rows] == ids
     assert api.get("/api/v1/suppressions/", {"taille": 2, "page": 5}).json()["results"] == rows[8:]
+
+
+def forged(position, order) -> str:
+    text = json.dumps({"p": position, "o": order})
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("position", [
+    [None, 2**70], ["2025-01-01T00:00:00+00:00", -(2**64)], ["2025-01-01T00:00:00", 1],  # naive
+    ["0001-01-01T00:00:00+14:00", 1], ["9999-12-31T23:59:59-14:00", 1], ["x\u0000", 1], [1, 1], [True, 1],
+    ["2025-01-01T00:00:00+00:00", "1"], ["2025-01-01T00:00:00+00:00", 1.5], [{}, 1],
+])  # fmt: skip
+def test_a_forged_cursor_is_a_404_never_a_500(lines, position):
+    api = token_client(user_for_role(Role.NATIONAL_ADMIN))
+    response = api.get(LINES, {"ordre": "modifie_le", "curseur": forged(position, "modifie_le,pk")})
+    assert response.status_code == 404 and "Curseur inconnu" in response.json()["detail"], response.content
+    order = "-year,mission_locale_id,funder_type,category,theme,pk"
+    response = api.get(LINES, {"curseur": forged([2**63, 1, "etat", "x\u0000", "", 1], order)})
+    assert response.status_code == 404, response.content
+    response = api.get(LINES, {"curseur": forged([2024, 1, "etat", "fonctionnement", "", 1], order)})
+    assert response.status_code == 200  # a well-formed position reads on from there
