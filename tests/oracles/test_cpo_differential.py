@@ -4,7 +4,7 @@ cpo-indicators.md (`tests/oracles/cpo.py`), on random exports and on the kept fi
 Every value of every indicator, ratio, breakdown and level is compared, read back from the long CSV the
 engine writes: same rows, same nulls, counts equal, other numbers within 1e-9 relative (the CSV has 10
 significant digits). In CI: `CHECK_ENGINE_SINGLE_N` exports (default 30) of 20–300 young people run one by
-one (every file shape), then `CHECK_ENGINE_N` more (default 200) combined 20 at a time into one export per
+one (every file shape), then `CHECK_ENGINE_N` more (default 200) combined 100 at a time into one export per
 year; `make check-engine N=5000` for a long run. A failing seed is shrunk and written to
 `tests/oracles/fixtures/cpo-<seed>/` (kept as a regression fixture once the engine is fixed).
 """
@@ -25,7 +25,9 @@ from tests.oracles.cpo_exports import RandomExport, combined, random_export, shr
 FIXTURES = Path(__file__).parent / "fixtures"
 RUNS = int(os.environ.get("CHECK_ENGINE_N", "200"))
 SINGLE_RUNS = int(os.environ.get("CHECK_ENGINE_SINGLE_N", "30"))
-BATCH = int(os.environ.get("CHECK_ENGINE_BATCH", "20"))
+#: the same exports (same seeds, codes prefixed, every one compared entity by entity) combined 100 at a time: each
+#: engine run has a fixed cost (~0.4 s of DuckDB), so 2 runs per year instead of 10 (CPU 23.6 s -> 13.3 s)
+BATCH = int(os.environ.get("CHECK_ENGINE_BATCH", "100"))
 FIRST_SEED = int(os.environ.get("CHECK_ENGINE_SEED", "0"))
 
 
