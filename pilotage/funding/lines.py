@@ -70,6 +70,7 @@ def parse_funding_lines(
 def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale, check_funder=None) -> list[ParsedLine]:
     """The checks of `parse_funding_lines` on rows already read (a file's, or the lines of an API push)."""
     region_codes, department_codes = cog_codes()
+    funder_types, categories = FunderType.values, FundingCategory.values  # built afresh at each access of `.values`
     parsed, first_seen = [], {}
     for row in rows:
         errors = []
@@ -90,8 +91,8 @@ def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale,
             year = None
         funder_type = row["financeur_type"].strip().lower()
         code = row["financeur_code"].strip()
-        if funder_type not in FunderType.values:
-            fail("financeur_type", f"type inconnu ; valeurs possibles : {', '.join(FunderType.values)}.")
+        if funder_type not in funder_types:
+            fail("financeur_type", f"type inconnu ; valeurs possibles : {', '.join(funder_types)}.")
         elif funder_type == "region" and code not in region_codes:
             fail("financeur_code", "code INSEE de région inconnu (18 régions, par ex. 93).")
         elif funder_type == "departement" and code.upper() not in department_codes:
@@ -105,14 +106,14 @@ def validate_funding_rows(rows, report: ImportReport, *, resolve_mission_locale,
         elif funder_type not in TERRITORIAL_TYPES and code:
             fail("financeur_code", "pas de code pour ce type de financeur : laisser vide.")
         code = code.upper() if funder_type == "departement" else code
-        if check_funder and not errors and funder_type in FunderType.values:
+        if check_funder and not errors and funder_type in funder_types:
             reason = check_funder(funder_type, code)
             if reason:
                 fail("financeur_code", reason)
         category = row["categorie"].strip().lower()
         theme = row["theme"].strip().lower()
-        if category not in FundingCategory.values:
-            fail("categorie", f"catégorie inconnue ; valeurs possibles : {', '.join(FundingCategory.values)}.")
+        if category not in categories:
+            fail("categorie", f"catégorie inconnue ; valeurs possibles : {', '.join(categories)}.")
         elif len(theme) > MAX_THEME_LENGTH:
             fail("theme", f"thème trop long ({MAX_THEME_LENGTH} caractères au plus).")
         elif category == "thematique" and not theme:
