@@ -3,6 +3,8 @@ PORT ?= 8000
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest keeps its rewritten test modules in __pycache__ (each xdist worker would compile them again otherwise)
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
 
 HOST ?= 127.0.0.1
@@ -46,16 +48,16 @@ test-requirements:
 # from the models afresh (--nomigrations --create-db: a few seconds, tests/conftest.py); the PostgreSQL run
 # applies the migrations.
 test: test-requirements lint
-	$(BIN)/pytest -n auto --nomigrations --create-db
+	$(PYTEST) -n auto --nomigrations --create-db
 
 # The edit-test loop: no browser journeys, no slow tests.
 test-fast: install
-	$(BIN)/pytest -n auto --nomigrations --create-db -m "not browser and not slow"
+	$(PYTEST) -n auto --nomigrations --create-db -m "not browser and not slow"
 
 # The same suite on PostgreSQL (the production database); CI runs both. The browser journeys and the oracles'
 # differential runs (DuckDB and plain Python, independent of the database) run once, in `make test`.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto --create-db --migrations -m "not browser" --ignore=tests/oracles
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --create-db --migrations -m "not browser" --ignore=tests/oracles
 
 bench: install
 	$(BIN)/python -m benchmarks
