@@ -172,3 +172,13 @@ def test_the_threshold_filters_the_stored_outliers_and_any_shown_outlier_may_be_
                   comment="Nouveau dispositif")  # fmt: skip
     report = quality_report(s93, threshold=D("2"))
     assert report.explanations[("ml", "ML83S00", "R10", "total")].comment == "Nouveau dispositif"
+
+
+def test_the_thresholds_read_in_french(client, peers):
+    """The outlier thresholds are written as French writes numbers (« 3,5 »); their values stay the URL's."""
+    s93 = staged_submission(region_code="93", year=YEAR, values=r10({"ML13S00": "0.40", "ML83S00": "0.80"}),
+                            by=peers)  # fmt: skip
+    client.force_login(peers)
+    page = client.get(reverse("submissions:quality", args=[s93.pk]), {"seuil": "2.5"}).content.decode()
+    assert '<option value="2.5" selected>2,5</option>' in page and '<option value="3.5">3,5</option>' in page
+    assert "au-delà de 2,5," in page and ">3.5<" not in page
