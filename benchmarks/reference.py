@@ -27,7 +27,8 @@ def _csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("cp1252")
 
 
-def _page_times(client: Client, url: str, repeat: int = 20) -> str:
+def page_timings(client: Client, url: str, repeat: int = 20) -> list[float]:
+    """Milliseconds of `repeat` requests of `url` (each a 200), after one warm-up request."""
     client.get(url)  # warm-up
     times = []
     for _ in range(repeat):
@@ -35,6 +36,11 @@ def _page_times(client: Client, url: str, repeat: int = 20) -> str:
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def _page_times(client: Client, url: str, repeat: int = 20) -> str:
+    times = page_timings(client, url, repeat)
     return f"médiane {statistics.median(times):6.1f} ms, max {max(times):6.1f} ms"
 
 

@@ -31,13 +31,9 @@ def _zip_export(folder, archive, young_people, structures):
 
 
 def _review_times(client, url: str) -> str:
-    client.get(url)  # warm-up
-    times = []
-    for _ in range(REVIEW_REQUESTS):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
+    from benchmarks.reference import page_timings  # (Django's models: not in the zip's spawned process)
+
+    times = page_timings(client, url, REVIEW_REQUESTS)
     verdict = "tenu" if max(times) < 500 else ("médiane tenue" if statistics.median(times) < 500 else "NON TENU")
     return (f"médiane {statistics.median(times):6.1f} ms, pire {max(times):6.1f} ms sur {REVIEW_REQUESTS} requêtes "
             f"(objectif 500 ms : {verdict})")  # fmt: skip

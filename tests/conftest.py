@@ -39,37 +39,38 @@ def _migrations_recorded_as_applied():
                 recorder.record_applied(app_config.label, module.name)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """`make test` builds the SQLite test database from the models (`--nomigrations`: seconds, instead of ~20 s
-    of CPU per worker), then loads here what the data migrations load (territories, the animation catalogue);
-    the PostgreSQL run applies the migrations themselves (`--migrations`), and this finds everything there."""
+def _data_migrations_loaded():
+    """What the data migrations load, when it is missing: the territories and the animation catalogue."""
     from pilotage.animation.catalogue import sync_catalogue
     from pilotage.animation.models import ActionType, Mission, Objective
     from pilotage.reference.models import Department, Region
     from pilotage.reference.territories import sync_territories
 
+    if Department.objects.count() != 101:
+        sync_territories(Region, Department)
+    if not ActionType.objects.exists():
+        sync_catalogue(Mission, Objective, ActionType)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """`make test` builds the SQLite test database from the models (`--nomigrations`: seconds, instead of ~20 s
+    of CPU per worker), then loads here what the data migrations load (territories, the animation catalogue);
+    the PostgreSQL run applies the migrations themselves (`--migrations`), and this finds everything there."""
     with django_db_blocker.unblock():
         _migrations_recorded_as_applied()
-        if Department.objects.count() != 101:
-            sync_territories(Region, Department)
-        if not ActionType.objects.exists():
-            sync_catalogue(Mission, Objective, ActionType)
+        _data_migrations_loaded()
 
 
 @pytest.fixture(autouse=True)
 def _territories(request):
-    """A transactional test (live server, background worker, backup) flushes the database when it ends,
-    territories (a data migration) included: the next one in the same process finds them back."""
+    """A transactional test (live server, background worker, backup) flushes the database when it ends, what the
+    data migrations loaded included: the next one in the same process finds it back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")) and "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
-    from pilotage.reference.models import Department, Region
-    from pilotage.reference.territories import sync_territories
-
-    if Department.objects.count() != 101:
-        sync_territories(Region, Department)
+    _data_migrations_loaded()
 
 
 @pytest.fixture(autouse=True)

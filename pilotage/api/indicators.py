@@ -14,9 +14,9 @@ from rest_framework.generics import GenericAPIView
 from pilotage.api import schema
 from pilotage.api.pagination import CursorPagination
 from pilotage.api.validation import (
+    RefusesControlCharactersInParams,
     choice_param,
     choice_parameter,
-    refuse_control_characters_in_params,
     text_parameter,
     year_param,
     year_parameter,
@@ -90,13 +90,9 @@ class IndicatorPagination(CursorPagination):
 
 
 @method_decorator(login_not_required, name="dispatch")
-class IndicatorListView(GenericAPIView):
+class IndicatorListView(RefusesControlCharactersInParams, GenericAPIView):
     pagination_class = IndicatorPagination
     serializer_class = IndicatorValueSerializer
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        refuse_control_characters_in_params(request.query_params)
 
     @extend_schema(
         operation_id="indicateurs_list",

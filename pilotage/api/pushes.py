@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from pilotage.api import schema
 from pilotage.api.models import ApiToken
-from pilotage.api.validation import choice_param, control_characters, refuse_control_characters_in_params, shown
+from pilotage.api.validation import RefusesControlCharactersInParams, choice_param, control_characters, shown
 from pilotage.core.tabular import Row
 from pilotage.funding.lines import COLUMNS
 from pilotage.funding.services import funding_lines_import
@@ -140,12 +140,8 @@ def rows_of(data) -> tuple[list[Row], list[dict]]:
 
 
 @method_decorator(login_not_required, name="dispatch")
-class FundingLinePushView(APIView):
+class FundingLinePushView(RefusesControlCharactersInParams, APIView):
     parser_classes = [JSONParser]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        refuse_control_characters_in_params(request.query_params)
 
     @extend_schema(
         operation_id="lignes_financement_import",

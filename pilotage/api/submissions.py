@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from pilotage.api import schema
 from pilotage.api.models import ApiToken
 from pilotage.api.pagination import ApiPagination
-from pilotage.api.validation import TextField, refuse_control_characters_in_params, year_param, year_parameter
+from pilotage.api.validation import RefusesControlCharactersInParams, TextField, year_param, year_parameter
 from pilotage.core.models import JobStatus
 from pilotage.funding.lines import FIRST_YEAR, LAST_YEAR
 from pilotage.reference.models import Region
@@ -219,7 +219,7 @@ def quality_json(report) -> dict:
                                       404: schema.NOT_FOUND, 429: schema.THROTTLED}),
 )  # fmt: skip
 @method_decorator(login_not_required, name="dispatch")
-class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(RefusesControlCharactersInParams, viewsets.ReadOnlyModelViewSet):
     """Dépôts de données : la DGEFP tous ; la DREETS, la DDETS et l'ARML ceux de leur région ; une Mission Locale
     les siens ; les autres aucun (ils lisent les valeurs publiées)."""
 
@@ -264,10 +264,6 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         submission = self.get_queryset().get(pk=submission.pk)
         headers = {"Location": request.build_absolute_uri(f"{submission.pk}/")}
         return Response(SubmissionSerializer(submission).data, status=201, headers=headers)
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
         queryset = Submission.objects.visible_to(self.request.user).select_related(

@@ -15,7 +15,7 @@ from pilotage.api import schema
 from pilotage.api.exceptions import NOT_FOUND_MESSAGE
 from pilotage.api.pagination import ApiPagination
 from pilotage.api.sync import UpdatedAtField, sync_filter, with_updated_at
-from pilotage.api.validation import refuse_control_characters_in_params
+from pilotage.api.validation import RefusesControlCharactersInParams
 from pilotage.indicators.masking import MASKED
 from pilotage.surveys.models import Survey, SurveyStatus
 from pilotage.surveys.perms import sees_exact_results
@@ -138,14 +138,10 @@ READ_ERRORS = {400: schema.INVALID, 401: schema.UNAUTHENTICATED, 404: schema.NOT
     retrieve=extend_schema(summary="Une enquête", tags=["Enquetes"], responses={200: SurveySerializer, **READ_ERRORS}),
 )
 @method_decorator(login_not_required, name="dispatch")
-class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
+class SurveyViewSet(RefusesControlCharactersInParams, viewsets.ReadOnlyModelViewSet):
     queryset = Survey.objects.none()
     serializer_class = SurveySerializer
     pagination_class = ApiPagination
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
         queryset = Survey.objects.visible_to(self.request.user).select_related("questionnaire").order_by("-deadline")

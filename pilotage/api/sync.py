@@ -23,7 +23,7 @@ from rest_framework.generics import GenericAPIView
 from pilotage.animation.models import Programme
 from pilotage.api import schema
 from pilotage.api.pagination import CursorPagination
-from pilotage.api.validation import choice_param, choice_parameter, refuse_control_characters_in_params, shown
+from pilotage.api.validation import RefusesControlCharactersInParams, choice_param, choice_parameter, shown
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.funding.models import Convention, FundingLine
 from pilotage.reference.models import Funder, MissionLocale, RegionalAssociation, StateService
@@ -162,13 +162,9 @@ class DeletionSerializer(serializers.Serializer):
 
 
 @method_decorator(login_not_required, name="dispatch")
-class DeletionListView(GenericAPIView):
+class DeletionListView(RefusesControlCharactersInParams, GenericAPIView):
     pagination_class = CursorPagination
     serializer_class = DeletionSerializer
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        refuse_control_characters_in_params(request.query_params)
 
     @staticmethod
     def cursor_key(row) -> tuple:

@@ -43,6 +43,15 @@ def refuse_control_characters_in_params(params) -> None:
         raise ValidationError(errors)
 
 
+class RefusesControlCharactersInParams:
+    """Mixed into every API view: a query parameter holding a control character is a 400, once authentication,
+    permissions and throttling have run (`refuse_control_characters_in_params`)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_control_characters_in_params(request.query_params)
+
+
 def int_param(params, name: str, minimum: int, maximum: int, expected: str = "Nombre entier attendu") -> int | None:
     """The value of an integer query parameter (None when absent), or a 400: empty, not ASCII digits, or out of
     bounds."""

@@ -37,9 +37,9 @@ from pilotage.api.pagination import ApiPagination, CursorPagination
 from pilotage.api.services import API_CHANGE_REASON, api_token_create, api_token_revoke
 from pilotage.api.sync import sync_filter, sync_parameters, with_updated_at
 from pilotage.api.validation import (
+    RefusesControlCharactersInParams,
     choice_param,
     choice_parameter,
-    refuse_control_characters_in_params,
     text_parameter,
     year_param,
     year_parameter,
@@ -99,7 +99,7 @@ def _read_schema(*, serializer, tag: str, plural: str, singular: str, parameters
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferenceViewSet(RefusesControlCharactersInParams, viewsets.ReadOnlyModelViewSet):
     """Read-only resources filtered by the user's territory, then by the query parameters."""
 
     model: type = None
@@ -111,10 +111,6 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve" and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return super().get_serializer_class()
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling first
-        refuse_control_characters_in_params(request.query_params)
 
     def get_queryset(self):
         params = self.request.query_params

@@ -96,6 +96,12 @@ def merge_results(values: dict, previous: dict) -> dict:
 _VALUE_COLUMNS = ("dataset_id", "level", "code", "indicator", "breakdown", "value")
 
 
+def _values_table() -> tuple[str, str]:
+    """The values' table and its columns, quoted, for the inserts written in SQL (`_save_values`, `_copy_rows`)."""
+    return (connection.ops.quote_name(IndicatorValue._meta.db_table),
+            ", ".join(connection.ops.quote_name(c) for c in _VALUE_COLUMNS))  # fmt: skip
+
+
 def _save_values(dataset, merged: dict) -> None:
     """Insert a version's values (a national version holds some 175,000 per year) without building a model
     object for each: COPY on PostgreSQL, one prepared statement on SQLite. Each value is prepared for the
@@ -104,8 +110,7 @@ def _save_values(dataset, merged: dict) -> None:
         return
     prepare = IndicatorValue._meta.get_field("value").get_db_prep_save
     rows = [(dataset.pk, *key, prepare(value, connection)) for key, value in merged.items()]
-    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _VALUE_COLUMNS)
+    table, columns = _values_table()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -179,11 +184,10 @@ def _copy_rows(base, dataset, entities: set[tuple[str, str]]) -> None:
     """Copy the rows of `base` outside `entities` and the nation into `dataset`, inside the database (a national
     version holds some 150 000 values: they never travel through Python)."""
     kept = IndicatorValue.objects.filter(dataset=base).exclude(level="national").exclude(_entities_q(entities))
-    sql, params = kept.values_list("level", "code", "indicator", "breakdown", "value").query.sql_with_params()
-    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    sql, params = kept.values_list(*_VALUE_COLUMNS[1:]).query.sql_with_params()
+    table, columns = _values_table()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (dataset_id, level, code, indicator, breakdown, value) "
-                       f"SELECT %s, kept.* FROM ({sql}) kept", [dataset.pk, *params])  # fmt: skip
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT %s, kept.* FROM ({sql}) kept", [dataset.pk, *params])
 
 
 def _national_from_regions(dataset) -> dict:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from pilotage.indicators.models import IndicatorDataset
 from pilotage.indicators.services import entity_values, region_entities
 from pilotage.reference.models import MissionLocale
 from pilotage.submissions import quality
-from pilotage.submissions.models import PENDING_STATES, Submission, SubmissionQuality, SubmissionStatus
+from pilotage.submissions.models import PENDING_STATES, Submission, SubmissionQuality
 from pilotage.submissions.perms import submits
 from pilotage.submissions.workflow import WORKFLOW
 
@@ -297,14 +296,6 @@ def explanations_for(dataset, level: str, code: str, region_code: str | None) ->
         return {}
     rows = submission.explanations.filter(level=level, code=code).values_list("indicator", "breakdown", "comment")
     return {(indicator, breakdown): comment for indicator, breakdown, comment in rows}
-
-
-def reviewable(user):
-    """The submissions `user` may review (pages, API)."""
-    return Submission.objects.visible_to(user).filter(
-        Q(status__in=[SubmissionStatus.VALIDATED, SubmissionStatus.APPROVED, SubmissionStatus.WITHDRAWN,
-                      SubmissionStatus.PUBLISHED])
-    )  # fmt: skip
 
 
 def submission_todos(user) -> list:
