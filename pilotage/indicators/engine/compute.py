@@ -423,9 +423,10 @@ def _output_query(year: int, places=None) -> str:
 
 def results(connection, year: int) -> Iterator[tuple]:
     """(niveau, code, annee, indicateur, ventilation, valeur) rows, valeur a float, an int or None."""
+    spec = [(indicator, ventilation, kind == "count") for indicator, ventilation, kind, _, _ in OUTPUT]
     for niveau, code, position, value in connection.execute(_output_query(year)).fetchall():
-        indicator, ventilation, kind, _, _ = OUTPUT[position]
-        yield (niveau, code, year, indicator, ventilation, int(value) if kind == "count" else value)
+        indicator, ventilation, count = spec[position]
+        yield (niveau, code, year, indicator, ventilation, int(value) if count else value)
 
 
 def _csv_field(text: str) -> str:
@@ -463,12 +464,18 @@ def format_value(value) -> str:
 
 def write_csv(rows, path: Path) -> int:
     """The long CSV of the results; texts read from the warehouse (codes) cannot start a formula (ADR 0013)."""
+    cells: dict = {}  # `csv_cell` of each text once: a few hundred codes and names over ~1,000 times more rows
+
+    def cell(text):
+        if (value := cells.get(text)) is None:
+            value = cells[text] = csv_cell(text)
+        return value
+
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["niveau", "code", "annee", "indicateur", "ventilation", "valeur"])
         for niveau, code, annee, indicator, ventilation, value in rows:
-            writer.writerow([csv_cell(niveau), csv_cell(code), annee, csv_cell(indicator), csv_cell(ventilation),
-                             format_value(value)])  # fmt: skip
+            writer.writerow([cell(niveau), cell(code), annee, cell(indicator), cell(ventilation), format_value(value)])
             count += 1
     return count
