@@ -54,10 +54,12 @@ test: test-requirements lint
 test-fast: install
 	$(PYTEST) -n auto --nomigrations --create-db -m "not browser and not slow"
 
-# The same suite on PostgreSQL (the production database); CI runs both. The browser journeys and the oracles'
-# differential runs (DuckDB and plain Python, independent of the database) run once, in `make test`.
+# The suite's database tests again on PostgreSQL (the production database), its migrations applied; CI runs both.
+# What gives the same result whatever the database runs once, in `make test`: the tests that use no database
+# (the engine and its oracles, pure functions, the production start on its own SQLite file:
+# `--database-tests-only`, tests/conftest.py) and the browser journeys.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --create-db --migrations -m "not browser" --ignore=tests/oracles
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --create-db --migrations -m "not browser" --database-tests-only
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -121,3 +121,43 @@ def ml_69(db):
 def ml_83(db):
     """A Mission Locale of the Var (83): same region as 13, another department."""
     return MissionLocaleFactory(code="TEST83S00", name="Mission Locale de test 83", department_id="83")
+
+
+# --- the database of a run ----------------------------------------------------------------------------------
+
+if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database needs no durability: commits (transactional tests and their flush, the demo's loading) do
+    # not wait for the disk.
+    _options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
+#: a test that asks for none of these (directly or through its fixtures) never touches the database
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="only the tests that use the database: `make test-postgres` runs them again on PostgreSQL; the others "
+        "(the engine and its oracles, pure functions, the production start on its own SQLite file) give the same "
+        "result whatever the database and run once, in `make test`",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, deselected = [], []
+    for item in items:
+        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
