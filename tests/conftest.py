@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -161,3 +163,15 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def pytest_collection_finish(session):
+    """What collection built (Django, the modules, the test items) lives until the end: the garbage collector stops
+    scanning it, and runs less often (about 10 % of the suite's CPU)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def pytest_sessionfinish(session):
+    gc.unfreeze()  # collectable again at exit (a library's leak check would report the frozen objects)
