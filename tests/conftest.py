@@ -154,6 +154,9 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
+    # the longest tests (browser journeys, slow ones) first: the parallel workers then end together instead of one
+    # finishing a long test alone (a stable sort: every worker collects the same order)
+    items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("slow")))
     if not config.getoption("--database-tests-only"):
         return
     kept, deselected = [], []
