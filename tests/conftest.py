@@ -57,9 +57,10 @@ def _data_migrations_loaded():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """`make test` builds the SQLite test database from the models (`--nomigrations`: seconds, instead of ~20 s
-    of CPU per worker), then loads here what the data migrations load (territories, the animation catalogue);
-    the PostgreSQL run applies the migrations themselves (`--migrations`), and this finds everything there."""
+    """Both runs (SQLite, PostgreSQL) build the test database from the models (`--nomigrations`: seconds, instead
+    of every migration in each worker), then load here what the data migrations load (territories, the animation
+    catalogue); tests/test_migrations.py applies the migrations once on PostgreSQL and compares the schemas. With
+    `--migrations`, this finds everything there."""
     with django_db_blocker.unblock():
         _migrations_recorded_as_applied()
         _data_migrations_loaded()
