@@ -10,9 +10,10 @@ committed, and flushed with the rest; each xdist worker captures its own copy.
 
 The rows keep their primary keys: the sequences have passed them already (a rolled-back insert does not give
 its number back on PostgreSQL; SQLite moves its counter past an explicit key). Timestamps written by the build
-(`history_date`, `auto_now` fields…) are moved by the time elapsed since the capture, so that they keep their
-order with what the test writes afterwards. If a row cannot be written back (a test created a conflicting row
-before asking for the fixture), the fixture is built for real in that test, as it would be without replay.
+(`history_date`, `auto_now` fields…) are moved to the moment of the replay, one microsecond apart in their
+order: after what the test wrote before, before what it writes after. If a row cannot be written back (a test
+created a conflicting row before asking for the fixture), the fixture is built for real in that test, as it
+would be without replay.
 
 A replayed build may ask only for `db` and other replayed fixtures, must give the same rows whatever the test
 (no random, no lookup of rows other fixtures may have written), and returns model instances, plain values, and
@@ -23,6 +24,7 @@ import copy
 import functools
 import inspect
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
@@ -64,8 +66,7 @@ class _Capture:
     inserted: dict  # model → [row]
     updated: dict  # model → [row]
     template: object  # what the build returned, model instances as _Ref
-    started: object  # the window of the build, for the timestamps it wrote
-    ended: object
+    ranks: dict  # each instant the build wrote (history_date, auto_now…) → its rank among them
 
 
 def _freeze(value):
@@ -113,31 +114,39 @@ def _capture(build, name) -> _Capture:
             inserted[model] = rows
         if rows := [row for pk, row in new.items() if pk in old and row != old[pk]]:
             updated[model] = rows
-    return _Capture(inserted, updated, _freeze(result), started, ended)
+    written = {
+        row[name]
+        for model, rows in [*inserted.items(), *updated.items()]
+        for row in rows
+        for name in _datetime_fields(model)
+        if row[name] is not None and started <= row[name] <= ended
+    }
+    return _Capture(inserted, updated, _freeze(result), {value: rank for rank, value in enumerate(sorted(written))})
 
 
-def _moved(capture, model, row, shift) -> dict:
+def _moved(capture, model, row, start) -> dict:
+    """The row, the instants the build wrote replaced by `start` plus their rank in microseconds: in the same order,
+    before anything the test writes afterwards, after anything written before."""
     row = dict(row)
     for name in _datetime_fields(model):
-        value = row[name]
-        if value is not None and capture.started <= value <= capture.ended:
-            row[name] = value + shift
+        if (rank := capture.ranks.get(row[name])) is not None:
+            row[name] = start + timedelta(microseconds=rank)
     return row
 
 
 def _replay(capture):
-    shift = timezone.now() - capture.started
+    start = timezone.now()
     instances = {}
     with transaction.atomic():
         for model, rows in capture.inserted.items():
-            objects = [model(**_moved(capture, model, row, shift)) for row in rows]
+            objects = [model(**_moved(capture, model, row, start)) for row in rows]
             model._base_manager.bulk_create(objects)
             instances.update({_Ref(model, obj.pk): obj for obj in objects})
             if model._meta.db_table in audit_chain.sealed_models():  # as simple-history's signal does
                 audit_chain.register(model._meta.db_table, [obj.pk for obj in objects])
         for model, rows in capture.updated.items():
             for row in rows:
-                row = _moved(capture, model, row, shift)
+                row = _moved(capture, model, row, start)
                 model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
         read = {}  # what the build returned without inserting it (territories, rows it updated): as it is now
         for ref in _refs(capture.template) - instances.keys():
