@@ -44,9 +44,9 @@ lint: install
 test-requirements:
 	scripts/test_requirements.sh
 
-# The whole suite on the embedded SQLite database, real browser journeys included. Its test database is built
-# from the models afresh (--nomigrations --create-db: a few seconds, tests/conftest.py); the PostgreSQL run
-# applies the migrations.
+# The whole suite on the embedded SQLite database, real browser journeys included. Both runs build their test
+# database from the models (--nomigrations --create-db: a few seconds, tests/conftest.py); tests/test_migrations.py
+# applies every migration once on an empty PostgreSQL database and compares the two schemas.
 test: test-requirements lint
 	$(PYTEST) -n auto --nomigrations --create-db
 
@@ -54,10 +54,12 @@ test: test-requirements lint
 test-fast: install
 	$(PYTEST) -n auto --nomigrations --create-db -m "not browser and not slow"
 
-# The same suite on PostgreSQL (the production database); CI runs both. The browser journeys and the oracles'
-# differential runs (DuckDB and plain Python, independent of the database) run once, in `make test`.
+# The suite's database tests again on PostgreSQL (the production database); CI runs both.
+# What gives the same result whatever the database runs once, in `make test`: the tests that use no database
+# (the engine and its oracles, pure functions, the production start on its own SQLite file:
+# `--database-tests-only`, tests/conftest.py) and the browser journeys.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --create-db --migrations -m "not browser" --ignore=tests/oracles
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --nomigrations --create-db -m "not browser" --database-tests-only
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -1,6 +1,9 @@
+import gc
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 from pilotage.core.roles import Role
 from tests.factories import MissionLocaleFactory, user_for_role
@@ -54,9 +57,10 @@ def _data_migrations_loaded():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """`make test` builds the SQLite test database from the models (`--nomigrations`: seconds, instead of ~20 s
-    of CPU per worker), then loads here what the data migrations load (territories, the animation catalogue);
-    the PostgreSQL run applies the migrations themselves (`--migrations`), and this finds everything there."""
+    """Both runs (SQLite, PostgreSQL) build the test database from the models (`--nomigrations`: seconds, instead
+    of every migration in each worker), then load here what the data migrations load (territories, the animation
+    catalogue); tests/test_migrations.py applies the migrations once on PostgreSQL and compares the schemas. With
+    `--migrations`, this finds everything there."""
     with django_db_blocker.unblock():
         _migrations_recorded_as_applied()
         _data_migrations_loaded()
@@ -121,3 +125,69 @@ def ml_69(db):
 def ml_83(db):
     """A Mission Locale of the Var (83): same region as 13, another department."""
     return MissionLocaleFactory(code="TEST83S00", name="Mission Locale de test 83", department_id="83")
+
+
+# --- the database of a run ----------------------------------------------------------------------------------
+
+if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database needs no durability: commits (transactional tests and their flush, the demo's loading) do
+    # not wait for the disk.
+    _options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()
+
+    def _sql_flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        """A transactional test empties the database when it ends: one TRUNCATE of every table costs PostgreSQL
+        seconds (new files for each table and index), a DELETE of the few rows a test wrote costs milliseconds.
+        Django's foreign keys are deferred to the commit, when every table is empty."""
+        if reset_sequences:
+            return _truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    _truncate = PostgresOperations.sql_flush
+    PostgresOperations.sql_flush = _sql_flush_by_delete
+
+#: a test that asks for none of these (directly or through its fixtures) never touches the database
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="only the tests that use the database: `make test-postgres` runs them again on PostgreSQL; the others "
+        "(the engine and its oracles, pure functions, the production start on its own SQLite file) give the same "
+        "result whatever the database and run once, in `make test`",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # the longest tests (browser journeys, slow ones) first: the parallel workers then end together instead of one
+    # finishing a long test alone (a stable sort: every worker collects the same order)
+    items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("slow")))
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, deselected = [], []
+    for item in items:
+        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_collection_finish(session):
+    """What collection built (Django, the modules, the test items) lives until the end: the garbage collector stops
+    scanning it, and runs less often (about 10 % of the suite's CPU)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def pytest_sessionfinish(session):
+    gc.unfreeze()  # collectable again at exit (a library's leak check would report the frozen objects)

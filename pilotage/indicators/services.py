@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -109,7 +109,8 @@ def _save_values(dataset, merged: dict) -> None:
     if not merged:
         return
     prepare = IndicatorValue._meta.get_field("value").get_db_prep_save
-    rows = [(dataset.pk, *key, prepare(value, connection)) for key, value in merged.items()]
+    database = connections[DEFAULT_DB_ALIAS]  # not the `connection` proxy: a lookup per attribute, per value
+    rows = [(dataset.pk, *key, prepare(value, database)) for key, value in merged.items()]
     table, columns = _values_table()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 
 from pilotage.core.tabular import ImportReport
+from pilotage.core.upsert import BATCH_SIZE, bulk_update_touched, record_history
 from pilotage.reference.models import Department, MissionLocale, Region
 
 BUNDLED_FILE = Path(__file__).resolve().parent / "data" / "referentiel_structures_milo.json"
@@ -75,6 +76,9 @@ def _normalise(name: str | None) -> str:
         name = name.removeprefix(prefix)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", ascii_name.lower())
+
+
+REASON = "Import référentiel i-milo"
 
 
 def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, exclude_rejected: bool = False):
@@ -186,12 +190,12 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
         return report
     report.excluded = rejected
     existing = {ml.code: ml for ml in MissionLocale.objects.filter(code__in=[v["code"] for v in valid])}
-    to_save = []
+    created, updated, updated_fields = [], [], set()
     for values in valid:
         ml = existing.get(values["code"])
         if ml is None:
             report.created += 1
-            to_save.append(MissionLocale(**values))
+            created.append(MissionLocale(**values))
             continue
         if values["is_active"]:
             del values["is_active"]  # never reactivate a structure deactivated by hand (closed, merged)
@@ -200,14 +204,15 @@ def imilo_import(*, path=BUNDLED_FILE, acting_user=None, wet_run: bool = False, 
             report.updated += 1
             for key, value in changed.items():
                 setattr(ml, key, value)
-            to_save.append(ml)
+            updated.append(ml)
+            updated_fields |= changed.keys()
         else:
             report.unchanged += 1
     if wet_run:
-        with transaction.atomic():
-            for ml in to_save:
-                ml._history_user = acting_user
-                ml._change_reason = "Import référentiel i-milo"
-                ml.save()
+        with transaction.atomic():  # in bulk, one history row per structure as `save()` would write
+            MissionLocale.objects.bulk_create(created, batch_size=BATCH_SIZE)
+            bulk_update_touched(MissionLocale, updated, updated_fields)
+            record_history(MissionLocale, created, update=False, acting_user=acting_user, reason=REASON)
+            record_history(MissionLocale, updated, update=True, acting_user=acting_user, reason=REASON)
         report.saved = True
     return report

@@ -20,7 +20,6 @@ Rules:
 
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from pilotage.core.tabular import Column, ImportReport, Row, parse_bool, read_file_bytes, read_rows
+from pilotage.core.upsert import record_history
 from pilotage.core.validators import compact_identifier, validate_siren, validate_siret
 from pilotage.reference.imilo import CODE_PATTERN
 from pilotage.reference.models import (
@@ -608,31 +608,5 @@ def _save(model: type[models.Model], plan: Plan, *, acting_user, reason: str) ->
                     getattr(instance, name).set(targets)
             finally:
                 del instance.skip_history_when_saving
-        _record_history(model, plan.created, update=False, acting_user=acting_user, reason=reason)
-        _record_history(model, plan.updated, update=True, acting_user=acting_user, reason=reason)
-
-
-def _record_history(model, instances: list, *, update: bool, acting_user, reason: str) -> None:
-    """One history row per object, with its many-to-many relations as they are now (as simple-history does)."""
-    if not instances:
-        return
-    history_rows = model.history.bulk_history_create(
-        instances, batch_size=BATCH_SIZE, update=update, default_user=acting_user, default_change_reason=reason
-    )
-    history_model = model.history.model
-    for m2m_field in history_model._history_m2m_fields:
-        snapshot_model = getattr(history_model, m2m_field.name).model
-        through = m2m_field.remote_field.through
-        owner = f"{m2m_field.m2m_field_name()}_id"
-        attnames = [f.attname for f in through._meta.fields]
-        links = defaultdict(list)
-        for link in through.objects.filter(**{f"{owner}__in": [instance.pk for instance in instances]}):
-            links[getattr(link, owner)].append(link)
-        snapshot_model.objects.bulk_create(
-            [
-                snapshot_model(history=row, **{name: getattr(link, name) for name in attnames})
-                for row in history_rows or []
-                for link in links[row.id]
-            ],
-            batch_size=BATCH_SIZE,
-        )
+        record_history(model, plan.created, update=False, acting_user=acting_user, reason=reason)
+        record_history(model, plan.updated, update=True, acting_user=acting_user, reason=reason)

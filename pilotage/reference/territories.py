@@ -18,13 +18,24 @@ def sync_territories(region_model, department_model) -> int:
     Takes the models as arguments so that the data migration can pass its historical models.
     """
     regions, departments = read_territories()
-    changed = 0
-    for row in regions:
-        _, created = region_model.objects.update_or_create(code=row["code"], defaults={"name": row["nom"]})
-        changed += created
-    for row in departments:
-        _, created = department_model.objects.update_or_create(
-            code=row["code"], defaults={"name": row["nom"], "region_id": row["region"]}
-        )
-        changed += created
+    changed = _sync(region_model, {row["code"]: {"name": row["nom"]} for row in regions})
+    changed += _sync(
+        department_model, {row["code"]: {"name": row["nom"], "region_id": row["region"]} for row in departments}
+    )
+    return changed
+
+
+def _sync(model, wanted: dict[str, dict]) -> int:
+    """Rows keyed by code: the missing ones created in one statement (an empty database: the data migration, a
+    test database after a flush), the ones that differ updated."""
+    existing = {row.code: row for row in model.objects.filter(code__in=wanted)}
+    missing = [model(code=code, **values) for code, values in wanted.items() if code not in existing]
+    model.objects.bulk_create(missing)
+    changed = len(missing)
+    for code, row in existing.items():
+        if any(getattr(row, field) != value for field, value in wanted[code].items()):
+            for field, value in wanted[code].items():
+                setattr(row, field, value)
+            row.save()
+            changed += 1
     return changed

@@ -3,6 +3,7 @@ list resource of the API on a live server as the DGEFP: each answers 200 and par
 (the schema's types, nullability and formats hold for real data), and the cursor of `next` reads page 2."""
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_a_generated_client_reads_every_list_resource(live_server, transactional
     token = new_token(user_of(Role.NATIONAL_ADMIN, network))
     client_package = generate(f"{live_server.url}/api/schema/?format=json", tmp_path)
     try:
-        schema = httpx.get(f"{live_server.url}/api/schema/?format=json").json()
+        schema = json.loads((tmp_path / "schema.json").read_bytes())  # the one the client was generated from
         operations = list_operations(schema)
         assert len(operations) == 14, sorted(operations)
         with client_package.AuthenticatedClient(base_url=live_server.url, token=token, prefix="Token") as client:

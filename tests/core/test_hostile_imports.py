@@ -94,8 +94,10 @@ def test_zip_bomb_xlsx_is_refused_before_it_is_read(client, dgefp):
 
 def test_xlsx_inflating_beyond_the_total_limit_is_refused(dgefp, monkeypatch):
     monkeypatch.setattr(tabular, "MAX_XLSX_UNCOMPRESSED", 2**20)
-    raw = xlsx([HEADER.strip().split(";"), *[["ML13S00", 2025, "departement", "13", "thematique", f"t{i}", 1]
-                                             for i in range(20_000)]])  # fmt: skip
+    # beyond 1 Mo once inflated with few rows to write: 2 000 distinct themes of 600 characters
+    raw = xlsx([HEADER.strip().split(";"), *[["ML13S00", 2025, "departement", "13", "thematique",
+                                              f"t{i}".ljust(600, "x"), 1] for i in range(2_000)]])  # fmt: skip
+    assert sum(m.file_size for m in zipfile.ZipFile(io.BytesIO(raw)).infolist()) > tabular.MAX_XLSX_UNCOMPRESSED
     report = service(dgefp, "gros.xlsx", raw)
     assert len(report.errors) == 1
     assert re.fullmatch(r"gros.xlsx : le fichier XLSX se décompresse en \d Mo, au-delà de la limite de 1 Mo : "
