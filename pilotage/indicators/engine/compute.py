@@ -3,12 +3,15 @@
 1. `build_facts`: per young person, their flags from one grouped pass over each table, then a boolean per
    youth indicator (and the parts of the ratios), summed straight into `cells` (per Mission Locale and
    combination of the breakdowns' criteria);
-2. `build_parts`: per Mission Locale, one column per breakdown × part, the sums every figure is computed
+2. `build_parts`: per Mission Locale and breakdown, one column per part, the sums every figure is computed
    from (counts, durations and their counts, resources, context) — 0 for youth counts when nothing;
 3. `build_levels`: the parts summed per department, region and nation (a resource or context sum is null
    when one of its Missions Locales has none);
 4. the output rows (`results`, `write_results`): counts, means and ratios recomputed from the summed parts at
-   each level, never averaged.
+   each level, never averaged, each read by position from its place's list of parts.
+
+A small export costs mostly what DuckDB takes to parse and plan each statement: the statements stay narrow
+(no column per breakdown × part) and constant tables are split literals (`_constant_table`), not VALUES lists.
 """
 
 import csv

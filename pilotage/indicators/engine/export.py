@@ -200,8 +200,8 @@ def _load_detailed(connection, folder: Path, department_codes) -> Export:
             continue
         # every column's problems (the first MAX_ISSUES of each, by line) in one statement
         checks = " UNION ALL ".join(
-            f"(SELECT {i} AS c, _line, v, reason FROM (SELECT _line, nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '') "
-            f"AS v FROM raw_{table}) t, LATERAL (SELECT {_check_expression(col, department_codes)} AS reason) "
+            f"(SELECT {i} AS c, _line, v, reason FROM (SELECT _line, v, {_check_expression(col, department_codes)} "
+            f"AS reason FROM (SELECT _line, nullif(trim(CAST({_q(col.name)} AS VARCHAR)), '') AS v FROM raw_{table})) "
             f"WHERE reason IS NOT NULL ORDER BY _line LIMIT {MAX_ISSUES})"
             for i, col in enumerate(columns)
         )
