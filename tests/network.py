@@ -17,12 +17,15 @@ from tests.factories import (
     region,
     user_for_role,
 )
+from tests.replay import replayed
 
 ALL = "all"
 
 
 @pytest.fixture
-def network(db):
+@replayed
+def network():
+    """The network's organisations, written by the factories once per process (tests/replay.py)."""
     objects = {
         "ml13": MissionLocaleFactory(code="ML13S00", name="Mission Locale Treize", department_id="13"),
         "ml83": MissionLocaleFactory(code="ML83S00", name="Mission Locale Quatre-vingt-trois", department_id="83"),

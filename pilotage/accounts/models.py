@@ -7,9 +7,9 @@ from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from pilotage.accounts.scopes import scope_for
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.roles import Role
 from pilotage.reference.models import (
     Funder,

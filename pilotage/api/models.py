@@ -11,8 +11,8 @@ from django.db import models
 from django.utils import timezone
 from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.reference.perms import is_national_admin
 
 

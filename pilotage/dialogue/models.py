@@ -5,8 +5,8 @@ from datetime import date
 
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.roles import MISSION_LOCALE_ROLES, STATE_ROLES
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog

@@ -2,8 +2,8 @@
 
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.documents.registry import document_label
 
 

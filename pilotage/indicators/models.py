@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.reference.models import MissionLocale
 
 

@@ -5,8 +5,8 @@ approved and published through the workflow of `workflow.py`."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.roles import Role
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog

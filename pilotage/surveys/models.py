@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.roles import Role
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog

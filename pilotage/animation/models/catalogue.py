@@ -7,7 +7,8 @@ under one of the 6 objectives (a non-null foreign key: the database refuses an a
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from pilotage.core.history import HistoricalRecords
 
 
 class Mission(models.Model):

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from pilotage.animation.models.catalogue import ActionType, Objective
 from pilotage.animation.rules import operator_refusal
 from pilotage.core import formatting
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.scope import scope_of
 from pilotage.core.workflow import TransitionLog
 from pilotage.reference.models import Funder, FunderType, RegionalAssociation

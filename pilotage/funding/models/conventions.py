@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum
-from simple_history.models import HistoricalRecords
 
 from pilotage.core import formatting
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.scope import scope_of
 from pilotage.core.validators import validate_iban
 from pilotage.reference.models import Funder, FunderType, MissionLocale, RegionalAssociation

@@ -3,9 +3,9 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
-from simple_history.models import HistoricalRecords
 
 from pilotage.core import formatting
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.scope import scope_of
 from pilotage.funding.vocabulary import FundingCategory
 from pilotage.reference.models import Funder, FunderType, MissionLocale

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.scope import scope_of
 from pilotage.core.validators import validate_siren, validate_siret
 from pilotage.reference.models.territories import Department, Region

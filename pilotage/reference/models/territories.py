@@ -1,8 +1,8 @@
 """The French territories: 18 regions and 101 departments of the Code officiel géographique."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from pilotage.core.history import HistoricalRecords
 from pilotage.core.scope import scope_of
 
 
