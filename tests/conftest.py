@@ -188,10 +188,22 @@ def pytest_addoption(parser):
     )
 
 
+def _run_order(item) -> tuple[int, bool]:
+    """The tests that use no database first, then the database tests, then the transactional ones (which empty the
+    database when they end: pytest-django puts them after the others, as Django does); in each group, the longest
+    (browser journeys, slow tests) first, so that the parallel workers end together. A stable sort: every worker
+    collects the same order."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    transactional = transactional or bool({"transactional_db", "live_server"} & fixtures)
+    uses_database = bool(marker) or bool(DATABASE_FIXTURES & fixtures)
+    group = 2 if transactional else 1 if uses_database else 0
+    return group, not (item.get_closest_marker("browser") or item.get_closest_marker("slow"))
+
+
 def pytest_collection_modifyitems(config, items):
-    # the longest tests (browser journeys, slow ones) first: the parallel workers then end together instead of one
-    # finishing a long test alone (a stable sort: every worker collects the same order)
-    items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("slow")))
+    items.sort(key=_run_order)
     if not config.getoption("--database-tests-only"):
         return
     kept, deselected = [], []

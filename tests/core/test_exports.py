@@ -104,7 +104,8 @@ def test_no_export_bypasses_the_one_place():
         str(path.relative_to(root)) for path in root.rglob("*.py") if writers.search(path.read_text(encoding="utf-8"))
     }
     assert found == {"core/exports.py", "indicators/engine/compute.py"}
-    assert "csv_cell(code)" in (root / "indicators/engine/compute.py").read_text(encoding="utf-8")
+    engine = (root / "indicators/engine/compute.py").read_text(encoding="utf-8")
+    assert "from pilotage.core.exports import csv_cell" in engine and "_csv_field(csv_cell(" in engine
 
 
 def test_mission_locale_export(client):
