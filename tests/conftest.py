@@ -1,9 +1,11 @@
 import gc
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
+from django.db.models.signals import post_migrate
 
 from pilotage.core.roles import Role
 from tests.factories import MissionLocaleFactory, user_for_role
@@ -44,6 +46,9 @@ def _migrations_recorded_as_applied():
 
 def _data_migrations_loaded():
     """What the data migrations load, when it is missing: the territories and the animation catalogue."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
     from pilotage.animation.catalogue import sync_catalogue
     from pilotage.animation.models import ActionType, Mission, Objective
     from pilotage.reference.models import Department, Region
@@ -52,6 +57,13 @@ def _data_migrations_loaded():
     if Department.objects.count() != 101:
         sync_territories(Region, Department)
     if not ActionType.objects.exists():
+        # after a flush, the keys would go on from the last ones: back to those of a fresh load (a test may name a
+        # catalogue entry by its key)
+        empty = [m for m in (Mission, Objective, ActionType) if not m.objects.exists()]
+        sequences = [{"table": m._meta.db_table, "column": m._meta.pk.column} for m in empty]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+                cursor.execute(statement)
         sync_catalogue(Mission, Objective, ActionType)
 
 
@@ -66,10 +78,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _data_migrations_loaded()
 
 
+def _reloaded_after_flush(sender, **kwargs):
+    """A transactional test (live server, background worker, backup) flushes the database when it ends, what the
+    data migrations loaded included; the flush then sends `post_migrate` (as `migrate` does): the territories and
+    the catalogue are loaded back at once, committed, for whatever test comes next in the process (the collection
+    below runs the slow tests first, transactional ones among them)."""
+    _data_migrations_loaded()
+
+
+post_migrate.connect(_reloaded_after_flush, sender=apps.get_app_config("animation"), dispatch_uid="tests_reload")
+
+
 @pytest.fixture(autouse=True)
 def _territories(request):
-    """A transactional test (live server, background worker, backup) flushes the database when it ends, what the
-    data migrations loaded included: the next one in the same process finds it back."""
+    """A transactional test finds what the data migrations loaded (see `_reloaded_after_flush`)."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")) and "live_server" not in request.fixturenames:
         return

@@ -2,8 +2,8 @@
 
 `@replayed` on a fixture that only writes rows (factories, services): its first call runs the build inside a
 savepoint, reads what the build inserted or changed in every table (history rows included), and rolls it back.
-From then on, each call writes these rows back (one bulk insert per table, no signal: the history records are
-handed to the audit chain as simple-history's signal does) and returns what the build returned, its model
+From then on, each call writes these rows back (one prepared INSERT per table, no signal: the history records
+are handed to the audit chain as simple-history's signal does) and returns what the build returned, its model
 instances replaced by fresh ones, never shared between tests (one test's in-memory changes cannot leak into the
 next). Each test still runs in its own transaction, rolled back at its end; a transactional test gets the rows
 committed, and flushed with the rest; each xdist worker captures its own copy.
@@ -15,9 +15,12 @@ order: after what the test wrote before, before what it writes after. If a row c
 created a conflicting row before asking for the fixture), the fixture is built for real in that test, as it
 would be without replay.
 
-A replayed build may ask only for `db` and other replayed fixtures, must give the same rows whatever the test
-(no random, no lookup of rows other fixtures may have written), and returns model instances, plain values, and
-lists, tuples or dicts of them; it may insert and update rows, never delete them.
+A replayed build may ask only for `db` and other replayed fixtures, and returns model instances, plain values,
+and lists, tuples or dicts of them. It may insert and update rows; the capture refuses a build that deletes
+rows, writes files, sends mail or leaves work for the commit. It must give the same rows whatever the test: a
+build whose rows point to rows it found rather than wrote (a lookup, a get_or_create that found what another
+fixture of that test wrote) is not captured there; it is captured in a test where no other replayed fixture
+came first, and built for real until then (and for good after three such tries).
 """
 
 import copy
@@ -26,15 +29,28 @@ import inspect
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from pilotage.audit import chain as audit_chain
 
+#: what every test finds in the database, committed: what the data migrations load (tests/conftest.py)
+BASELINE = {"reference.Region", "reference.Department", "animation.Mission", "animation.Objective",
+            "animation.ActionType", "contenttypes.ContentType", "auth.Permission"}  # fmt: skip
+#: captures tried without success (the build found rows another fixture wrote) before building for real for good
+ATTEMPTS = 3
+
 
 def _tables() -> list[type[models.Model]]:
     return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+
+@functools.cache
+def _attnames(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 def _state(tables) -> dict:
@@ -45,16 +61,6 @@ def _state(tables) -> dict:
     }
 
 
-@functools.cache
-def _attnames(model) -> tuple[str, ...]:
-    return tuple(field.attname for field in model._meta.concrete_fields)
-
-
-@functools.cache
-def _datetime_fields(model) -> tuple[str, ...]:
-    return tuple(f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField))
-
-
 @dataclass(frozen=True)
 class _Ref:
     model: type[models.Model]
@@ -62,11 +68,24 @@ class _Ref:
 
 
 @dataclass
+class _Insert:
+    """The rows a build inserted in one table, and the statement and parameters that write them back."""
+
+    model: type[models.Model]
+    rows: dict  # pk → {attname: value}, as read after the build
+    statement: str
+    params: list[tuple]  # prepared for the database, the instants the build wrote left to each replay
+    instants: list[tuple[int, int, int]]  # (row, column, rank) of each instant the build wrote
+
+
+@dataclass
 class _Capture:
-    inserted: dict  # model → [row]
-    updated: dict  # model → [row]
-    template: object  # what the build returned, model instances as _Ref
+    inserts: list[_Insert]
+    updated: dict  # model → [row]: rows the build changed among those its dependencies wrote
+    template: object  # what the build returned, its model instances as _Ref
+    baseline: dict  # _Ref → row, for what it returned among the baseline's rows
     ranks: dict  # each instant the build wrote (history_date, auto_now…) → its rank among them
+    written: dict  # model → keys of the rows it inserted, and of those its dependencies inserted
 
 
 def _freeze(value):
@@ -96,60 +115,142 @@ def _refs(template) -> set[_Ref]:
     return set().union(*(_refs(item) for item in items))
 
 
-def _capture(build, name) -> _Capture:
+def _seals(func) -> bool:
+    """The audit chain's on-commit sealing (the replay hands the history records to the chain itself)."""
+    return isinstance(func, functools.partial) and func.func is audit_chain._seal_pending
+
+
+def _capture(build, name, dependencies) -> _Capture | None:
+    """The capture of `build`, or None when its rows point to rows it found rather than wrote, or it changed rows
+    it found (see `_foreign`)."""
     tables = _tables()
+    connection, mails = transaction.get_connection(), len(getattr(mail, "outbox", ()))
     with transaction.atomic():
         before = _state(tables)
+        callbacks = len(connection.run_on_commit)
         started = timezone.now()
         result = build()
         ended = timezone.now()
         after = _state(tables)
+        later = [func for _, func, _ in connection.run_on_commit[callbacks:] if not _seals(func)]
         transaction.set_rollback(True)
+    if later or len(getattr(mail, "outbox", ())) != mails:
+        raise RuntimeError(f"{name} sends mail or leaves work for the commit: it cannot be replayed")
     inserted, updated = {}, {}
     for model in tables:
         old, new = before[model], after[model]
         if old.keys() - new.keys():
             raise RuntimeError(f"{name} deletes rows of {model._meta.db_table}: it cannot be replayed")
-        if rows := [row for pk, row in new.items() if pk not in old]:
+        if rows := {pk: row for pk, row in new.items() if pk not in old}:
             inserted[model] = rows
+            files = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+            if any(row[attname] for attname in files for row in rows.values()):
+                raise RuntimeError(f"{name} writes files ({model._meta.db_table}): it cannot be replayed")
         if rows := [row for pk, row in new.items() if pk in old and row != old[pk]]:
             updated[model] = rows
-    written = {
-        row[name]
-        for model, rows in [*inserted.items(), *updated.items()]
+    own = {model: set(rows) for model, rows in inserted.items()}
+    for capture in dependencies:
+        for model, keys in capture.written.items():
+            own[model] = own.get(model, set()) | keys
+    template = _freeze(result)
+    if _foreign([*((m, rows.values()) for m, rows in inserted.items()), *updated.items()], updated, template, own):
+        return None
+    instants = {
+        row[field.attname]
+        for model, rows in [*((m, rows.values()) for m, rows in inserted.items()), *updated.items()]
         for row in rows
-        for name in _datetime_fields(model)
-        if row[name] is not None and started <= row[name] <= ended
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DateTimeField) and row[field.attname] is not None
+        if started <= row[field.attname] <= ended
     }
-    return _Capture(inserted, updated, _freeze(result), {value: rank for rank, value in enumerate(sorted(written))})
+    ranks = {value: rank for rank, value in enumerate(sorted(instants))}
+    baseline = {ref: after[ref.model][ref.pk] for ref in _refs(template) if ref.model._meta.label in BASELINE}
+    inserts = [_insert(model, rows, ranks, connection) for model, rows in inserted.items()]
+    return _Capture(inserts, updated, template, baseline, ranks, own)
 
 
-def _moved(capture, model, row, start) -> dict:
+def _foreign(rows_by_model, updated, template, own) -> bool:
+    """Whether the build's rows, or what it returns, point to a row that neither it nor the replayed fixtures it
+    asks for wrote, outside the baseline — a row another fixture of that test wrote, which the build found (a
+    lookup, a get_or_create) and which another test may not have; or whether it changed such a row."""
+
+    def outside(model, key) -> bool:
+        return model._meta.label not in BASELINE and key not in own.get(model, ())
+
+    for model, rows in rows_by_model:
+        for field in model._meta.concrete_fields:
+            if field.many_to_one or field.one_to_one:
+                target = field.related_model._meta.concrete_model
+                by_key = field.target_field == target._meta.pk
+                for row in rows:
+                    value = row[field.attname]
+                    if value is not None and (not by_key or outside(target, value)):
+                        return True
+    changed = (outside(model, row[model._meta.pk.attname]) for model, rows in updated.items() for row in rows)
+    return any(changed) or any(outside(ref.model, ref.pk) for ref in _refs(template))
+
+
+def _insert(model, rows, ranks, connection) -> _Insert:
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    statement = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    params, instants = [], []
+    for i, row in enumerate(rows.values()):
+        values = []
+        for j, field in enumerate(fields):
+            value = row[field.attname]
+            if isinstance(field, models.DateTimeField) and value in ranks:
+                instants.append((i, j, ranks[value]))
+                values.append(None)
+            else:
+                values.append(field.get_db_prep_save(value, connection))
+        params.append(tuple(values))
+    return _Insert(model, rows, statement, params, instants)
+
+
+def _moved(row, model, ranks, start) -> dict:
     """The row, the instants the build wrote replaced by `start` plus their rank in microseconds: in the same order,
-    before anything the test writes afterwards, after anything written before."""
+    after anything written before the replay, before anything the test writes afterwards."""
     row = dict(row)
-    for name in _datetime_fields(model):
-        if (rank := capture.ranks.get(row[name])) is not None:
-            row[name] = start + timedelta(microseconds=rank)
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.DateTimeField) and (rank := ranks.get(row[field.attname])) is not None:
+            row[field.attname] = start + timedelta(microseconds=rank)
     return row
 
 
 def _replay(capture):
     start = timezone.now()
+    connection = transaction.get_connection()
+    moments = [
+        connection.ops.adapt_datetimefield_value(start + timedelta(microseconds=r)) for r in capture.ranks.values()
+    ]
+    wanted = _refs(capture.template)
     instances = {}
-    with transaction.atomic():
-        for model, rows in capture.inserted.items():
-            objects = [model(**_moved(capture, model, row, start)) for row in rows]
-            model._base_manager.bulk_create(objects)
-            instances.update({_Ref(model, obj.pk): obj for obj in objects})
-            if model._meta.db_table in audit_chain.sealed_models():  # as simple-history's signal does
-                audit_chain.register(model._meta.db_table, [obj.pk for obj in objects])
+    with transaction.atomic(), connection.cursor() as cursor:
+        for insert in capture.inserts:
+            params = insert.params
+            if insert.instants:
+                params = [list(values) for values in params]
+                for i, j, rank in insert.instants:
+                    params[i][j] = moments[rank]
+            cursor.executemany(insert.statement, params)
+            model, table = insert.model, insert.model._meta.db_table
+            if table in audit_chain.sealed_models():  # as simple-history's signal does
+                audit_chain.register(table, list(insert.rows))
+            for pk, row in insert.rows.items():
+                if (ref := _Ref(model, pk)) in wanted:
+                    row = _moved(row, model, capture.ranks, start)
+                    instances[ref] = model.from_db(connection.alias, _attnames(model), list(row.values()))
         for model, rows in capture.updated.items():
             for row in rows:
-                row = _moved(capture, model, row, start)
+                row = _moved(row, model, capture.ranks, start)
                 model._base_manager.filter(pk=row[model._meta.pk.attname]).update(**row)
-        read = {}  # what the build returned without inserting it (territories, rows it updated): as it is now
-        for ref in _refs(capture.template) - instances.keys():
+        for ref, row in capture.baseline.items():
+            instances[ref] = ref.model.from_db(connection.alias, _attnames(ref.model), list(row.values()))
+        read = {}  # what the build returned among the rows of its dependencies: as they are now
+        for ref in wanted - instances.keys():
             read.setdefault(ref.model, set()).add(ref.pk)
         for model, pks in read.items():
             found = model._base_manager.in_bulk(pks)
@@ -159,9 +260,12 @@ def _replay(capture):
     return _thaw(capture.template, instances)
 
 
-_captures: dict[str, _Capture] = {}
+_captures: dict[str, _Capture | None] = {}
+_attempts: dict[str, int] = {}
 #: the fixtures a replayed build may ask for: their rows are the same in every test
 _REPLAYED = {"db"}
+#: in a test's stash: the fixtures replayed in it (pytest name → capture), whose rows a dependent capture may use
+_HERE = pytest.StashKey[dict]()
 
 
 def replayed(build):
@@ -175,12 +279,23 @@ def replayed(build):
 
     def fixture(request, db):
         kwargs = {argument: request.getfixturevalue(argument) for argument in arguments}
-        if name not in _captures:
-            _captures[name] = _capture(lambda: build(**kwargs), name)
-        try:
-            return _replay(_captures[name])
-        except (IntegrityError, models.ObjectDoesNotExist):
-            return build(**kwargs)
+        replayed_here = request.node.stash.setdefault(_HERE, {})
+        if _captures.get(name) is None and _attempts.get(name, 0) < ATTEMPTS:
+            dependencies = [replayed_here.get(argument) for argument in arguments if argument != "db"]
+            # captured where no other replayed fixture wrote rows the build could find, and only once the rows of
+            # its dependencies are known (they were replayed, not built for real)
+            if None not in dependencies and replayed_here.keys() <= set(arguments):
+                _attempts[name] = _attempts.get(name, 0) + 1
+                _captures[name] = _capture(lambda: build(**kwargs), name, dependencies)
+        if (capture := _captures.get(name)) is not None:
+            try:
+                value = _replay(capture)
+            except (IntegrityError, models.ObjectDoesNotExist):
+                pass
+            else:
+                replayed_here[build.__name__] = capture
+                return value
+        return build(**kwargs)
 
     fixture.__name__, fixture.__qualname__, fixture.__doc__ = build.__name__, build.__qualname__, build.__doc__
     fixture.__module__ = build.__module__

@@ -10,6 +10,7 @@ from pilotage.core.roles import Role
 from pilotage.reference.models import RegionalAssociation
 from tests.animation.factories import arml_user, programme_for, regional_council, state_budget
 from tests.network import user_of
+from tests.replay import replayed
 
 SEES_93 = {Role.NATIONAL_ADMIN, Role.NATIONAL_OBSERVER, Role.REGIONAL_STATE, Role.REGIONAL_COUNCIL, Role.ARML}
 SEES_84 = {Role.NATIONAL_ADMIN, Role.NATIONAL_OBSERVER}
@@ -17,6 +18,7 @@ DRAFTS_93 = {Role.NATIONAL_ADMIN, Role.ARML}
 
 
 @pytest.fixture
+@replayed
 def programmes(network):
     regional_council("93")
     owner93 = arml_user("93")

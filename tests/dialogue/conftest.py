@@ -6,9 +6,11 @@ from pilotage.core.roles import Role
 from pilotage.dialogue.models import ManagementDialogue
 from pilotage.dialogue.services import action_save, campaign_open, subsidy_propose, synthesis_save
 from tests.factories import user_for_role
+from tests.replay import replayed
 
 
 @pytest.fixture
+@replayed
 def campaigns(network):
     """Campaigns 2024 of Provence-Alpes-Côte d'Azur (files of the 13's and the 83's Missions Locales) and of
     Auvergne-Rhône-Alpes (the 69's), opened by the DGEFP."""

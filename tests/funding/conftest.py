@@ -8,9 +8,11 @@ import pytest
 from pilotage.core.roles import Role
 from pilotage.funding.models import Convention, ConventionKind, ConventionStatus, FundingLine
 from tests.factories import cpo_for, state_funder
+from tests.replay import replayed
 
 
 @pytest.fixture
+@replayed
 def funded(network):
     """CPO for the 13's and the 69's Missions Locales; a departmental convention for each; one line each."""
     state = state_funder()

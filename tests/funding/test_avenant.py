@@ -18,6 +18,7 @@ from tests.documents.conftest import make_docx
 from tests.documents.factories import signed_amendment
 from tests.documents.text import NNBSP, flat
 from tests.network import user_of
+from tests.replay import replayed
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,13 @@ def as_printed(figures: str) -> str:
 
 
 @pytest.fixture
+@replayed
 def amendment13(network):
     return signed_amendment(network["ml13"])
 
 
 @pytest.fixture
+@replayed
 def amendment69(network):
     return signed_amendment(network["ml69"])
 

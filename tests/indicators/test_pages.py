@@ -8,11 +8,13 @@ from django.urls import reverse
 from pilotage.core.roles import Role
 from pilotage.indicators.services import indicator_results_load
 from tests.network import user_of
+from tests.replay import replayed
 
 HEADER = "niveau,code,annee,indicateur,ventilation,valeur"
 
 
 @pytest.fixture
+@replayed
 def results(network):
     rows = []
     for level, code in (("ml", "ML13S00"), ("ml", "ML83S00"), ("ml", "ML69S00"), ("departement", "13"),

@@ -8,6 +8,7 @@ from pilotage.core.roles import Role
 from pilotage.surveys.models import Survey, SurveyStatus
 from tests.factories import user_for_role
 from tests.network import user_of
+from tests.replay import replayed
 from tests.surveys.factories import make_survey, questionnaire, target_with_token
 
 SURVEYS = ("national", "published", "regional93", "regional84", "unml")
@@ -29,6 +30,7 @@ EXPECTED = {
 
 
 @pytest.fixture
+@replayed
 def surveys(network):
     admin = user_for_role(Role.NATIONAL_ADMIN)
     return {

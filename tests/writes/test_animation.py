@@ -17,6 +17,7 @@ from pilotage.funding.models import Convention
 from tests.animation.factories import arml_user, programme_for, regional_council
 from tests.factories import state_funder, user_for_role
 from tests.network import user_of
+from tests.replay import replayed
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 REGION = {Role.NATIONAL_ADMIN: {"93", "84"}}
@@ -26,6 +27,7 @@ RECORDS_CONVENTION = {**REGION, Role.REGIONAL_STATE: {"93"}}
 
 
 @pytest.fixture
+@replayed
 def programmes(network):
     state_funder()
     admin = user_for_role(Role.NATIONAL_ADMIN)

@@ -14,6 +14,7 @@ from pilotage.funding.models import Convention, ConventionKind, FundingLine
 from tests.api.helpers import token_client
 from tests.factories import state_funder
 from tests.network import user_of
+from tests.replay import replayed
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 PATCHES_ML = {
@@ -25,6 +26,7 @@ PATCHES_ML = {
 
 
 @pytest.fixture
+@replayed
 def api_objects(network):
     state = state_funder()
     objects = {}

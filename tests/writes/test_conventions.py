@@ -22,6 +22,7 @@ from pilotage.funding.services import amendment_set_budget, amendment_sign
 from tests.factories import cpo_for, state_funder, user_for_role
 from tests.funding.test_signed_documents import pdf_bytes
 from tests.network import user_of
+from tests.replay import replayed
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 EDITS = {
@@ -49,6 +50,7 @@ def _annual(title, funder, *, ml=None, arml=None, co_funders=()):
 
 
 @pytest.fixture
+@replayed
 def conventions(network):
     """Three CPOs, each with a draft avenant (2024) and a signed one (2025) whose payments are planned; the
     ARML's tripartite conventions; councils' and a municipality's conventions (one out of the council's

@@ -17,6 +17,7 @@ from pilotage.dialogue.models import ManagementDialogue
 from pilotage.dialogue.services import campaign_open
 from tests.factories import user_for_role
 from tests.network import user_of
+from tests.replay import replayed
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
 LEADS = {
@@ -31,6 +32,7 @@ MISSIONS_LOCALES = ("ml13", "ml83", "ml69")
 
 
 @pytest.fixture
+@replayed
 def dialogues(network):
     admin = user_for_role(Role.NATIONAL_ADMIN)
     for region in ("93", "84"):

@@ -16,6 +16,7 @@ from pilotage.surveys.models import SurveyStatus
 from pilotage.surveys.services import questionnaire_copy
 from tests.factories import user_for_role
 from tests.network import user_of
+from tests.replay import replayed
 from tests.surveys.factories import make_survey, questionnaire
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
@@ -28,6 +29,7 @@ RUNS_SURVEYS = set(EDITS)
 
 
 @pytest.fixture
+@replayed
 def copies(network):
     template = questionnaire()
     dreets93 = user_for_role(Role.REGIONAL_STATE, department_code="13")

@@ -12,6 +12,7 @@ from pilotage.core.roles import Role
 from pilotage.surveys.models import SurveyStatus
 from tests.factories import user_for_role
 from tests.network import user_of
+from tests.replay import replayed
 from tests.surveys.factories import make_survey
 from tests.writes.snapshot import assert_unchanged, database_snapshot
 
@@ -23,6 +24,7 @@ MANAGES = {
 
 
 @pytest.fixture
+@replayed
 def surveys(network):
     admin = user_for_role(Role.NATIONAL_ADMIN)
     return {
