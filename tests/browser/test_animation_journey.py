@@ -8,7 +8,7 @@ import pytest
 from pilotage.animation.models import Programme, ProgrammeStatus
 from pilotage.core.roles import Role
 from tests.animation.factories import regional_council, state_budget
-from tests.browser.test_journeys import login
+from tests.browser.sessions import open_session
 from tests.factories import RegionalAssociationFactory, region, user_for_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
     dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
     state_budget("93", 2027, "2000000")
 
-    login(page, live_server, arml.email)
+    open_session(page, live_server, arml)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Animation régionale").click()
     page.get_by_role("link", name="Nouveau programme").click()
     page.get_by_label("Année du programme").fill("2027")
@@ -70,7 +70,7 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
     assert page.get_by_role("link", name="Ajouter une action").count() == 0  # read-only once submitted
     page.get_by_role("button", name="Se déconnecter").click()
 
-    login(page, live_server, dreets.email)
+    open_session(page, live_server, dreets)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Animation régionale").click()
     page.get_by_role("link", name="2027").click()
     page.get_by_role("textbox", name="Commentaire", exact=True).fill("Programme conforme au catalogue.")

@@ -14,7 +14,7 @@ from pilotage.dialogue.services import campaign_open
 from pilotage.documents.rendering import docx_text
 from pilotage.funding.models import Amendment
 from pilotage.funding.services import amendment_set_budget
-from tests.browser.test_journeys import login
+from tests.browser.sessions import open_session
 from tests.factories import MissionLocaleFactory, cpo_for, user_for_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     dialogue = ManagementDialogue.objects.get(campaign=campaign, mission_locale=ml)
 
     # the director fills the context step and transmits the preparation
-    login(page, live_server, director.email)
+    open_session(page, live_server, director)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Dialogue de gestion").click()
     page.get_by_role("link", name="Dossier 2024 de Mission Locale de Marseille").click()
     page.get_by_role("link", name=re.compile("Étape 1")).click()
@@ -47,7 +47,7 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     page.get_by_role("button", name="Se déconnecter").click()
 
     # the DREETS writes the synthesis, an action and the subsidy, then concludes
-    login(page, live_server, dreets.email)
+    open_session(page, live_server, dreets)
     page.goto(f"{live_server.url}/dialogue-de-gestion/dossiers/{dialogue.pk}/")
     page.get_by_role("link", name="Rédiger la synthèse et les objectifs").click()
     page.locator("#pathway-strengths").fill("Accueil sans rendez-vous dans six centres sociaux")
@@ -91,7 +91,7 @@ def test_a_campaign_for_a_year_out_of_range_is_refused_next_to_its_field(page, l
 
     MissionLocaleFactory(code="13201S00", usual_name="Mission Locale de Marseille", department_id="13")
     dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
-    login(page, live_server, dreets.email)
+    open_session(page, live_server, dreets)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Dialogue de gestion").click()
     page.goto(f"{live_server.url}/dialogue-de-gestion/campagnes/nouvelle/")
     page.locator("#id_region").select_option(index=1)

@@ -7,7 +7,7 @@ import pytest
 
 from pilotage.core.roles import Role
 from pilotage.documents.rendering import docx_text, pdf_text
-from tests.browser.test_journeys import login
+from tests.browser.sessions import open_session
 from tests.documents.factories import signed_amendment
 from tests.documents.text import flat
 from tests.factories import MissionLocaleFactory, user_for_role
@@ -20,7 +20,7 @@ def test_dreets_downloads_the_avenant(page, live_server):
     amendment = signed_amendment(ml)
     dreets = user_for_role(Role.REGIONAL_STATE, department_code="13")
 
-    login(page, live_server, dreets.email)
+    open_session(page, live_server, dreets)
     page.goto(f"{live_server.url}/financements/conventions/{amendment.convention.pk}/")
     downloads = {}
     for fmt, label in (("docx", "Word"), ("pdf", "PDF")):

@@ -4,19 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from pilotage.core.roles import Role
-from tests.factories import PASSWORD, MissionLocaleFactory, user_for_role
+from tests.browser.sessions import login, open_session
+from tests.factories import MissionLocaleFactory, user_for_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, email):
-    page.goto(f"{live_server.url}/")  # a visitor arrives on the public landing page
-    page.get_by_role("main").get_by_role("link", name="Se connecter").click()
-    assert "/compte/connexion/" in page.url
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_departmental_council_browses_its_department_only(page, live_server):
@@ -71,7 +62,7 @@ def test_dashboard_shows_exact_values_to_the_state_and_masks_them_for_a_council(
     text = "niveau,code,annee,indicateur,ventilation,valeur\nml,13201S00,2024,1,total,250\nml,13201S00,2024,1,qpv,7\n"
     indicator_results_load(path_or_file=io.BytesIO(text.encode()), filename="i.csv", year=2024, wet_run=True)
     ddets = user_for_role(Role.DEPARTMENTAL_STATE, department_code="13")
-    login(page, live_server, ddets.email)
+    open_session(page, live_server, ddets)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableau de bord").click()
     page.get_by_role("link", name="Mission Locale de Marseille").click()
     page.get_by_label("Public").select_option("qpv")
@@ -81,7 +72,7 @@ def test_dashboard_shows_exact_values_to_the_state_and_masks_them_for_a_council(
     page.get_by_role("button", name="Se déconnecter").click()
 
     council = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
-    login(page, live_server, council.email)
+    open_session(page, live_server, council)
     page.goto(f"{live_server.url}/tableau-de-bord/ml/13201S00/?annee=2024&ventilation=qpv")
     assert page.get_by_text("Secret statistique").is_visible()
     cells = contact_row(page).inner_text().split("\t")
@@ -93,7 +84,7 @@ def test_the_dgefp_finds_a_mission_locale_by_typing_part_of_its_town(page, live_
                          department_id="91")  # fmt: skip
     MissionLocaleFactory(code="13201S00", name="Mission Locale de Marseille", city="Marseille", department_id="13")
     user = user_for_role(Role.NATIONAL_ADMIN)
-    login(page, live_server, user.email)
+    open_session(page, live_server, user)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Tableau de bord").click()
     page.wait_for_load_state()
     page.get_by_label("Rechercher une Mission Locale, un département ou une région").fill("evry")
@@ -123,7 +114,7 @@ def test_a_director_finds_its_mission_locale_on_the_matrix_and_the_dgefp_sorts_a
     indicator_results_load(path_or_file=BytesIO("\n".join(rows).encode()), filename="m.csv", year=2025, wet_run=True)
 
     director = user_for_role(Role.ML_DIRECTOR, mission_locale=mls[0])
-    login(page, live_server, director.email)
+    open_session(page, live_server, director)
     page.goto(f"{live_server.url}/tableau-de-bord/matrice/?annee=2025")
     own = page.locator("tr.pilotage-row--own")
     expect(own).to_contain_text("Mission Locale de Marseille")
@@ -133,7 +124,7 @@ def test_a_director_finds_its_mission_locale_on_the_matrix_and_the_dgefp_sorts_a
     expect(page.get_by_text("Mission Locale de Lyon")).to_have_count(0)  # the peers make the scale only
 
     page.context.clear_cookies()
-    login(page, live_server, user_for_role(Role.NATIONAL_ADMIN).email)
+    open_session(page, live_server, user_for_role(Role.NATIONAL_ADMIN))
     page.goto(f"{live_server.url}/tableau-de-bord/matrice/?annee=2025")
     table = page.locator("#matrix-table")
     names = table.locator("tbody tr:not([data-pinned]) th")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pilotage.accounts.models import Role
-from tests.browser.test_journeys import login
+from tests.browser.sessions import open_session
 from tests.factories import MissionLocaleFactory, user_for_role
 from tests.submissions.conftest import export_files, zip_bytes
 
@@ -30,7 +30,7 @@ def test_from_the_arml_upload_to_the_var_council_dashboard(page, live_server, tm
     archive = tmp_path / "export_paca_2024.zip"
     archive.write_bytes(zip_bytes(files))
 
-    login(page, live_server, arml.email)
+    open_session(page, live_server, arml)
     page.goto(f"{live_server.url}/donnees/depots/")
     page.get_by_role("link", name="Déposer des données").click()
     page.get_by_label("Région").select_option("93")
@@ -50,7 +50,7 @@ def test_from_the_arml_upload_to_the_var_council_dashboard(page, live_server, tm
     assert page.get_by_role("button", name="Marquer « expliqué »").count() == 0  # the ARML does not review
 
     page.context.clear_cookies()
-    login(page, live_server, dreets.email)
+    open_session(page, live_server, dreets)
     page.goto(submission_url + "qualite/")
     outlier = page.locator("tr", has=page.locator("td", has_text="13201S00")).filter(has_text="(R13)").first
     outlier.get_by_label("Explication").fill("ETP d'accompagnement en cours de recrutement")
@@ -64,7 +64,7 @@ def test_from_the_arml_upload_to_the_var_council_dashboard(page, live_server, tm
     assert page.locator(".fr-badge").first.inner_text().lower() == "publié"
 
     page.context.clear_cookies()
-    login(page, live_server, council.email)
+    open_session(page, live_server, council)
     page.goto(f"{live_server.url}/tableau-de-bord/ml/83137S00/?annee=2024")
     stamp = page.locator(".pilotage-lineage")
     assert re.search(r"Données au 31/01/2025, export de l'ARML déposé le \d\d/\d\d/\d{4}, version 1, publiée le "

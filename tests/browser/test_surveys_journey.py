@@ -6,7 +6,7 @@ import re
 import pytest
 
 from pilotage.core.roles import Role
-from tests.browser.test_journeys import login
+from tests.browser.sessions import open_session
 from tests.factories import MissionLocaleFactory, user_for_role
 from tests.surveys.factories import make_survey, target_with_token
 
@@ -61,7 +61,7 @@ def test_a_mission_locale_answers_by_link_and_the_national_observer_reads_the_re
     assert page.get_by_text("n'est plus modifiable").is_visible()
     assert page.get_by_role("button", name="Envoyer la réponse").count() == 0
 
-    login(page, live_server, observer.email)
+    open_session(page, live_server, observer)
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Enquêtes").click()
     page.get_by_role("link", name="Relations avec le Conseil départemental 2026").click()
     assert "Suivi des réponses : 1 sur 1" in page.content()
