@@ -168,4 +168,4 @@ class User(AbstractUser):
 
 
 # The groups of the admin and their permissions: audited like the accounts that hold them (issue 11, point 3).
-simple_history.register(Group, app="pilotage.accounts", m2m_fields=["permissions"])
+simple_history.register(Group, app="pilotage.accounts", m2m_fields=["permissions"], records_class=HistoricalRecords)

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pilotage.accounts.models import Role
 from pilotage.indicators.engine.synthetic import generate_export
 from tests.factories import MissionLocaleFactory, user_for_role
+from tests.replay import replayed
 
 YEAR = 2024
 
@@ -21,7 +22,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def region93(db):
+@replayed
+def region93():
     return {
         "a": MissionLocaleFactory(code="ML13A", department_id="13"),
         "b": MissionLocaleFactory(code="ML13B", department_id="13"),
@@ -31,6 +33,7 @@ def region93(db):
 
 
 @pytest.fixture
+@replayed
 def users(region93):
     return {
         "arml": user_for_role(Role.ARML, department_code="13"),
