@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the test suite needs outside Python, installed when missing (run by `make test` and `make test-postgres`):
-# Debian's Chromium for the browser journeys; Pango, HarfBuzz subset and the DejaVu fonts for WeasyPrint (PDF
+# Debian's headless Chromium for the browser journeys; Pango, HarfBuzz subset and the DejaVu fonts for WeasyPrint (PDF
 # documents; without HarfBuzz subset its deprecation warning fails the PDF tests, warnings being errors).
 # As root: apt-get installs what is missing. Otherwise (or with --check): a French message says what to install,
 # and the exit status is 1. CHROMIUM and FONTS_DIR name where to look (tests).
@@ -9,7 +9,7 @@ set -euo pipefail
 check_only=false
 [ "${1:-}" = "--check" ] && check_only=true
 missing=()
-[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ -x "${CHROMIUM:-/usr/bin/chromium-headless-shell}" ] || missing+=(chromium-headless-shell)
 # The cache is read once: `ldconfig -p | grep -q` fails at random under pipefail (grep leaves early, SIGPIPE).
 libraries="$(ldconfig -p 2>/dev/null || true)"
 has_library() { [[ "$libraries" == *"$1"* ]]; }

@@ -21,5 +21,5 @@ def test_nothing_missing_on_a_machine_that_runs_the_suite():
 def test_what_is_missing_is_named_in_french():
     result = run(CHROMIUM="/nonexistent/chromium", FONTS_DIR="/nonexistent/fonts")
     assert result.returncode == 1
-    assert "Il manque des paquets système pour les tests : chromium fonts-dejavu-core" in result.stderr
-    assert "apt-get install chromium fonts-dejavu-core" in result.stderr
+    assert "Il manque des paquets système pour les tests : chromium-headless-shell fonts-dejavu-core" in result.stderr
+    assert "apt-get install chromium-headless-shell fonts-dejavu-core" in result.stderr
