@@ -78,12 +78,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _data_migrations_loaded()
 
 
-def _reloaded_after_flush(sender, **kwargs):
+def _reloaded_after_flush(sender, using="default", **kwargs):
     """A transactional test (live server, background worker, backup) flushes the database when it ends, what the
     data migrations loaded included; the flush then sends `post_migrate` (as `migrate` does): the territories and
     the catalogue are loaded back at once, committed, for whatever test comes next in the process (the collection
     below runs the slow tests first, transactional ones among them)."""
-    _data_migrations_loaded()
+    if using == "default":
+        _data_migrations_loaded()
 
 
 post_migrate.connect(_reloaded_after_flush, sender=apps.get_app_config("animation"), dispatch_uid="tests_reload")
