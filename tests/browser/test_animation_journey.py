@@ -4,6 +4,7 @@ State's catalogue and submits it; the DREETS approves it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from pilotage.animation.models import Programme, ProgrammeStatus
 from pilotage.core.roles import Role
@@ -58,13 +59,13 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
         page.locator("#id_milestone_label_0").fill(milestone)
         page.locator("#id_milestone_date_0").fill(due_on)
         page.get_by_role("button", name="Enregistrer l'action").click()
-        assert page.get_by_text("Action enregistrée.").is_visible()
+        expect(page.get_by_text("Action enregistrée.")).to_be_visible()
 
     table = page.locator("#actions")
     assert table.locator("tbody tr").count() == 4  # three actions and the total
     assert page.locator("#total-cout").inner_text() == "90\u202f000,00\u202f€"
     assert page.locator("#total-etat").inner_text() == "60\u202f000,00\u202f€"
-    assert page.get_by_role("heading", name=re.compile("3,00 %, dans la fourchette recommandée 2–4 %")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("3,00 %, dans la fourchette recommandée 2–4 %"))).to_be_visible()
     page.get_by_role("button", name="Soumettre le programme à la DREETS").click()
     assert page.locator("#statut").text_content() == "Soumis à la DREETS"
     assert page.get_by_role("link", name="Ajouter une action").count() == 0  # read-only once submitted
@@ -75,10 +76,10 @@ def test_arml_drafts_three_actions_and_submits_then_dreets_approves(page, live_s
     page.get_by_role("link", name="2027").click()
     page.get_by_role("textbox", name="Commentaire", exact=True).fill("Programme conforme au catalogue.")
     page.get_by_role("button", name="Commenter").click()
-    assert page.get_by_text("Programme conforme au catalogue.").is_visible()
+    expect(page.get_by_text("Programme conforme au catalogue.")).to_be_visible()
     page.get_by_role("button", name="Approuver le programme").click()
     assert page.locator("#statut").text_content() == "Approuvé"
-    assert page.get_by_role("button", name="Rouvrir le programme").is_visible()
+    expect(page.get_by_role("button", name="Rouvrir le programme")).to_be_visible()
     programme = Programme.objects.get(year=2027)
     assert programme.status == ProgrammeStatus.APPROVED and programme.approved_by == dreets
     assert list(programme.transitions.values_list("name", "by")) == [("submit", arml.pk), ("approve", dreets.pk)]

@@ -40,10 +40,10 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     assert page.get_by_role("heading", level=1).inner_text() == "Étape 1 : Analyse et partage du contexte"
     page.get_by_label("Le diagnostic de territoire").fill("Territoire urbain, 31 % des jeunes en QPV.")
     page.get_by_role("button", name="Enregistrer l'étape").click()
-    assert page.get_by_text("Étape enregistrée").is_visible()
+    expect(page.get_by_text("Étape enregistrée")).to_be_visible()
     page.get_by_role("link", name="Retour au dossier").click()
     page.get_by_role("button", name="Transmettre la préparation et ouvrir l'échange").click()
-    assert page.get_by_text("En cours", exact=True).first.is_visible()
+    expect(page.get_by_text("En cours", exact=True).first).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
     # the DREETS writes the synthesis, an action and the subsidy, then concludes
@@ -62,14 +62,14 @@ def test_director_prepares_dreets_concludes_and_downloads_the_avenant(page, live
     page.get_by_role("link", name=re.compile("Étape 4")).click()
     page.get_by_label("Subvention de l'État proposée (€)").fill("1 020 000")
     page.get_by_role("button", name="Enregistrer la proposition").click()
-    assert page.get_by_text("dans le cadre de ±10 %").is_visible()
+    expect(page.get_by_text("dans le cadre de ±10 %")).to_be_visible()
     page.get_by_role("link", name="Retour au dossier").click()
     page.get_by_role("link", name="Conclure le dialogue…").click()
     # the confirmation lists what is incomplete: step 3's themes were left empty
-    assert page.get_by_text(re.compile(r"Étape 3 — .* : 0 thème renseigné sur")).is_visible()
-    assert page.get_by_text(re.compile(r"élément.? incomplet")).first.is_visible()
+    expect(page.get_by_text(re.compile(r"Étape 3 — .* : 0 thème renseigné sur"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"élément.? incomplet")).first).to_be_visible()
     page.get_by_role("button", name="Confirmer : conclure le dialogue").click()
-    assert page.get_by_text("Le dossier est maintenant « Conclu »").is_visible()
+    expect(page.get_by_text("Le dossier est maintenant « Conclu »")).to_be_visible()
     dialogue.refresh_from_db()
     assert dialogue.status == DialogueStatus.CONCLUDED and dialogue.proposed_subsidy == Decimal("1020000.00")
     assert dialogue.concluded_on == date.today()

@@ -32,7 +32,7 @@ def test_departmental_council_browses_its_department_only(page, live_server):
     assert page.get_by_role("link", name="Mission Locale de Toulon").count() == 0
     page.get_by_role("link", name="Mission Locale de Marseille").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mission Locale de Marseille"
-    assert page.get_by_text("Dominique Exemple").is_visible()
+    expect(page.get_by_text("Dominique Exemple")).to_be_visible()
     assert page.get_by_role("link", name="Modifier").count() == 0  # a council reads, it does not edit
 
     response = page.goto(f"{live_server.url}/missions-locales/{other.code}/")
@@ -74,7 +74,7 @@ def test_dashboard_shows_exact_values_to_the_state_and_masks_them_for_a_council(
     council = user_for_role(Role.DEPARTMENTAL_COUNCIL, department_code="13")
     open_session(page, live_server, council)
     page.goto(f"{live_server.url}/tableau-de-bord/ml/13201S00/?annee=2024&ventilation=qpv")
-    assert page.get_by_text("Secret statistique").is_visible()
+    expect(page.get_by_text("Secret statistique")).to_be_visible()
     cells = contact_row(page).inner_text().split("\t")
     assert cells[1].strip() == "s", cells
 

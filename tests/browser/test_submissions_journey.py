@@ -5,6 +5,7 @@ figures with the « données au » stamp."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from pilotage.accounts.models import Role
 from tests.browser.sessions import open_session
@@ -40,13 +41,13 @@ def test_from_the_arml_upload_to_the_var_council_dashboard(page, live_server, tm
     page.get_by_role("button", name="Déposer").click()
     page.wait_for_url(re.compile(r"/donnees/depots/\d+/$"))
     assert "validé, non publié" in page.content()  # the job ran: its steps are on the page while it runs
-    assert page.get_by_text(re.compile("données validées et calculées")).is_visible()
+    expect(page.get_by_text(re.compile("données validées et calculées"))).to_be_visible()
     submission_url = page.url
 
     page.goto(submission_url + "qualite/")
-    assert page.get_by_role("heading", name=re.compile("Valeurs atypiques")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Valeurs atypiques"))).to_be_visible()
     outlier = page.locator("tr", has=page.locator("td", has_text="13201S00")).filter(has_text="(R13)").first
-    assert outlier.is_visible()
+    expect(outlier).to_be_visible()
     assert page.get_by_role("button", name="Marquer « expliqué »").count() == 0  # the ARML does not review
 
     page.context.clear_cookies()
@@ -55,12 +56,12 @@ def test_from_the_arml_upload_to_the_var_council_dashboard(page, live_server, tm
     outlier = page.locator("tr", has=page.locator("td", has_text="13201S00")).filter(has_text="(R13)").first
     outlier.get_by_label("Explication").fill("ETP d'accompagnement en cours de recrutement")
     outlier.get_by_role("button", name="Marquer « expliqué »").click()
-    assert page.get_by_text("Valeur marquée « expliqué ».").is_visible()
+    expect(page.get_by_text("Valeur marquée « expliqué ».")).to_be_visible()
     page.goto(submission_url)
     page.get_by_role("button", name="Approuver").click()
-    assert page.get_by_text("Approuver : fait.").is_visible()
+    expect(page.get_by_text("Approuver : fait.")).to_be_visible()
     page.get_by_role("button", name="Publier").click()
-    assert page.get_by_text("Publier : fait.").is_visible()
+    expect(page.get_by_text("Publier : fait.")).to_be_visible()
     assert page.locator(".fr-badge").first.inner_text().lower() == "publié"
 
     page.context.clear_cookies()

@@ -4,6 +4,7 @@ draft, comes back, submits; the national observer (UNML) then reads the result."
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from pilotage.core.roles import Role
 from tests.browser.sessions import open_session
@@ -41,24 +42,24 @@ def test_a_mission_locale_answers_by_link_and_the_national_observer_reads_the_re
     duration = page.locator("[data-question='convention_duree']")
     assert duration.is_hidden()  # a conditional question appears once its condition is met
     choose(page, "convention", "oui")
-    assert duration.is_visible()
+    expect(duration).to_be_visible()
     choose(page, "convention_duree", "pluriannuelle")
     page.get_by_label("Combien d'interlocuteurs différents").fill("3")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    assert page.get_by_text("Brouillon enregistré").is_visible()
+    expect(page.get_by_text("Brouillon enregistré")).to_be_visible()
 
     page.goto(link)  # coming back later: the draft is there
     assert page.locator("#q-convention-oui").is_checked()
     assert page.get_by_label("Combien d'interlocuteurs différents").input_value() == "3"
     page.get_by_role("button", name="Envoyer la réponse").click()
-    assert page.get_by_text(re.compile(r"réponse\(s\) à corriger avant l'envoi")).is_visible()
-    assert page.get_by_text("Merci de répondre à cette question.").first.is_visible()
+    expect(page.get_by_text(re.compile(r"réponse\(s\) à corriger avant l'envoi"))).to_be_visible()
+    expect(page.get_by_text("Merci de répondre à cette question.").first).to_be_visible()
     for code, value in CHOICES.items():
         choose(page, code, value)
     page.get_by_label("Ce que vous souhaitez ajouter").fill("Un interlocuteur unique serait précieux.")
     page.get_by_role("button", name="Envoyer la réponse").click()
-    assert page.get_by_text("Réponse envoyée, merci.").is_visible()
-    assert page.get_by_text("n'est plus modifiable").is_visible()
+    expect(page.get_by_text("Réponse envoyée, merci.")).to_be_visible()
+    expect(page.get_by_text("n'est plus modifiable")).to_be_visible()
     assert page.get_by_role("button", name="Envoyer la réponse").count() == 0
 
     open_session(page, live_server, observer)
