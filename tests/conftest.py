@@ -189,17 +189,23 @@ def pytest_addoption(parser):
     )
 
 
+def _fixtures(item) -> set[str]:
+    return set(getattr(item, "fixturenames", ()))  # with the fixtures of its fixtures
+
+
+def _uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(DATABASE_FIXTURES & _fixtures(item))
+
+
 def _run_order(item) -> tuple[int, bool]:
     """The tests that use no database first, then the database tests, then the transactional ones (which empty the
     database when they end: pytest-django puts them after the others, as Django does); in each group, the longest
     (browser journeys, slow tests) first, so that the parallel workers end together. A stable sort: every worker
     collects the same order."""
     marker = item.get_closest_marker("django_db")
-    fixtures = set(getattr(item, "fixturenames", ()))
     transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-    transactional = transactional or bool({"transactional_db", "live_server"} & fixtures)
-    uses_database = bool(marker) or bool(DATABASE_FIXTURES & fixtures)
-    group = 2 if transactional else 1 if uses_database else 0
+    transactional = transactional or bool({"transactional_db", "live_server"} & _fixtures(item))
+    group = 2 if transactional else 1 if _uses_database(item) else 0
     return group, not (item.get_closest_marker("browser") or item.get_closest_marker("slow"))
 
 
@@ -209,8 +215,7 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, deselected = [], []
     for item in items:
-        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        (kept if uses else deselected).append(item)
+        (kept if _uses_database(item) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

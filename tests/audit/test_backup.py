@@ -21,16 +21,6 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _territories(transactional_db):
-    """A transactional test may follow another that flushed the territories (a data migration)."""
-    from pilotage.reference.models import Department, Region
-    from pilotage.reference.territories import sync_territories
-
-    if Department.objects.count() != 101:
-        sync_territories(Region, Department)
-
-
 @pytest.fixture
 def data(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -15,16 +15,6 @@ from tests.factories import RegionalAssociationFactory, region, user_for_role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _catalogue(transactional_db):
-    """A live-server test flushes the database when it ends, the catalogue (a data migration) included."""
-    from pilotage.animation.catalogue import sync_catalogue
-    from pilotage.animation.models import ActionType, Mission, Objective
-
-    if ActionType.objects.filter(is_local=False).count() != 16:
-        sync_catalogue(Mission, Objective, ActionType)
-
-
 ACTIONS = [
     ("1. Aide à la maîtrise des conventionnement ETAT et FSE", "Deux chargés de mission de l'ARML", "40 000", "25 000",
      "10 000", "Diagnostic des CPO", "2027-03-31"),

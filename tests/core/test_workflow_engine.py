@@ -317,11 +317,6 @@ def _slow_effect(locked: threading.Event):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL (production, CI)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_only_one_wins():
-    from pilotage.reference.models import Department, Region
-    from pilotage.reference.territories import sync_territories
-
-    if Department.objects.count() != 101:  # a transactional test may follow another that flushed them
-        sync_territories(Region, Department)
     admin = user_for_role(Role.NATIONAL_ADMIN)
     survey = make_survey(admin, status=S.DRAFT, funding_year=2024, days=30)
     locked = threading.Event()
