@@ -13,16 +13,24 @@ PG_SOCKET_DIR := /var/run/postgresql
 POSTGRES_URL ?= $(if $(wildcard $(PG_SOCKET_DIR)/.s.PGSQL.5432),postgres://postgres@$(subst /,%2F,$(PG_SOCKET_DIR)):5432/pilotage,postgres://postgres@127.0.0.1:5432/pilotage)
 
 HOST ?= 127.0.0.1
+UV_VERSION := 0.13.9
 
 .PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine check-api demo requirements clean
 
 install: $(VENV)/.installed
 
+# uv installs the same pinned requirements as pip, faster: on a fresh clone 37 s with pip, 26 s with uv, of which
+# about 17 s compile the bytecode (as pip does; left to the first imports, both test workers would compile the same
+# modules at once). Should uv not install, pip does the work.
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	if $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); then \
+	    $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements.txt -r requirements-dev.txt \
+	    && $(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .; \
+	else \
+	    $(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt \
+	    && $(BIN)/python -m pip install --quiet --no-deps -e .; \
+	fi
 	touch $@
 
 # The one-command demo: development server and background jobs, SQLite, demo accounts.
