@@ -5,7 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # pytest keeps its rewritten test modules in __pycache__ (each xdist worker would compile them again otherwise)
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest
-POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/pilotage
+# `make test-postgres` reaches the local server through its Unix socket when it has one (the Debian directory):
+# measured 6 % faster than TCP on 127.0.0.1 (each of the suite's queries is a round trip; no TCP stack on either
+# side). 127.0.0.1 stays the fallback, and any POSTGRES_URL or DATABASE_URL given keeps working as it is (the
+# tests that build a URL for another database quote the socket's directory as its host).
+PG_SOCKET_DIR := /var/run/postgresql
+POSTGRES_URL ?= $(if $(wildcard $(PG_SOCKET_DIR)/.s.PGSQL.5432),postgres://postgres@$(subst /,%2F,$(PG_SOCKET_DIR)):5432/pilotage,postgres://postgres@127.0.0.1:5432/pilotage)
 
 HOST ?= 127.0.0.1
 UV_VERSION := 0.13.9
