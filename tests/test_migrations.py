@@ -14,6 +14,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -71,12 +72,15 @@ def schema(conn) -> dict:
     return {"tables": described, "migrations": migrations, "loaded": loaded}
 
 
-#: run in the child process: the schema of the database it was given, as JSON on stdout
+#: run in the child process: `migrate` as on the command line (system checks included), its report on stderr, then
+#: the schema of the database it built, as JSON on stdout (one process: Django starts once)
 CHILD = """
-import json, django
+import json, sys, django
 django.setup()
+from django.core.management import call_command
 from django.db import connection
 from tests.test_migrations import schema
+call_command("migrate", interactive=False, skip_checks=False, stdout=sys.stderr)
 print(json.dumps(schema(connection)))
 """
 
@@ -84,32 +88,38 @@ print(json.dumps(schema(connection)))
 @pytest.fixture
 def empty_database():
     settings_dict = connection.settings_dict
+    # the test run may reach PostgreSQL through its Unix socket (HOST a directory, quoted in the URL: Makefile)
     server = {"host": settings_dict["HOST"] or "127.0.0.1", "port": settings_dict["PORT"] or 5432}
     server["user"] = settings_dict["USER"] or "postgres"
     name = f"test_pilotage_migrations_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
+        yield f"postgres://{server['user']}@{quote(str(server['host']), safe='')}:{server['port']}/{name}"
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _run(args, database_url):
-    environment = {key: value for key, value in os.environ.items() if key not in {"PILOTAGE_ENV", "DATABASE_URL"}}
-    environment.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="pilotage.settings")
-    result = subprocess.run(
-        [sys.executable, *args], env=environment, capture_output=True, text=True, timeout=300, cwd=PROJECT_DIR
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_the_migrations_build_the_schema_the_suite_runs_on(db, empty_database):
-    _run(["-m", "pilotage.manage", "migrate", "--no-input"], empty_database)
-    migrated = json.loads(_run(["-c", CHILD], empty_database))
-    built = json.loads(json.dumps(schema(connection)))
+    environment = {key: value for key, value in os.environ.items() if key not in {"PILOTAGE_ENV", "DATABASE_URL"}}
+    environment.update(DATABASE_URL=empty_database, DJANGO_SETTINGS_MODULE="pilotage.settings")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_DIR,
+    )
+    try:
+        built = json.loads(json.dumps(schema(connection)))  # while the child migrates
+        stdout, stderr = child.communicate(timeout=300)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == 0, stderr
+    migrated = json.loads(stdout.splitlines()[-1])  # the last line: what a data migration may print comes before
 
     assert migrated["loaded"] == built["loaded"]
     assert migrated["loaded"]["reference_department"] == 101

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -87,7 +88,8 @@ def _empty_target(tmp_path):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
     auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-    return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}", read, drop
+    host = quote(db["HOST"] or "127.0.0.1", safe="")  # a Unix socket's directory, when the run uses it (Makefile)
+    return f"postgres://{auth}{host}:{db['PORT'] or 5432}/{name}", read, drop
 
 
 def test_backup_then_restore_into_an_empty_database_gives_the_same_data(data, tmp_path):
