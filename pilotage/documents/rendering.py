@@ -8,9 +8,12 @@ docxtpl uses Jinja2, not Django: the context must hold preformatted strings (`mo
 figures and in words), although the Jinja filters `euros`, `in_words` and `number_words` exist in both.
 """
 
+import hashlib
 import io
 import mimetypes
+import threading
 import zipfile
+from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -176,7 +179,37 @@ def _static_fetcher():
     return StaticFilesOnly()
 
 
+#: the last PDFs printed, by the SHA-256 of their HTML (at most this many, each at most PRINTED_MAX_BYTES)
+PRINTED_SIZE = 16
+PRINTED_MAX_BYTES = 4 * 2**20
+_printed: OrderedDict[bytes, bytes] = OrderedDict()
+_printed_lock = threading.Lock()
+
+
 def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`, printed by WeasyPrint (0.1 to 0.3 s of a worker's CPU for a document of a few pages).
+
+    The same HTML prints the same PDF, and a document is often downloaded again unchanged: the avenant of a
+    signed convention by each of its partners, a dialogue's synthesis before and after a meeting, the PDF after
+    its DOCX. The last ones printed are kept in the process, keyed by the hash of their HTML, which holds every
+    value and the template (the administrator's or the default): any change of either is another key, nothing is
+    ever stale. The static files a document uses (stylesheet, fonts) change only with a deployment, hence a new
+    process; not kept in DEBUG, where they may be edited while the server runs."""
+    key = hashlib.sha256(html.encode("utf-8")).digest()
+    with _printed_lock:
+        if key in _printed:
+            _printed.move_to_end(key)
+            return _printed[key]
+    pdf = _print(html)
+    if not settings.DEBUG and len(pdf) <= PRINTED_MAX_BYTES:
+        with _printed_lock:
+            _printed[key] = pdf
+            while len(_printed) > PRINTED_SIZE:
+                _printed.popitem(last=False)
+    return pdf
+
+
+def _print(html: str) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415  (WeasyPrint: 1 s to import)
 
     return HTML(string=html, base_url=_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()

@@ -9,8 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
+from pilotage.api.authentication import ApiTokenAuthentication
 from pilotage.api.models import ApiToken, TokenScope
 from pilotage.api.services import api_token_create
 from pilotage.core.roles import Role
@@ -103,6 +105,41 @@ def test_an_expired_token_is_refused(network):
     ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - timedelta(seconds=1))
     response = client.get("/api/v1/regions/")
     assert response.status_code == 401 and "expiré" in response.json()["detail"]
+
+
+def test_a_token_is_checked_in_one_query_and_the_owners_expired_tokens_are_swept_as_knox_does(
+    network, django_assert_num_queries
+):
+    arml, ddets = user_of(Role.ARML, network), user_of(Role.DEPARTMENTAL_STATE, network)
+    kept, secret = api_token_create(user=arml, name="Gardé", days=1)
+    old, old_secret = api_token_create(user=arml, name="Ancien", days=1)
+    other, _ = api_token_create(user=ddets, name="D'un autre", days=1)
+    ApiToken.objects.filter(pk__in=[old.pk, other.pk]).update(expiry=timezone.now() - timedelta(seconds=1))
+    ApiToken.objects.filter(pk=kept.pk).update(last_used=timezone.now())  # its last use is not written again
+
+    user, token = ApiTokenAuthentication().authenticate_credentials(secret.encode())
+    assert (user, token) == (arml, kept)
+    assert set(ApiToken.objects.values_list("name", flat=True)) == {"Gardé", "D'un autre"}  # the owner's swept
+    with django_assert_num_queries(1):  # nothing left to sweep: the owner's tokens read, nothing else
+        assert ApiTokenAuthentication().authenticate_credentials(secret.encode()) == (arml, kept)
+
+    assert client_with(old_secret).get("/api/v1/regions/").status_code == 401  # deleted: unknown
+    forged = secret[:-4] + ("AAAA" if not secret.endswith("AAAA") else "BBBB")  # the same key, another digest
+    assert client_with(forged).get("/api/v1/regions/").status_code == 401
+    assert client_with(secret).get("/api/v1/regions/").status_code == 200
+
+    ApiToken.objects.filter(pk=kept.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert client_with(secret).get("/api/v1/regions/").status_code == 401  # (the refused request is rolled back)
+    with pytest.raises(AuthenticationFailed):
+        ApiTokenAuthentication().authenticate_credentials(secret.encode())
+    assert not ApiToken.objects.filter(pk=kept.pk).exists()  # an expired token is deleted when it is presented
+
+    _, inactive_secret = api_token_create(user=ddets, name="Inactif", days=1)
+    type(ddets).objects.filter(pk=ddets.pk).update(is_active=False)
+    assert client_with(inactive_secret).get("/api/v1/regions/").status_code == 401
+    with pytest.raises(AuthenticationFailed, match="inactif"):
+        ApiTokenAuthentication().authenticate_credentials(inactive_secret.encode())
+    assert not ApiToken.objects.filter(pk=other.pk).exists()  # swept when its owner's other token was presented
 
 
 def test_the_default_lifetime_comes_from_the_settings(settings, network):

@@ -147,3 +147,30 @@ def test_pdf_with_remote_resources_is_still_produced_offline():
         '<link rel="stylesheet" href="https://example.org/x.css"><img src="http://example.org/x.png"><p>Hors ligne</p>'
     )
     assert "Hors ligne" in pdf_text(rendering.html_to_pdf(html))
+
+
+def test_the_same_html_is_printed_once_and_kept_for_the_next_download(monkeypatch, settings):
+    monkeypatch.setattr(rendering, "_printed", type(rendering._printed)())
+    printed = []
+    monkeypatch.setattr(rendering, "_print", lambda html: printed.append(html) or f"PDF {html}".encode())
+    monkeypatch.setattr(rendering, "PRINTED_SIZE", 2)
+    assert rendering.html_to_pdf("<p>Un</p>") == rendering.html_to_pdf("<p>Un</p>") == b"PDF <p>Un</p>"
+    assert printed == ["<p>Un</p>"]
+    assert rendering.html_to_pdf("<p>Un.</p>") == b"PDF <p>Un.</p>"  # another value, another PDF
+    rendering.html_to_pdf("<p>Deux</p>")
+    rendering.html_to_pdf("<p>Un</p>")  # the oldest of three went out (two are kept)
+    assert printed == ["<p>Un</p>", "<p>Un.</p>", "<p>Deux</p>", "<p>Un</p>"]
+    rendering.html_to_pdf("<p>Deux</p>")
+    assert len(printed) == 4
+
+    settings.DEBUG = True  # the print stylesheet may be edited while the development server runs
+    rendering.html_to_pdf("<p>Trois</p>")
+    rendering.html_to_pdf("<p>Trois</p>")
+    assert printed[4:] == ["<p>Trois</p>", "<p>Trois</p>"]
+
+
+def test_a_printed_pdf_kept_is_the_one_weasyprint_prints():
+    html = "<p>Imprimé une fois, servi deux fois</p>"
+    first = rendering.html_to_pdf(html)
+    assert rendering.html_to_pdf(html) == first == rendering._print(html)
+    assert "Imprimé une fois" in pdf_text(first)

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pilotage.indicators.engine import export as export_module
 from pilotage.indicators.engine.export import TABLES, load_export, stage_if_valid
 from pilotage.reference.territories import read_territories
 from tests.indicators.test_engine import write_export
@@ -36,6 +37,22 @@ VALID = {
 
 def fast_verdict(folder: Path) -> bool:
     return stage_if_valid(duckdb.connect(), folder, DEPARTMENTS)
+
+
+def load_watching_the_fast_verdict(folder: Path, monkeypatch) -> tuple[bool, object]:
+    """`load_export(folder)` and the fast verdict it took on the way (`stage_if_valid`'s answer, watched on a fresh
+    connection as `fast_verdict` would give it): the fast pass runs once, not once more on its own."""
+    verdicts = []
+
+    def watched(*args):
+        verdicts.append(stage_if_valid(*args))
+        return verdicts[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(export_module, "stage_if_valid", watched)
+        export = load_export(folder)
+    assert len(verdicts) == 1
+    return verdicts[0], export
 
 
 def staged(connection) -> dict:
@@ -144,11 +161,11 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_each_kind_of_problem_fails_the_fast_pass_and_is_reported_with_its_line(case, tmp_path):
+def test_each_kind_of_problem_fails_the_fast_pass_and_is_reported_with_its_line(case, tmp_path, monkeypatch):
     tables, expected = CASES[case]
     folder = write_export(tmp_path / "bad", **tables)
-    assert not fast_verdict(folder)
-    export = load_export(folder)
+    verdict, export = load_watching_the_fast_verdict(folder, monkeypatch)
+    assert not verdict
     reported = [str(issue) for issue in export.issues]
     assert reported == messages(folder, detailed=True)
     assert any(m.startswith(expected) for m in reported), (expected, reported)
@@ -218,13 +235,13 @@ def mutate(export, rng: random.Random):
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("CHECK_VALIDATION_N", "30"))))
-def test_fast_verdict_equals_the_detailed_checks_on_mutated_random_exports(seed, tmp_path):
+def test_fast_verdict_equals_the_detailed_checks_on_mutated_random_exports(seed, tmp_path, monkeypatch):
     rng = random.Random(seed)
     mutant, change = mutate(random_export(seed, max_young=30), rng)
     folder = write_random_export(mutant, tmp_path / "mutant", seed)
     detailed = load_export(folder, detailed=True)
-    assert fast_verdict(folder) == detailed.ok, (change, [str(i) for i in detailed.issues[:3]])
-    export = load_export(folder)
+    verdict, export = load_watching_the_fast_verdict(folder, monkeypatch)
+    assert verdict == detailed.ok, (change, [str(i) for i in detailed.issues[:3]])
     assert [str(i) for i in export.issues] == [str(i) for i in detailed.issues], change
     if detailed.ok:
         assert staged(export.connection) == staged(detailed.connection), change

@@ -31,6 +31,12 @@ BATCH = int(os.environ.get("CHECK_ENGINE_BATCH", "100"))
 FIRST_SEED = int(os.environ.get("CHECK_ENGINE_SEED", "0"))
 
 
+#: the long CSV's columns read back: the key of a value, then the value
+KEY_COLUMNS = ("niveau", "code", "indicateur", "ventilation", "valeur")
+#: the relative tolerance of a non-integer value (the CSV has 10 significant digits)
+TOLERANCE = Fraction(1, 10**9)
+
+
 def engine_values(folder: Path, year: int, output: Path) -> dict:
     export = load_export(folder)
     assert export.ok, [str(issue) for issue in export.issues[:5]]
@@ -40,10 +46,10 @@ def engine_values(folder: Path, year: int, output: Path) -> dict:
     compute.write_csv(compute.results(export.connection, year), rows)
     export.connection.close()
     assert output.read_bytes() == rows.read_bytes()
-    with output.open(encoding="utf-8") as handle:
-        return {
-            (r["niveau"], r["code"], r["indicateur"], r["ventilation"]): r["valeur"] for r in csv.DictReader(handle)
-        }
+    with output.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        level, code, indicator, breakdown, value = map(next(rows).index, KEY_COLUMNS)
+        return {(r[level], r[code], r[indicator], r[breakdown]): r[value] for r in rows}
 
 
 def differences(engine: dict, oracle: dict) -> list[str]:
@@ -57,7 +63,7 @@ def differences(engine: dict, oracle: dict) -> list[str]:
         elif isinstance(expected, int) and not isinstance(expected, bool):
             if got != str(expected):
                 problems.append(f"{key}: engine {got}, oracle {expected}")
-        elif abs(Fraction(got) - expected) > Fraction(1, 10**9) * max(1, abs(expected)):
+        elif abs(Fraction(got) - expected) > TOLERANCE * max(1, abs(expected)):
             problems.append(f"{key}: engine {got}, oracle {float(expected)}")
     return sorted(problems)
 
