@@ -61,6 +61,13 @@ def _state(tables) -> dict:
     }
 
 
+def _writes(cursor) -> dict[str, tuple[int, int, int]]:
+    """PostgreSQL: the rows this transaction has inserted, updated and deleted so far, by table (its subtransactions
+    included, rolled back or not)."""
+    cursor.execute("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables")
+    return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 @dataclass(frozen=True)
 class _Ref:
     model: type[models.Model]
@@ -69,7 +76,8 @@ class _Ref:
 
 @dataclass
 class _Insert:
-    """The rows a build inserted in one table, and the statement and parameters that write them back."""
+    """The rows a build inserted in one table, and the statement and parameters that write them back (one statement
+    for all of them on PostgreSQL, one per row elsewhere)."""
 
     model: type[models.Model]
     rows: dict  # pk → {attname: value}, as read after the build
@@ -125,15 +133,35 @@ def _capture(build, name, dependencies) -> _Capture | None:
     it found (see `_foreign`)."""
     tables = _tables()
     connection, mails = transaction.get_connection(), len(getattr(mail, "outbox", ()))
+    # PostgreSQL counts what a transaction writes, table by table: only the tables the build wrote are read, after
+    # it and again once it is rolled back (as they were before it). Elsewhere every table, before and after.
+    counted = connection.vendor == "postgresql"
     with transaction.atomic():
-        before = _state(tables)
+        if counted:
+            with connection.cursor() as cursor:
+                counts = _writes(cursor)
+        else:
+            before = _state(tables)
         callbacks = len(connection.run_on_commit)
         started = timezone.now()
         result = build()
         ended = timezone.now()
+        if counted:
+            with connection.cursor() as cursor:
+                written = {table for table, now in _writes(cursor).items() if now != counts.get(table, (0, 0, 0))}
+            tables = [model for model in tables if model._meta.db_table in written]
         after = _state(tables)
+        # what it returned among the baseline's rows, in tables it did not write (PostgreSQL)
+        returned = [ref for ref in _refs(_freeze(result)) if ref.model not in after]
+        found = {
+            ref: ref.model._base_manager.values(*_attnames(ref.model)).get(pk=ref.pk)
+            for ref in returned
+            if ref.model._meta.label in BASELINE
+        }
         later = [func for _, func, _ in connection.run_on_commit[callbacks:] if not _seals(func)]
         transaction.set_rollback(True)
+    if counted:
+        before = _state(tables)
     if later or len(getattr(mail, "outbox", ())) != mails:
         raise RuntimeError(f"{name} sends mail or leaves work for the commit: it cannot be replayed")
     inserted, updated = {}, {}
@@ -164,7 +192,11 @@ def _capture(build, name, dependencies) -> _Capture | None:
         if started <= row[field.attname] <= ended
     }
     ranks = {value: rank for rank, value in enumerate(sorted(instants))}
-    baseline = {ref: after[ref.model][ref.pk] for ref in _refs(template) if ref.model._meta.label in BASELINE}
+    baseline = {
+        ref: found[ref] if ref in found else after[ref.model][ref.pk]
+        for ref in _refs(template)
+        if ref.model._meta.label in BASELINE
+    }
     inserts = [_insert(model, rows, ranks, connection) for model, rows in inserted.items()]
     return _Capture(inserts, updated, template, baseline, ranks, own)
 
@@ -193,8 +225,14 @@ def _foreign(rows_by_model, updated, template, own) -> bool:
 def _insert(model, rows, ranks, connection) -> _Insert:
     fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
-    statement = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
+    # PostgreSQL: every row in one statement, one round trip (psycopg's executemany goes through its pipeline mode,
+    # whose bookkeeping costs more than the few rows); SQLite: executemany, in process
+    together = connection.vendor == "postgresql"
+    statement = "INSERT INTO {} ({}) VALUES {}".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join([placeholders] * len(rows)) if together else placeholders,
     )
     params, instants = [], []
     for i, row in enumerate(rows.values()):
@@ -235,7 +273,10 @@ def _replay(capture):
                 params = [list(values) for values in params]
                 for i, j, rank in insert.instants:
                     params[i][j] = moments[rank]
-            cursor.executemany(insert.statement, params)
+            if connection.vendor == "postgresql":  # one statement for all the rows (see `_insert`)
+                cursor.execute(insert.statement, [value for values in params for value in values])
+            else:
+                cursor.executemany(insert.statement, params)
             model, table = insert.model, insert.model._meta.db_table
             if table in audit_chain.sealed_models():  # as simple-history's signal does
                 audit_chain.register(table, list(insert.rows))
