@@ -238,8 +238,8 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of `html`, printed by WeasyPrint (0.1 to 0.3 s of a worker's CPU for a document of a few pages).
 
     The same HTML prints the same PDF, and a document is often downloaded again unchanged: the avenant of a
-    signed convention by each of its partners, a dialogue's synthesis before and after a meeting, the PDF after
-    its DOCX. The last ones printed are kept in the process, keyed by the hash of their HTML, which holds every
+    signed convention by each of its partners, a dialogue's synthesis by the Mission Locale and by the State
+    services. The last ones printed are kept in the process, keyed by the hash of their HTML, which holds every
     value and the template (the administrator's or the default): any change of either is another key, nothing is
     ever stale. The static files a document uses (stylesheet, fonts) change only with a deployment, hence a new
     process; not kept in DEBUG, where they may be edited while the server runs."""
