@@ -10,10 +10,12 @@ figures and in words), although the Jinja filters `euros`, `in_words` and `numbe
 
 import hashlib
 import io
+import json
 import mimetypes
 import threading
 import zipfile
 from collections import OrderedDict
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -135,9 +137,39 @@ def _docx_from(template: bytes, context: dict, *, strict: bool = False) -> bytes
 
 
 def render_docx(kind: str, context: dict) -> bytes:
-    """The DOCX of `kind` filled with `context` (preformatted strings; see `money`)."""
+    """The DOCX of `kind` filled with `context` (preformatted strings; see `money`). The same template filled
+    with the same context is the same document: the last ones filled are kept, as the PDFs are (`html_to_pdf`)."""
     document_kind(kind)
-    return _docx_from(docx_template_bytes(kind), context)
+    template = docx_template_bytes(kind)
+    key = _filling_key(template, context)
+    if key is None:
+        return _docx_from(template, context)
+    return _kept(key, lambda: _docx_from(template, context))
+
+
+def _canonical(value) -> object:
+    """`value` as JSON that tells it whole, or TypeError: text, integers, Decimals, dates, None, booleans, lists and
+    dicts with text keys only (a model object's or a tuple's text would not tell its whole state)."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {type(value).__name__: value.isoformat()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(name, str) for name in value):
+        return {"dict": {name: _canonical(item) for name, item in value.items()}}
+    raise TypeError(type(value).__name__)
+
+
+def _filling_key(template: bytes, context: dict) -> bytes | None:
+    """The SHA-256 of a DOCX template and of its context; None when the context cannot be told whole."""
+    try:
+        text = json.dumps(_canonical(context), sort_keys=True, ensure_ascii=False)
+    except TypeError:
+        return None
+    return b"docx:" + hashlib.sha256(hashlib.sha256(template).digest() + text.encode("utf-8")).digest()
 
 
 def _html_from(source: str, context: dict) -> str:
@@ -179,34 +211,39 @@ def _static_fetcher():
     return StaticFilesOnly()
 
 
-#: the last PDFs printed, by the SHA-256 of their HTML (at most this many, each at most PRINTED_MAX_BYTES)
+#: the last documents made (PDFs by the SHA-256 of their HTML, DOCX by that of their template and context): at
+#: most this many, each at most PRINTED_MAX_BYTES
 PRINTED_SIZE = 16
 PRINTED_MAX_BYTES = 4 * 2**20
 _printed: OrderedDict[bytes, bytes] = OrderedDict()
 _printed_lock = threading.Lock()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of `html`, printed by WeasyPrint (0.1 to 0.3 s of a worker's CPU for a document of a few pages).
-
-    The same HTML prints the same PDF, and a document is often downloaded again unchanged: the avenant of a
-    signed convention by each of its partners, a dialogue's synthesis before and after a meeting, the PDF after
-    its DOCX. The last ones printed are kept in the process, keyed by the hash of their HTML, which holds every
-    value and the template (the administrator's or the default): any change of either is another key, nothing is
-    ever stale. The static files a document uses (stylesheet, fonts) change only with a deployment, hence a new
-    process; not kept in DEBUG, where they may be edited while the server runs."""
-    key = hashlib.sha256(html.encode("utf-8")).digest()
+def _kept(key: bytes, make) -> bytes:
+    """The document kept under `key`, else `make()` (kept for the next time unless in DEBUG, or too large)."""
     with _printed_lock:
         if key in _printed:
             _printed.move_to_end(key)
             return _printed[key]
-    pdf = _print(html)
-    if not settings.DEBUG and len(pdf) <= PRINTED_MAX_BYTES:
+    data = make()
+    if not settings.DEBUG and len(data) <= PRINTED_MAX_BYTES:
         with _printed_lock:
-            _printed[key] = pdf
+            _printed[key] = data
             while len(_printed) > PRINTED_SIZE:
                 _printed.popitem(last=False)
-    return pdf
+    return data
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`, printed by WeasyPrint (0.1 to 0.3 s of a worker's CPU for a document of a few pages).
+
+    The same HTML prints the same PDF, and a document is often downloaded again unchanged: the avenant of a
+    signed convention by each of its partners, a dialogue's synthesis by the Mission Locale and by the State
+    services. The last ones printed are kept in the process, keyed by the hash of their HTML, which holds every
+    value and the template (the administrator's or the default): any change of either is another key, nothing is
+    ever stale. The static files a document uses (stylesheet, fonts) change only with a deployment, hence a new
+    process; not kept in DEBUG, where they may be edited while the server runs."""
+    return _kept(b"pdf:" + hashlib.sha256(html.encode("utf-8")).digest(), lambda: _print(html))
 
 
 def _print(html: str) -> bytes:

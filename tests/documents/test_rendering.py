@@ -1,5 +1,7 @@
 """The documents core: DOCX and PDF rendered, opened again and read; the administrator's templates; no network."""
 
+import copy
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -174,3 +176,31 @@ def test_a_printed_pdf_kept_is_the_one_weasyprint_prints():
     first = rendering.html_to_pdf(html)
     assert rendering.html_to_pdf(html) == first == rendering._print(html)
     assert "Imprimé une fois" in pdf_text(first)
+
+
+@pytest.mark.django_db
+def test_the_same_template_and_context_fill_the_docx_once(test_document, media, tmp_path, monkeypatch):
+    monkeypatch.setattr(rendering, "_printed", type(rendering._printed)())
+    filled = []
+    fill = rendering._docx_from
+    monkeypatch.setattr(rendering, "_docx_from", lambda *args, **kwargs: filled.append(1) or fill(*args, **kwargs))
+    first = render_docx(test_document, sample_context())
+    assert render_docx(test_document, sample_context()) == first and len(filled) == 1
+    assert f"Total : {FIGURES}" in docx_text(first)
+
+    other = sample_context() | {"raw": Decimal("81")}  # another value: filled again
+    assert "81,00\u202f€" in docx_text(render_docx(test_document, other)) and len(filled) == 2
+    template = DocumentTemplate(kind=test_document)
+    template.docx_file.save("custom.docx", ContentFile(make_docx(tmp_path / "c.docx", "MODÈLE DÉPOSÉ").read_bytes()))
+    assert "MODÈLE DÉPOSÉ" in docx_text(render_docx(test_document, sample_context()))  # another template
+    assert len(filled) == 3
+
+    told = {"a": [1, True, None, "x", date(2025, 1, 1), {"b": Decimal("1.0")}]}
+    assert rendering._filling_key(b"t", told) == rendering._filling_key(b"t", copy.deepcopy(told))
+    assert rendering._filling_key(b"u", told) != rendering._filling_key(b"t", told)
+    for changed in ({"a": [1, 1, None, "x"]}, {"a": [Decimal("1.00")]}, {"a": [Decimal("1.0")]}, {"a": ["1.0"]}):
+        assert rendering._filling_key(b"t", changed) not in {rendering._filling_key(b"t", told), None}
+    one, one_hundredth = ({"a": [Decimal(text)]} for text in ("1.0", "1.00"))  # shown differently
+    assert rendering._filling_key(b"t", one) != rendering._filling_key(b"t", one_hundredth)
+    for untold in ({"a": (1, 2)}, {"a": 1.5}, {"a": DocumentTemplate()}, {"a": {1: "x"}}):
+        assert rendering._filling_key(b"t", untold) is None  # not kept: filled every time
