@@ -61,6 +61,16 @@ def _state(tables) -> dict:
     }
 
 
+@functools.cache
+def _writes_counted(connection) -> bool:
+    """PostgreSQL counts each table's writes unless the server's `track_counts` is off."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW track_counts")
+        return cursor.fetchone()[0] == "on"
+
+
 def _writes(cursor) -> dict[str, tuple[int, int, int]]:
     """PostgreSQL: the rows this transaction has inserted, updated and deleted so far, by table (its subtransactions
     included, rolled back or not)."""
@@ -135,7 +145,7 @@ def _capture(build, name, dependencies) -> _Capture | None:
     connection, mails = transaction.get_connection(), len(getattr(mail, "outbox", ()))
     # PostgreSQL counts what a transaction writes, table by table: only the tables the build wrote are read, after
     # it and again once it is rolled back (as they were before it). Elsewhere every table, before and after.
-    counted = connection.vendor == "postgresql"
+    counted = _writes_counted(connection)
     with transaction.atomic():
         if counted:
             with connection.cursor() as cursor:
