@@ -69,8 +69,9 @@ test-requirements:
 # The whole suite on the embedded SQLite database, real browser journeys included. Both runs build their test
 # database from the models (--nomigrations --create-db: a few seconds, tests/conftest.py); tests/test_migrations.py
 # applies every migration once on an empty PostgreSQL database and compares the two schemas.
+# The ten slowest tests are printed at the end (--durations=10): where the time goes, run after run.
 test: test-requirements lint
-	$(PYTEST) -n auto --nomigrations --create-db
+	$(PYTEST) -n auto --nomigrations --create-db --durations=10
 
 # The edit-test loop: no browser journeys, no slow tests.
 test-fast: install
@@ -81,7 +82,7 @@ test-fast: install
 # (the engine and its oracles, pure functions, the production start on its own SQLite file:
 # `--database-tests-only`, tests/conftest.py) and the browser journeys.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --nomigrations --create-db -m "not browser" --database-tests-only
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --nomigrations --create-db -m "not browser" --database-tests-only --durations=10
 
 bench: bench-install
 	$(BIN)/python -m benchmarks
