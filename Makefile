@@ -15,7 +15,7 @@ POSTGRES_URL ?= $(if $(wildcard $(PG_SOCKET_DIR)/.s.PGSQL.5432),postgres://postg
 HOST ?= 127.0.0.1
 UV_VERSION := 0.13.9
 
-.PHONY: install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine check-api demo requirements clean
+.PHONY: install bench-install run serve test test-fast test-postgres test-requirements lint bench bench-load bench-engine check-engine check-api demo requirements clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	    $(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt \
 	    && $(BIN)/python -m pip install --quiet --no-deps -e .; \
 	fi
+	touch $@
+
+# The benchmarks' yardstick (pandas, benchmarks/pandas_cpo.py) is installed by the bench targets only: the suite does
+# not need it, and its 1,900 files would be installed and compiled at each fresh CI clone for nothing.
+bench-install: $(VENV)/.bench-installed
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	if test -x $(BIN)/uv; then $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements-bench.txt; \
+	else $(BIN)/python -m pip install --quiet -r requirements-bench.txt; fi
 	touch $@
 
 # The one-command demo: development server and background jobs, SQLite, demo accounts.
@@ -60,8 +69,9 @@ test-requirements:
 # The whole suite on the embedded SQLite database, real browser journeys included. Both runs build their test
 # database from the models (--nomigrations --create-db: a few seconds, tests/conftest.py); tests/test_migrations.py
 # applies every migration once on an empty PostgreSQL database and compares the two schemas.
+# The ten slowest tests are printed at the end (--durations=10): where the time goes, run after run.
 test: test-requirements lint
-	$(PYTEST) -n auto --nomigrations --create-db
+	$(PYTEST) -n auto --nomigrations --create-db --durations=10
 
 # The edit-test loop: no browser journeys, no slow tests.
 test-fast: install
@@ -72,19 +82,19 @@ test-fast: install
 # (the engine and its oracles, pure functions, the production start on its own SQLite file:
 # `--database-tests-only`, tests/conftest.py) and the browser journeys.
 test-postgres: test-requirements install
-	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --nomigrations --create-db -m "not browser" --database-tests-only
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) -n auto --nomigrations --create-db -m "not browser" --database-tests-only --durations=10
 
-bench: install
+bench: bench-install
 	$(BIN)/python -m benchmarks
 
 # The load test alone (issue 11 point 11, ADR 0024): 20 users on `pilotage serve` over PostgreSQL (BENCH_POSTGRES_URL;
 # BENCH_LOAD_REUSE=1 keeps the database a previous run prepared).
-bench-load: install
+bench-load: bench-install
 	$(BIN)/python -m benchmarks load
 
 # The indicator engine alone (issue 12): side by side at 300,000 young people, then national scale (BENCH_NATIONAL=0
 # skips it).
-bench-engine: install
+bench-engine: bench-install
 	$(BIN)/python -m benchmarks indicators
 
 # The long differential run (tests/oracles, docs/indicators.md): N random exports through the CPO engine

@@ -3,12 +3,13 @@
 import csv
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pilotage.indicators.engine import compute
-from pilotage.indicators.engine.export import load_export
+from pilotage.indicators.engine.export import SMALL_EXPORT_BYTES, _connect, load_export
 
 HEADERS = {
     "structures": "code_ml;nom;siret;departement",
@@ -348,3 +349,19 @@ def test_the_commands_writer_is_write_csv_of_results_byte_for_byte(tmp_path):
     written = (tmp_path / "command.csv").read_bytes()
     assert written == (tmp_path / "rows.csv").read_bytes()
     assert b"\r\nml,'=1+1,2024,1,total,1\r\n" in written and b'\r\nml,"C""D",2024,' in written
+
+
+def test_a_small_export_is_read_on_one_duckdb_thread_a_large_one_on_all(tmp_path):
+    def threads(folder):
+        return _connect(folder).execute("SELECT current_setting('threads')").fetchone()[0]
+
+    small, large = tmp_path / "small", tmp_path / "large"
+    small.mkdir()
+    large.mkdir()
+    (small / "jeunes.csv").write_bytes(b"x" * 1000)
+    with (large / "evenements.csv").open("wb") as file:
+        file.truncate(SMALL_EXPORT_BYTES)  # sparse: the size is what counts
+    default = duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0]
+    assert threads(small) == 1
+    assert threads(large) == default
+    assert threads(tmp_path / "absent") == default  # the checks then say the files are missing
