@@ -1,17 +1,34 @@
 """Demo indicators: a synthetic warehouse export for the real demo network (no real person), computed by the
-engine for two years and loaded like real results."""
+engine for two years and loaded like real results: the values the long CSV would carry (`compute.format_value`,
+read back as `read_results` reads them), given to the loading service without writing and parsing the file."""
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
+from pilotage.core.tabular import ImportReport
 from pilotage.indicators.engine import compute
 from pilotage.indicators.engine.export import load_export
 from pilotage.indicators.engine.synthetic import generate_export
-from pilotage.indicators.services import indicator_results_load
+from pilotage.indicators.models import STORED_PLACES
+from pilotage.indicators.services import indicator_values_load
 from pilotage.reference.models import MissionLocale
 
 YEARS = (2023, 2024)
 YOUNG_PEOPLE_PER_ML = 60
+
+
+def engine_values(connection, year: int) -> dict:
+    """{(level, code, indicator, breakdown): value} of the engine's results for `year`, each value as the long
+    CSV writes it then `read_results` reads it (each distinct value converted once)."""
+    stored: dict = {}
+    values = {}
+    for level, code, _, indicator, breakdown, value in compute.results(connection, year):
+        if value not in stored:
+            text = compute.format_value(value)
+            stored[value] = Decimal(text).quantize(STORED_PLACES) if text else None
+        values[(level, code, indicator, breakdown)] = stored[value]
+    return values
 
 
 def demo_indicators_load(acting_user=None) -> list:
@@ -27,8 +44,7 @@ def demo_indicators_load(acting_user=None) -> list:
             raise RuntimeError(f"Export de démonstration invalide : {export.issues[:3]}")
         for year in YEARS:
             compute.compute(export.connection, year)
-            output = Path(workdir) / f"indicateurs_{year}.csv"
-            compute.write_csv(compute.results(export.connection, year), output)
-            reports.append(indicator_results_load(path_or_file=output, filename=f"indicateurs_demo_{year}.csv",
-                                                  year=year, acting_user=acting_user, wet_run=True))  # fmt: skip
+            report = ImportReport(filename=f"indicateurs_demo_{year}.csv", wet_run=True)
+            reports.append(indicator_values_load(values=engine_values(export.connection, year), year=year,
+                                                 report=report, acting_user=acting_user))  # fmt: skip
     return reports

@@ -110,7 +110,9 @@ def _save_values(dataset, merged: dict) -> None:
         return
     prepare = IndicatorValue._meta.get_field("value").get_db_prep_save
     database = connections[DEFAULT_DB_ALIAS]  # not the `connection` proxy: a lookup per attribute, per value
-    rows = [(dataset.pk, *key, prepare(value, database)) for key, value in merged.items()]
+    # each distinct value prepared once: a few thousand among some 175,000 (counts, ratios that repeat)
+    prepared = {value: prepare(value, database) for value in set(merged.values())}
+    rows = [(dataset.pk, *key, prepared[value]) for key, value in merged.items()]
     table, columns = _values_table()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -139,23 +141,32 @@ def indicator_results_load(*, path_or_file, filename: str, year: int, acting_use
     values = read_results(path_or_file, filename, year, report)
     if not report.ok:
         return report
+    return indicator_values_load(values=values, year=year, report=report, acting_user=acting_user)
+
+
+def indicator_values_load(*, values: dict[tuple, Decimal | None], year: int, report: ImportReport, acting_user=None):
+    """The second half of `indicator_results_load`: `values` already checked, {(level, code, indicator,
+    breakdown): value quantized to `STORED_PLACES` or None}, as `read_results` returns them (the demo gives
+    the engine's results directly, without writing and reading back a file); `report` names the source and
+    says whether the run is wet, and receives the counts."""
     previous = dataset_values(current_dataset(year))
     entities = {(level, code) for level, code, _, _ in values}
     merged = merge_results(values, previous)
-    changed = {key[:2] for key in set(merged) | set(previous) if merged.get(key) != previous.get(key)}
+    changed = {key[:2] for key, value in merged.items() if previous.get(key) != value}
+    changed |= {key[:2] for key, value in previous.items() if value is not None and key not in merged}
     report.updated = len(changed & {k[:2] for k in previous})
     report.created = len(changed) - report.updated
     report.unchanged = len(entities - changed)
-    if wet_run and changed:
+    if report.wet_run and changed:
         with transaction.atomic():
             version = _next_version(year)
             IndicatorDataset.objects.filter(year=year, is_current=True).update(is_current=False)
             dataset = IndicatorDataset.objects.create(
-                year=year, source=filename, loaded_by=acting_user, changed_entities=len(changed), version=version,
-                published_at=timezone.now(), published_by=acting_user,
+                year=year, source=report.filename, loaded_by=acting_user, changed_entities=len(changed),
+                version=version, published_at=timezone.now(), published_by=acting_user,
             )  # fmt: skip
             _save_values(dataset, merged)
-    report.saved = wet_run
+    report.saved = report.wet_run
     return report
 
 
