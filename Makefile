@@ -19,7 +19,7 @@ UV_VERSION := 0.13.9
 
 install: $(VENV)/.installed
 
-# uv installs the same pinned requirements as pip, faster: on a fresh clone 37 s with pip, 14 s with uv, most of it
+# uv installs the same pinned requirements as pip, faster: on a fresh clone 37 s with pip, 13 s with uv, most of it
 # compiling the bytecode (as pip does; left to the first imports, both test workers would compile the same modules at
 # once). Should uv fail to install or to run (no PyPI, say, but a local index for pip), pip does the work.
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
