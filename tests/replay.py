@@ -94,6 +94,7 @@ class _Insert:
     statement: str
     params: list[tuple]  # prepared for the database, the instants the build wrote left to each replay
     instants: list[tuple[int, int, int]]  # (row, column, rank) of each instant the build wrote
+    together: bool  # the statement writes every row at once (PostgreSQL), else once per row
 
 
 @dataclass
@@ -255,7 +256,7 @@ def _insert(model, rows, ranks, connection) -> _Insert:
             else:
                 values.append(field.get_db_prep_save(value, connection))
         params.append(tuple(values))
-    return _Insert(model, rows, statement, params, instants)
+    return _Insert(model, rows, statement, params, instants, together)
 
 
 def _moved(row, model, ranks, start) -> dict:
@@ -283,7 +284,7 @@ def _replay(capture):
                 params = [list(values) for values in params]
                 for i, j, rank in insert.instants:
                     params[i][j] = moments[rank]
-            if connection.vendor == "postgresql":  # one statement for all the rows (see `_insert`)
+            if insert.together:
                 cursor.execute(insert.statement, [value for values in params for value in values])
             else:
                 cursor.executemany(insert.statement, params)

@@ -3,15 +3,13 @@ engine for two years and loaded like real results: the values the long CSV would
 read back as `read_results` reads them), given to the loading service without writing and parsing the file."""
 
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 from pilotage.core.tabular import ImportReport
 from pilotage.indicators.engine import compute
 from pilotage.indicators.engine.export import load_export
 from pilotage.indicators.engine.synthetic import generate_export
-from pilotage.indicators.models import STORED_PLACES
-from pilotage.indicators.services import indicator_values_load
+from pilotage.indicators.services import indicator_values_load, stored_value
 from pilotage.reference.models import MissionLocale
 
 YEARS = (2023, 2024)
@@ -25,8 +23,7 @@ def engine_values(connection, year: int) -> dict:
     values = {}
     for level, code, _, indicator, breakdown, value in compute.results(connection, year):
         if value not in stored:
-            text = compute.format_value(value)
-            stored[value] = Decimal(text).quantize(STORED_PLACES) if text else None
+            stored[value] = stored_value(compute.format_value(value))
         values[(level, code, indicator, breakdown)] = stored[value]
     return values
 

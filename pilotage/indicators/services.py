@@ -30,6 +30,12 @@ def _known_codes() -> dict[str, set[str]]:
     }
 
 
+def stored_value(text: str) -> Decimal | None:
+    """A value of the long results file as the database keeps it (quantized to `STORED_PLACES`; empty: None);
+    InvalidOperation when it is not a number."""
+    return Decimal(text).quantize(STORED_PLACES) if text else None
+
+
 def read_results(path_or_file, filename: str, year: int, report: ImportReport) -> dict[tuple, Decimal | None]:
     """The rows of a long results file {(level, code, indicator, breakdown): value}, every problem in `report`
     (file, line, column, value, reason); the values are meaningful only when `report.ok`."""
@@ -55,11 +61,10 @@ def read_results(path_or_file, filename: str, year: int, report: ImportReport) -
             errors.append(("ventilation", breakdown, f"ventilation impossible pour {indicator} : "
                                                      f"{', '.join(spec.breakdowns)}."))  # fmt: skip
         value = None
-        if row["valeur"]:
-            try:
-                value = Decimal(row["valeur"]).quantize(STORED_PLACES)  # as the database keeps it
-            except InvalidOperation:
-                errors.append(("valeur", row["valeur"], "nombre attendu avec un point décimal (ex. 0.4321)."))
+        try:
+            value = stored_value(row["valeur"])
+        except InvalidOperation:
+            errors.append(("valeur", row["valeur"], "nombre attendu avec un point décimal (ex. 0.4321)."))
         key = (level, code, indicator, breakdown)
         if not errors and key in first_line:
             errors.append(("indicateur", indicator, f"valeur en double (déjà ligne {first_line[key]})."))
