@@ -14,11 +14,12 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.db import connection
+
+from tests.postgres import database_url, server_params
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -87,15 +88,12 @@ print(json.dumps(schema(connection)))
 
 @pytest.fixture
 def empty_database():
-    settings_dict = connection.settings_dict
-    # the test run may reach PostgreSQL through its Unix socket (HOST a directory, quoted in the URL: Makefile)
-    server = {"host": settings_dict["HOST"] or "127.0.0.1", "port": settings_dict["PORT"] or 5432}
-    server["user"] = settings_dict["USER"] or "postgres"
+    server = server_params()
     name = f"test_pilotage_migrations_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgres://{server['user']}@{quote(str(server['host']), safe='')}:{server['port']}/{name}"
+        yield database_url(name, server)
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from django.db import connection
 
 from pilotage.audit.backup import BackupError, manifest_check, restore
 from tests.factories import MissionLocaleFactory
+from tests.postgres import database_url, server_params
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -71,10 +71,8 @@ def _empty_target(tmp_path):
         return f"sqlite:///{path}", read, lambda: None
     import psycopg
 
-    db = connection.settings_dict
-    name = f"{db['NAME']}_restore"
-    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"]}
-    params = {key: value for key, value in params.items() if value}
+    name = f"{connection.settings_dict['NAME']}_restore"
+    params = server_params()
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -87,9 +85,7 @@ def _empty_target(tmp_path):
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-    host = quote(db["HOST"] or "127.0.0.1", safe="")  # a Unix socket's directory, when the run uses it (Makefile)
-    return f"postgres://{auth}{host}:{db['PORT'] or 5432}/{name}", read, drop
+    return database_url(name, params), read, drop
 
 
 def test_backup_then_restore_into_an_empty_database_gives_the_same_data(data, tmp_path):
