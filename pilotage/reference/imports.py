@@ -43,8 +43,8 @@ from pilotage.reference.models import (
     RegionalAssociation,
 )
 
-if TYPE_CHECKING:
-    from pilotage.accounts.models import User
+if TYPE_CHECKING:  # the user model's base: reference stands below accounts (ARCHITECTURE.md)
+    from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -449,7 +449,7 @@ def reference_import(
     kind: str,
     path_or_file: str | Path | BinaryIO,
     filename: str,
-    acting_user: "User | None" = None,
+    acting_user: "AbstractBaseUser | None" = None,
     wet_run: bool = False,
 ) -> ImportReport:
     """Validate a reference-data file and, with `wet_run`, save it: all of it, or nothing if any row is wrong.

@@ -136,6 +136,14 @@ def _source(folder: Path, table: str) -> tuple[Path, str] | None:
     return None
 
 
+def source_read(folder: Path, table: str) -> str:
+    """The SQL that reads the file of `table` in `folder` (`_source`), which must exist."""
+    source = _source(folder, table)
+    if source is None:
+        raise FileNotFoundError(folder / f"{table}.csv")
+    return source[1]
+
+
 def _read(connection, folder: Path, table: str) -> Path | None:
     source = _source(folder, table)
     if source is None:
@@ -381,9 +389,9 @@ def _strict_value(table: str, col: Col, v: str) -> tuple[str, str] | None:
     return None
 
 
-def _stage_checked(connection, table: str, read: str, department_codes, *, strict: bool) -> bool:
-    """Stage `table` from `read` in one pass with a `_bad` flag per row; True when no row is bad and the set
-    relations hold (then the flag is dropped), else False (the table is left for the caller to replace)."""
+def checked_rows(table: str, read: str, department_codes, *, strict: bool) -> str:
+    """The rows of `table` read by `read`, typed as staged (TRY_CAST), with a `_bad` flag: a value wrong or not
+    proven right (`_strict_value`, `_bad_expression`) or a one-row relation broken (`ROW_RELATIONS`)."""
     columns = TABLES[table]
     raw, typed, bad = [], [], []
     for i, col in enumerate(columns):
@@ -398,9 +406,18 @@ def _stage_checked(connection, table: str, read: str, department_codes, *, stric
             typed.append(f"{_typed_value(col, f'_r{i}', 'TRY_CAST')} AS {_q(col.name)}")
             bad.append(_bad_expression(col, department_codes, f"_r{i}"))
     row_relation = f" OR coalesce({ROW_RELATIONS[table]}, true)" if table in ROW_RELATIONS else ""
-    connection.execute(
-        f"CREATE OR REPLACE TABLE stg_{table} AS SELECT * EXCLUDE (_value_bad), _value_bad{row_relation} AS _bad "
+    return (
+        f"SELECT * EXCLUDE (_value_bad), _value_bad{row_relation} AS _bad "
         f"FROM (SELECT {', '.join(typed)}, {' OR '.join(bad)} AS _value_bad FROM (SELECT {', '.join(raw)} FROM {read}))"
+    )
+
+
+def _stage_checked(connection, table: str, read: str, department_codes, *, strict: bool) -> bool:
+    """Stage `table` from `read` in one pass with a `_bad` flag per row (`checked_rows`); True when no row is
+    bad and the set relations hold (then the flag is dropped), else False (the table is left for the caller to
+    replace)."""
+    connection.execute(
+        f"CREATE OR REPLACE TABLE stg_{table} AS {checked_rows(table, read, department_codes, strict=strict)}"
     )
     counts = [f"SELECT count_if(_bad) FROM stg_{table}", *SET_RELATIONS[table]]
     if connection.execute("SELECT " + " + ".join(f"({sql})" for sql in counts)).fetchone()[0]:  # one statement
