@@ -19,7 +19,12 @@ class PilotageStaticFilesConfig(StaticFilesConfig):
     """`collectstatic` leaves out the parts of the DSFR distribution that no page loads: the per-component and
     legacy builds, the analytics, the per-category utility sheets (the pages load `dsfr/dsfr.min.css`,
     `dsfr/dsfr.(no)module.min.js` and `utility/utility.min.css`, which bring the icons, fonts and favicons).
-    Production's start (hashing and compressing every file) then handles half as many files."""
+    Production's start (hashing and compressing every file) then handles half as many files.
+
+    Nor the admin's unminified vendor sources: with DEBUG off (always, in production: `check --deploy`) the admin
+    names the `.min` builds only (`"" if settings.DEBUG else ".min"` in django.contrib.admin); the unminified
+    ones were hashed, compressed twice (their Brotli alone: 0.7 s of CPU) and never served. Outside production
+    WhiteNoise serves the apps' files directly (WHITENOISE_USE_FINDERS), unminified ones included."""
 
     default = False
     # (a directory is matched by its name alone, a file by its whole path: hence the "/*")
@@ -39,4 +44,8 @@ class PilotageStaticFilesConfig(StaticFilesConfig):
         "dsfr/dist/utility/colors/*",
         "dsfr/dist/utility/icons/*",
         "dsfr/dist/utility/pictograms/*",
+        "admin/js/vendor/jquery/jquery.js",
+        "admin/js/vendor/select2/select2.full.js",
+        "admin/js/vendor/xregexp/xregexp.js",
+        "admin/css/vendor/select2/select2.css",
     ]

@@ -170,6 +170,11 @@ def test_an_unknown_host_gets_the_french_400_page(client, settings):
     _assert_dsfr_page(response.content.decode(), "Requête incorrecte")
 
 
+#: how often the start test looks again (a refused connection, a line of the log: each look costs microseconds,
+#: while a second between looks was up to a second of the suite's time, twice)
+POLL_SECONDS = 0.1
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -215,7 +220,7 @@ def test_serve_migrates_collects_and_runs_gunicorn_and_the_worker(tmp_path):
                 break
             except OSError:
                 assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(1)
+                time.sleep(POLL_SECONDS)
         assert status == 200
         stylesheet = re.search(r'href="(/static/pilotage/pilotage\.[0-9a-f]{12}\.css)"', html)
         assert stylesheet, "static files are served under their hashed names"
@@ -240,7 +245,7 @@ def test_serve_migrates_collects_and_runs_gunicorn_and_the_worker(tmp_path):
         deadline = time.monotonic() + 60
         while "Starting worker" not in (output := (tmp_path / "serve.log").read_text()):
             assert time.monotonic() < deadline, output
-            time.sleep(1)
+            time.sleep(POLL_SECONDS)
         assert "Démarré : serveur web" in output and "Démarré : tâches de fond" in output
         worker_pid = int(re.search(r"Démarré : tâches de fond \(processus (\d+)\)", output).group(1))
         os.kill(worker_pid, 0)  # the worker runs
