@@ -99,6 +99,9 @@ def empty_database():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The PostgreSQL run's longest test (10 s on a quiet machine, 32 s under load): marked slow, it runs among the first
+# (tests/conftest.py, the run order), instead of near the end where one worker would finish it alone.
+@pytest.mark.slow
 def test_the_migrations_build_the_schema_the_suite_runs_on(db, empty_database):
     environment = {key: value for key, value in os.environ.items() if key not in {"PILOTAGE_ENV", "DATABASE_URL"}}
     environment.update(DATABASE_URL=empty_database, DJANGO_SETTINGS_MODULE="pilotage.settings")
