@@ -57,7 +57,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 bench-install: $(VENV)/.bench-installed
 
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
-	if test -x $(BIN)/uv; then $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -r requirements-bench.txt; \
+	if test -x $(BIN)/uv; then $(UV_INSTALL) --compile-bytecode -r requirements-bench.txt; \
 	else $(BIN)/python -m pip install --quiet -r requirements-bench.txt; fi
 	touch $@
 

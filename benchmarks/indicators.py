@@ -22,7 +22,7 @@ from pilotage.indicators.engine import synthetic
 from pilotage.indicators.engine.export import CSV_OPTIONS, STRICT_TABLES, checked_rows, source_read
 from pilotage.indicators.engine.export import TABLES as EXPORT_TABLES
 from pilotage.indicators.engine.synthetic import generate_export
-from pilotage.reference.territories import read_territories
+from pilotage.reference.territories import cog_codes
 
 YOUNG_PEOPLE = int(os.environ.get("BENCH_YOUNG_PEOPLE", "1200000"))  # national scale
 SIDE_BY_SIDE = int(os.environ.get("BENCH_SIDE_BY_SIDE_YOUNG_PEOPLE", "300000"))
@@ -88,7 +88,7 @@ def checked_read(folder: Path) -> None:
     checks them (`export.checked_rows`: the strict pass, typed values and a flag per row, counted), nothing
     staged, no relation across rows or files, nothing computed: what the exact checks cost on their own, the
     floor of any command that checks every value before computing (for information)."""
-    codes = {d["code"] for d in read_territories()[1]}
+    _, codes = cog_codes()
     connection = duckdb.connect()
     for table in TABLES:
         read = source_read(folder, table)

@@ -10,7 +10,7 @@ from pilotage.core.tabular import Column, ImportReport, parse_amount, parse_year
 from pilotage.core.validators import compact_identifier, validate_siren
 from pilotage.funding.vocabulary import FundingCategory
 from pilotage.reference.models import FunderType
-from pilotage.reference.territories import read_territories
+from pilotage.reference.territories import cog_codes
 
 TERRITORIAL_TYPES = {"region", "departement", "commune_epci"}
 COLUMNS = (
@@ -43,11 +43,6 @@ class ParsedLine:
     def key(self) -> tuple:
         ml = getattr(self.mission_locale, "pk", self.mission_locale)
         return (ml, self.year, self.funder_type, self.funder_code, self.category, self.theme)
-
-
-def cog_codes() -> tuple[set[str], set[str]]:
-    regions, departments = read_territories()
-    return {r["code"] for r in regions}, {d["code"] for d in departments}
 
 
 def parse_funding_lines(

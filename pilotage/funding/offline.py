@@ -6,7 +6,8 @@ from pathlib import Path
 from pilotage.core.tabular import Column, ImportReport, read_rows
 from pilotage.core.validators import compact_identifier
 from pilotage.funding.analysis import Amount, as_json, departmental_analysis
-from pilotage.funding.lines import cog_codes, parse_funding_lines
+from pilotage.funding.lines import parse_funding_lines
+from pilotage.reference.territories import cog_codes
 
 STRUCTURE_COLUMNS = (Column("code_ml"), Column("nom"), Column("siret", required=False), Column("departement"))
 

@@ -12,6 +12,12 @@ def read_territories() -> tuple[list[dict], list[dict]]:
     return regions, departments
 
 
+def cog_codes() -> tuple[set[str], set[str]]:
+    """The codes of the regions and of the departments (the COG's, as `read_territories` gives them)."""
+    regions, departments = read_territories()
+    return {r["code"] for r in regions}, {d["code"] for d in departments}
+
+
 def sync_territories(region_model, department_model) -> int:
     """Create or update every region and department; returns how many rows changed.
 

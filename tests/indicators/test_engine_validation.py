@@ -17,12 +17,12 @@ import pytest
 
 from pilotage.indicators.engine import export as export_module
 from pilotage.indicators.engine.export import TABLES, load_export, stage_if_valid
-from pilotage.reference.territories import read_territories
+from pilotage.reference.territories import cog_codes
 from tests.indicators.test_engine import write_export
 from tests.oracles.cpo_exports import COLUMNS, random_export
 from tests.oracles.cpo_exports import write_export as write_random_export
 
-DEPARTMENTS = {d["code"] for d in read_territories()[1]}
+_, DEPARTMENTS = cog_codes()
 
 VALID = {
     "structures": ["ML1;Un;;13", "ML2;Deux;12345678901234;2A"],

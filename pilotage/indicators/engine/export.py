@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pilotage.core.tabular import ImportIssue
-from pilotage.reference.territories import read_territories
+from pilotage.reference.territories import cog_codes
 
 LEVELS = ("infra_V", "V_sans_diplome", "V", "IV", "III_et_plus")
 EVENT_TYPES = ("entretien_individuel", "atelier_collectif", "contact_distance", "diagnostic_approfondi",
@@ -189,8 +189,7 @@ def load_export(folder: Path, connection: duckdb.DuckDBPyConnection | None = Non
     First one vectorised pass per file (`stage_if_valid`), which only says whether the export is valid; when it
     is not (or `detailed`), the detailed checks read it again and report every problem with its line."""
     connection = connection or _connect(folder)
-    _, departments = read_territories()
-    department_codes = {d["code"] for d in departments}
+    _, department_codes = cog_codes()
     if not detailed and stage_if_valid(connection, folder, department_codes):
         return Export(connection)
     for table in TABLES:  # nothing half-staged is left behind
